@@ -1,0 +1,291 @@
+"""Questions, learners' settings, per-learner schedules and the review log."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime
+from functools import cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.text import Truncator, slugify
+
+from cards import markdown, scheduling
+
+KEY_MAX_LENGTH = 80
+
+
+def make_key(prompt: str) -> str:
+    """The default stable key of a question: its prompt, slugified."""
+    slug = slugify(prompt)
+    if len(slug) > KEY_MAX_LENGTH:
+        slug = slug[: KEY_MAX_LENGTH + 1].rsplit("-", 1)[0]
+    return slug.strip("-")[:KEY_MAX_LENGTH] or "question"
+
+
+@cache
+def time_zone_names() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones() - {"localtime", "Factory"}))
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in time_zone_names():
+        raise ValidationError(
+            "%(value)s is not a known time zone.", params={"value": value}
+        )
+
+
+class Level(models.IntegerChoices):
+    BASIC = 1, "Basic"
+    INTERMEDIATE = 2, "Intermediate"
+    ADVANCED = 3, "Advanced"
+
+
+class QuestionQuerySet(models.QuerySet["Question"]):
+    def active(self) -> QuestionQuerySet:
+        return self.filter(is_active=True)
+
+
+class Question(models.Model):
+    key = models.SlugField(
+        max_length=KEY_MAX_LENGTH,
+        unique=True,
+        help_text="Stable identifier used to match imports. Keep it when editing.",
+    )
+    level = models.PositiveSmallIntegerField(choices=Level, default=Level.BASIC)
+    position = models.PositiveIntegerField(
+        default=0, help_text="Order within the level (lower first)."
+    )
+    prompt = models.TextField(max_length=2_000, help_text="Markdown.")
+    answer = models.TextField(max_length=20_000, help_text="Markdown.")
+    is_active = models.BooleanField(
+        "active",
+        default=True,
+        help_text="Inactive questions leave every learner's queue; history is kept.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["level", "position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level__in=Level.values), name="question_level_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return Truncator(self.prompt).chars(80)
+
+    @property
+    def prompt_html(self) -> str:
+        return markdown.render(self.prompt)
+
+    @property
+    def answer_html(self) -> str:
+        return markdown.render(self.answer)
+
+
+class GradeScale(models.TextChoices):
+    FOUR = "four", "Four buttons: Again, Hard, Good, Easy"
+    SIX = "six", "Six SM-2 grades, 0 to 5"
+
+
+class LearnerProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    time_zone = models.CharField(
+        max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    rollover_hour = models.PositiveSmallIntegerField(
+        "new day starts at",
+        default=4,
+        validators=[MaxValueValidator(23)],
+        help_text="Hour (0-23, local time) at which a new study day begins.",
+    )
+    new_cards_per_day = models.PositiveSmallIntegerField(
+        default=10, validators=[MaxValueValidator(500)]
+    )
+    reviews_per_day = models.PositiveSmallIntegerField(
+        default=200, validators=[MinValueValidator(1), MaxValueValidator(5_000)]
+    )
+    grade_scale = models.CharField(
+        max_length=4, choices=GradeScale, default=GradeScale.FOUR
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(rollover_hour__lte=23), name="profile_rollover_hour"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Settings of {self.user}"
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def study_day(self, moment: datetime) -> date:
+        return scheduling.study_day(
+            moment, tz=self.tzinfo, rollover_hour=self.rollover_hour
+        )
+
+
+def profile_for(user: models.Model) -> LearnerProfile:
+    """The learner's settings; unsaved defaults when none were stored yet.
+
+    Reads never write: a profile row appears when settings are first saved
+    (or at sign-up).
+    """
+    try:
+        return user.profile
+    except LearnerProfile.DoesNotExist:
+        return LearnerProfile(user=user)
+
+
+class ReviewScheduleQuerySet(models.QuerySet["ReviewSchedule"]):
+    def for_user(self, user: models.Model) -> ReviewScheduleQuerySet:
+        return self.filter(user=user)
+
+    def due_for(self, user: models.Model, *, on: date) -> ReviewScheduleQuerySet:
+        return self.filter(user=user, due_on__lte=on, question__is_active=True)
+
+
+class ReviewSchedule(models.Model):
+    """One learner's SM-2 state for one question, created at its first answer."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schedules"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="schedules"
+    )
+    repetitions = models.PositiveIntegerField(default=0)
+    interval_days = models.PositiveIntegerField(default=0)
+    ease = models.DecimalField(
+        max_digits=8, decimal_places=2, default=scheduling.DEFAULT_EASE
+    )
+    due_on = models.DateField(help_text="Study day on which the card is next due.")
+    lapses = models.PositiveIntegerField(default=0)
+    redrill_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Study day on which the card was last answered below 4; it "
+        "comes back that day until answered 4 or 5 (SM-2 step 7).",
+    )
+    last_reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(
+        default=0, help_text="Advances with every accepted answer (stale-grade guard)."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReviewScheduleQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "question"], name="one_schedule_per_user_question"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "due_on"], name="schedule_user_due"),
+            models.Index(fields=["user", "redrill_on"], name="schedule_user_redrill"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question} (due {self.due_on})"
+
+    def as_state(self) -> scheduling.CardState:
+        return scheduling.CardState(
+            repetitions=self.repetitions,
+            interval_days=self.interval_days,
+            ease=self.ease,
+        )
+
+    def apply(self, state: scheduling.CardState, *, due_on: date) -> None:
+        self.repetitions = state.repetitions
+        self.interval_days = state.interval_days
+        self.ease = state.ease
+        self.due_on = due_on
+
+
+class ReviewKind(models.TextChoices):
+    NEW = "new", "New card"
+    REVIEW = "review", "Scheduled review"
+    REDRILL = "redrill", "Same-day re-drill"
+
+
+class ReviewLogQuerySet(models.QuerySet["ReviewLog"]):
+    def for_user(self, user: models.Model) -> ReviewLogQuerySet:
+        return self.filter(user=user)
+
+    def on_day(self, user: models.Model, day: date) -> ReviewLogQuerySet:
+        return self.filter(user=user, study_day=day)
+
+
+class ReviewLog(models.Model):
+    """Every accepted answer with the schedule state before and after it.
+
+    Append-only, except that undo removes the row it restores from. The before
+    and after states are what undo, the charts and a future FSRS need.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs"
+    )
+    schedule = models.ForeignKey(
+        ReviewSchedule, on_delete=models.CASCADE, related_name="logs"
+    )
+    question = models.ForeignKey(
+        Question, on_delete=models.PROTECT, related_name="review_logs"
+    )
+    kind = models.CharField(max_length=8, choices=ReviewKind)
+    grade = models.PositiveSmallIntegerField(
+        validators=[MaxValueValidator(max(scheduling.GRADES))]
+    )
+    reviewed_at = models.DateTimeField()
+    study_day = models.DateField()
+    duration_ms = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Time from showing the card to the answer."
+    )
+    from_version = models.PositiveIntegerField()
+    repetitions_before = models.PositiveIntegerField()
+    interval_before = models.PositiveIntegerField()
+    ease_before = models.DecimalField(max_digits=8, decimal_places=2)
+    due_before = models.DateField(null=True, blank=True)
+    lapses_before = models.PositiveIntegerField()
+    redrill_before = models.DateField(null=True, blank=True)
+    last_reviewed_before = models.DateTimeField(null=True, blank=True)
+    repetitions_after = models.PositiveIntegerField()
+    interval_after = models.PositiveIntegerField()
+    ease_after = models.DecimalField(max_digits=8, decimal_places=2)
+    due_after = models.DateField()
+
+    objects = ReviewLogQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # Backstop for the version check: one answer per shown state.
+            models.UniqueConstraint(
+                fields=["schedule", "from_version"], name="one_log_per_schedule_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(grade__lte=5), name="review_log_grade_0_to_5"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "study_day"], name="log_user_day"),
+            models.Index(fields=["user", "reviewed_at"], name="log_user_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} graded {self.question} {self.grade} on {self.study_day}"

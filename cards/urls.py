@@ -1,0 +1,5 @@
+"""URLs of the learner-facing app."""
+
+app_name = "cards"
+
+urlpatterns: list = []

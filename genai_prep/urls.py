@@ -1,0 +1,18 @@
+"""Project URLs: the app, accounts (Django's auth views) and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from cards import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("cards.urls")),
+]
+
+admin.site.site_header = "GenAI Prep administration"
+admin.site.site_title = "GenAI Prep admin"
+admin.site.index_title = "Question bank and learners"
