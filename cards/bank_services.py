@@ -74,7 +74,8 @@ def _revise(
     source: str,
     substantial: bool = False,
 ) -> QuestionRevision:
-    return QuestionRevision.objects.create(
+    """An unsaved revision of `question` (now saved) against its `old` text."""
+    return QuestionRevision(
         question=question,
         editor=editor if editor and editor.is_authenticated else None,
         created_at=now,
@@ -121,6 +122,7 @@ def save_question(
         source=RevisionSource.ADMIN,
         substantial=substantial,
     )
+    revision.save()
     learners = resurface(revision=revision, now=now) if substantial else 0
     return revision, learners
 
@@ -183,6 +185,7 @@ def import_questions(
         raise PlanChanged("The question bank changed since the preview.")
     if dry_run:
         return plan
+    revisions = []
     for change in plan.changes:
         new = change.new
         if change.action == "create":
@@ -201,18 +204,23 @@ def import_questions(
         else:
             continue
         try:
-            question.full_clean()
+            # Keys were checked against the file and the locked rows above, and
+            # the level's check constraint is enforced by the database too.
+            question.full_clean(validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
             problem = bank.Problem(new.line, "; ".join(exc.messages))
             raise bank.BankError([problem]) from None
         question.save()
-        _revise(
-            question,
-            old=change.old,
-            editor=editor,
-            now=now,
-            source=RevisionSource.IMPORT,
+        revisions.append(
+            _revise(
+                question,
+                old=change.old,
+                editor=editor,
+                now=now,
+                source=RevisionSource.IMPORT,
+            )
         )
+    QuestionRevision.objects.bulk_create(revisions)
     return plan
 
 

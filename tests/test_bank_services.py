@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from cards import bank, bank_services
 from cards.models import Question, QuestionRevision, ReviewSchedule, RevisionSource
 from tests.factories import make_question, make_schedule, make_user
 from tests.test_bank import FIXTURE, SEED
+from tests.test_bank_fuzz import documents
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 FIELDS = ("key", "level", "position", "prompt", "answer")
@@ -102,23 +106,23 @@ def test_a_bad_line_writes_nothing(questions, tmp_path):
     assert bank_rows() == before
 
 
-def test_failure_while_writing_rolls_back_everything(questions, monkeypatch):
-    calls = []
-    original = QuestionRevision.objects.create
+def test_failure_while_writing_rolls_back_everything(db, monkeypatch):
+    saved = []
+    original = Question.save
 
-    def fail_on_second(**kwargs):
-        calls.append(kwargs)
-        if len(calls) == 2:
+    def fail_on_fifth(self, *args, **kwargs):
+        saved.append(self.key)
+        if len(saved) == 5:
             raise RuntimeError("disk full")
-        return original(**kwargs)
+        return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(QuestionRevision.objects, "create", fail_on_second)
-    Question.objects.all().delete()
+    monkeypatch.setattr(Question, "save", fail_on_fifth)
     with pytest.raises(RuntimeError):
         bank_services.import_questions(
             parsed=bank.parse_markdown(SEED.read_text("utf-8")), editor=None, now=NOW
         )
-    assert not Question.objects.exists()
+    assert len(saved) == 5
+    assert not Question.objects.exists() and not QuestionRevision.objects.exists()
 
 
 @pytest.mark.parametrize(
@@ -305,3 +309,17 @@ def test_answering_the_card_clears_the_note(db):
     )
     schedule.refresh_from_db()
     assert not schedule.has_unseen_change
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(documents, st.sampled_from(bank.FORMATS))
+def test_every_accepted_file_stores_on_this_database(db, text, fmt):
+    # RELIABILITY 14: whatever the parser accepts, PostgreSQL must store too.
+    try:
+        parsed = bank.parse(text, fmt)
+    except bank.BankError:
+        return
+    with transaction.atomic():
+        plan = bank_services.import_questions(parsed=parsed, editor=None, now=NOW)
+        assert Question.objects.count() == plan.counts["create"]
+        transaction.set_rollback(True)
