@@ -7,11 +7,12 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from cards import services
+from cards.admin_bank import QuestionBankAdminMixin  # question bank (issue 5)
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(QuestionBankAdminMixin, admin.ModelAdmin):
     list_display = ["prompt_excerpt", "level", "position", "is_active", "updated_at"]
     list_display_links = ["prompt_excerpt"]
     list_editable = ["position"]

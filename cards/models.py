@@ -187,6 +187,15 @@ class ReviewSchedule(models.Model):
         default=0, help_text="Advances with every accepted answer (stale-grade guard)."
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Question bank (issue 5): a substantial edit this learner has not yet seen.
+    unseen_change = models.ForeignKey(
+        "QuestionRevision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Set by a substantial edit; cleared when the card is next answered.",
+    )
 
     objects = ReviewScheduleQuerySet.as_manager()
 
@@ -216,6 +225,11 @@ class ReviewSchedule(models.Model):
         self.interval_days = state.interval_days
         self.ease = state.ease
         self.due_on = due_on
+
+    @property
+    def has_unseen_change(self) -> bool:
+        """The question changed substantially since this learner last answered it."""
+        return self.unseen_change_id is not None
 
 
 class ReviewKind(models.TextChoices):
@@ -289,3 +303,49 @@ class ReviewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} graded {self.question} {self.grade} on {self.study_day}"
+
+
+# Question bank: revisions (issue 5) ------------------------------------------
+
+
+class RevisionSource(models.TextChoices):
+    ADMIN = "admin", "Admin edit"
+    IMPORT = "import", "Import"
+
+
+class QuestionRevision(models.Model):
+    """One change to a question: who, when, and its text before and after."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="revisions"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField()
+    source = models.CharField(max_length=8, choices=RevisionSource)
+    changed = models.CharField(
+        max_length=200, help_text="What changed, e.g. 'answer; level 1 -> 2'."
+    )
+    is_substantial = models.BooleanField(
+        "substantial",
+        default=False,
+        help_text="Learners who knew the question were shown it again.",
+    )
+    old_prompt = models.TextField(blank=True)
+    new_prompt = models.TextField()
+    old_answer = models.TextField(blank=True)
+    new_answer = models.TextField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["question", "-created_at"], name="revision_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"

@@ -117,6 +117,8 @@ def record_review(
             schedule.lapses += 1
     schedule.redrill_on = today if scheduling.needs_redrill(grade) else None
     schedule.last_reviewed_at = now
+    # Question bank: answering the card is seeing its substantially changed text.
+    schedule.unseen_change = None
     from_version = schedule.version
     schedule.version = from_version + 1
     if kind == ReviewKind.NEW:

@@ -1,13 +1,14 @@
 """HTTP views: parse the request, call one service or queryset, render."""
 
 from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 
-from cards import services
+from cards import bank_services, services, textdiff
 from cards.forms import SignUpForm
 from cards.models import Question, ReviewSchedule, profile_for
 
@@ -46,3 +47,42 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+# Question bank (issue 5): what changed in a question; the Anki deck ---------
+
+
+@require_GET
+@login_required
+def question_changes(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
+    """The old and new text of a question this learner has studied."""
+    schedule = get_object_or_404(
+        ReviewSchedule.objects.select_related("question", "unseen_change"),
+        user=request.user,
+        question_id=question_id,
+    )
+    question = schedule.question
+    # Unseen: everything since the learner last answered; else the latest change.
+    revision = (
+        schedule.unseen_change or question.revisions.filter(is_substantial=True).first()
+    )
+    context = {"question": question, "revision": revision, "schedule": schedule}
+    if revision is not None:
+        context["prompt_rows"] = (
+            textdiff.diff_lines(revision.old_prompt, question.prompt)
+            if revision.old_prompt != question.prompt
+            else []
+        )
+        context["answer_rows"] = textdiff.diff_lines(
+            revision.old_answer, question.answer
+        )
+    return render(request, "cards/question_changes.html", context)
+
+
+@require_GET
+@login_required
+def anki_deck(request: HtmxHttpRequest) -> HttpResponse:
+    export = bank_services.export("apkg")
+    response = HttpResponse(export.content, content_type=export.content_type)
+    response["Content-Disposition"] = 'attachment; filename="genai-prep.apkg"'
+    return response
