@@ -25,18 +25,20 @@ def daily_activity(user: object) -> tuple[progress.DayActivity, ...]:
     count is the number of days studied, not of answers.
     """
     passed = Q(grade__gte=PASSING_GRADE)
+    # Counting grade (never null) rather than id keeps every column inside the
+    # log_user_day_stats index, so PostgreSQL answers from the index alone.
     rows = (
         ReviewLog.objects.filter(user=user)
         .values("study_day")
         .annotate(
-            reviews=Count("id"),
-            new=Count("id", filter=Q(kind=ReviewKind.NEW)),
-            again=Count("id", filter=Q(grade__lt=PASSING_GRADE)),
-            hard=Count("id", filter=Q(grade=3)),
-            good=Count("id", filter=Q(grade=4)),
-            easy=Count("id", filter=Q(grade=5)),
-            scheduled=Count("id", filter=Q(kind=ReviewKind.REVIEW)),
-            passed=Count("id", filter=Q(kind=ReviewKind.REVIEW) & passed),
+            reviews=Count("grade"),
+            new=Count("grade", filter=Q(kind=ReviewKind.NEW)),
+            again=Count("grade", filter=Q(grade__lt=PASSING_GRADE)),
+            hard=Count("grade", filter=Q(grade=3)),
+            good=Count("grade", filter=Q(grade=4)),
+            easy=Count("grade", filter=Q(grade=5)),
+            scheduled=Count("grade", filter=Q(kind=ReviewKind.REVIEW)),
+            passed=Count("grade", filter=Q(kind=ReviewKind.REVIEW) & passed),
             ms=Coalesce(Sum("duration_ms"), 0),
         )
         .order_by("study_day")
