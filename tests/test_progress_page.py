@@ -90,7 +90,7 @@ def test_range_switch_via_htmx_returns_only_the_activity(
     assert "<html" not in r.text and r.text.lstrip().startswith(
         '<section id="activity"'
     )
-    assert "Activity, last 90 days" in r.text
+    assert "Activity in the last 90 days" in r.text
     assert re.search(r'id="range-90"[^>]*aria-current="true"', r.text)
     assert r.text.count('class="hit"') == 90 + 90 + 13  # days, days, weeks
     assert "Study calendar" not in r.text
@@ -101,7 +101,7 @@ def test_range_switch_without_javascript(logged_in_client, user, questions):
     seed_recent_history(user, questions)
     r = logged_in_client.get(URL + "?days=365")
     assert r.status_code == 200 and "<html" in r.text
-    assert "Activity, last 1 year" in r.text
+    assert "Activity in the last year" in r.text
     links = re.findall(r'<a id="range-(\d+)" href="\?days=(\d+)"', r.text)
     assert links == [("30", "30"), ("90", "90"), ("365", "365")]
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-RANGES = {30: "30 days", 90: "90 days", 365: "1 year"}
+RANGES = {30: "30 days", 90: "90 days", 365: "1 year"}  # the switch's labels
+PERIODS = {30: "the last 30 days", 90: "the last 90 days", 365: "the last year"}
 DEFAULT_RANGE = 30
 FORECAST_DAYS = 30
 RETENTION_DAYS = 30

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from cards.progress import geometry as charts
 from cards.progress.core import (
     GRADE_GROUPS,
+    PERIODS,
     RANGES,
     DayActivity,
     day_label,
@@ -80,7 +81,7 @@ def activity(days: Sequence[DayActivity], *, today: date, span: int) -> Activity
     ]
     return Activity(
         days=span,
-        label=RANGES[span],
+        label=PERIODS[span],
         choices=tuple(RangeChoice(n, label, n == span) for n, label in RANGES.items()),
         reviews=reviews_chart(series, span=span),
         time=time_chart(series, span=span),
@@ -123,7 +124,7 @@ def reviews_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChar
             f"{day_label(busiest.day)} with {busiest.reviews}."
         )
     else:
-        summary = f"No reviews in the last {RANGES[span]} yet."
+        summary = f"No reviews in {PERIODS[span]} yet."
     return charts.bar_chart(
         key="reviews",
         title="Reviews per day",
@@ -133,7 +134,7 @@ def reviews_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChar
         columns=columns,
         legend=[LegendItem(f"bar-{key}", label) for key, label in GRADE_GROUPS],
         table=Table(
-            f"Reviews per day by grade, last {RANGES[span]} (days without "
+            f"Reviews per day by grade, {PERIODS[span]} (days without "
             "reviews left out)",
             ("Day", "Again", "Hard", "Good", "Easy", "Total"),
             tuple(
@@ -163,11 +164,11 @@ def time_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChart:
     studied = [d for d in series if d.ms]
     if total:
         summary = (
-            f"{format_duration(total)} in the last {RANGES[span]}, "
+            f"{format_duration(total)} in {PERIODS[span]}, "
             f"{format_duration(total // len(studied))} on an average study day."
         )
     else:
-        summary = f"No study time recorded in the last {RANGES[span]} yet."
+        summary = f"No study time recorded in {PERIODS[span]} yet."
     return charts.bar_chart(
         key="time",
         title="Time spent per day",
@@ -176,7 +177,7 @@ def time_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChart:
         y_label="Minutes",
         columns=columns,
         table=Table(
-            f"Minutes spent answering per day, last {RANGES[span]} (days without "
+            f"Minutes spent answering per day, {PERIODS[span]} (days without "
             "study left out)",
             ("Day", "Time"),
             tuple(
