@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from cards import progress
 from cards.models import validate_time_zone
 
 
@@ -26,3 +27,17 @@ class SignUpForm(UserCreationForm):
         except forms.ValidationError:
             return "UTC"
         return value
+
+
+# --- Progress page (issue 4) -------------------------------------------------
+
+
+class ProgressRangeForm(forms.Form):
+    """The ?days= switch of the progress page; missing means the default."""
+
+    days = forms.TypedChoiceField(
+        choices=[(str(n), label) for n, label in progress.RANGES.items()],
+        coerce=int,
+        required=False,
+        empty_value=progress.DEFAULT_RANGE,
+    )

@@ -297,8 +297,13 @@ class ReviewLog(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["user", "study_day"], name="log_user_day"),
             models.Index(fields=["user", "reviewed_at"], name="log_user_time"),
+            # --- Progress page (issue 4): covers the per-day aggregation, so
+            # both databases answer it from the index without touching rows.
+            models.Index(
+                fields=["user", "study_day", "kind", "grade", "duration_ms"],
+                name="log_user_day_stats",
+            ),
         ]
 
     def __str__(self) -> str:

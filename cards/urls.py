@@ -14,4 +14,6 @@ urlpatterns: list = [
         name="question_changes",
     ),
     path("deck.apkg", views.anki_deck, name="anki_deck"),
+    # --- Progress page (issue 4)
+    path("progress/", views.progress, name="progress"),
 ]

@@ -2,14 +2,17 @@
 
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from cards import bank_services, services, textdiff
-from cards.forms import SignUpForm
+from cards import bank_services, services, stats, textdiff
+from cards import progress as charts
+from cards.forms import ProgressRangeForm, SignUpForm
 from cards.models import Question, ReviewSchedule, profile_for
 
 
@@ -86,3 +89,26 @@ def anki_deck(request: HtmxHttpRequest) -> HttpResponse:
     response = HttpResponse(export.content, content_type=export.content_type)
     response["Content-Disposition"] = 'attachment; filename="genai-prep.apkg"'
     return response
+
+
+# --- Progress page (issue 4) -------------------------------------------------
+
+
+@require_GET
+@login_required
+@never_cache
+@vary_on_headers("HX-Request")
+def progress(request: HtmxHttpRequest) -> HttpResponse:
+    form = ProgressRangeForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Choose a range of 30, 90 or 365 days.")
+    span = form.cleaned_data["days"]
+    profile = profile_for(request.user)
+    today = profile.study_day(timezone.now())
+    if request.htmx and not request.htmx.history_restore_request:
+        days = stats.daily_activity(request.user)
+        context = {"activity": charts.activity(days, today=today, span=span)}
+        return render(request, "cards/progress.html#activity", context)
+    page = charts.build_page(stats.snapshot(request.user, today=today), span=span)
+    context = {"page": page, "activity": page.activity, "profile": profile}
+    return render(request, "cards/progress.html", context)

@@ -1,0 +1,74 @@
+"""Pure shaping of aggregated study statistics into figures and chart data (no ORM).
+
+`cards.stats` reads the aggregates from the database into the input rows of
+`core`; everything in this package is plain Python over those few rows, so it
+is unit-tested without a database. Days are the learner's study days
+throughout. `geometry` lays out the SVG; the other modules decide what to draw.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cards.progress import geometry as charts
+from cards.progress.calendar_map import heatmap
+from cards.progress.core import (
+    DEFAULT_RANGE,
+    FORECAST_DAYS,
+    MATURE_DAYS,
+    RANGES,
+    DayActivity,
+    Figures,
+    LevelCards,
+    Snapshot,
+    figures,
+    format_duration,
+    streaks,
+)
+from cards.progress.deck import Mastery, ease_chart, forecast_chart, mastery
+from cards.progress.recent import Activity, activity
+
+__all__ = [
+    "DEFAULT_RANGE",
+    "FORECAST_DAYS",
+    "MATURE_DAYS",
+    "RANGES",
+    "Activity",
+    "DayActivity",
+    "Figures",
+    "LevelCards",
+    "Page",
+    "Snapshot",
+    "activity",
+    "build_page",
+    "figures",
+    "format_duration",
+    "streaks",
+]
+
+
+@dataclass(frozen=True)
+class Page:
+    today: date
+    figures: Figures
+    activity: Activity
+    forecast: charts.BarChart
+    calendar: charts.Heatmap
+    ease: charts.BarChart
+    mastery: Mastery
+    is_empty: bool = False
+
+
+def build_page(snap: Snapshot, *, span: int = DEFAULT_RANGE) -> Page:
+    head = figures(snap)
+    return Page(
+        today=snap.today,
+        figures=head,
+        activity=activity(snap.days, today=snap.today, span=span),
+        forecast=forecast_chart(snap, redrilling=head.redrilling),
+        calendar=heatmap(snap.days, today=snap.today),
+        ease=ease_chart(snap),
+        mastery=mastery(snap),
+        is_empty=not snap.days,
+    )

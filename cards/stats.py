@@ -1,0 +1,141 @@
+"""Read-only aggregation for the progress page: every figure is GROUP BY'd in SQL.
+
+Each function runs one query whose result has at most one row per study day,
+level, due day or ease value, never one per review, and returns the plain rows
+of `cards.progress` that the pure shaping code works on.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, DateField, Q, Sum, Value
+from django.db.models.functions import Coalesce, Greatest
+
+from cards import progress
+from cards.models import Level, Question, ReviewKind, ReviewLog, ReviewSchedule
+from cards.scheduling import PASSING_GRADE
+
+
+def daily_activity(user: object) -> tuple[progress.DayActivity, ...]:
+    """Answers per study day over the whole history, oldest first.
+
+    Whole history because the longest streak and the total need it; the row
+    count is the number of days studied, not of answers.
+    """
+    passed = Q(grade__gte=PASSING_GRADE)
+    # Counting grade (never null) rather than id keeps every column inside the
+    # log_user_day_stats index, so PostgreSQL answers from the index alone.
+    rows = (
+        ReviewLog.objects.filter(user=user)
+        .values("study_day")
+        .annotate(
+            reviews=Count("grade"),
+            new=Count("grade", filter=Q(kind=ReviewKind.NEW)),
+            again=Count("grade", filter=Q(grade__lt=PASSING_GRADE)),
+            hard=Count("grade", filter=Q(grade=3)),
+            good=Count("grade", filter=Q(grade=4)),
+            easy=Count("grade", filter=Q(grade=5)),
+            scheduled=Count("grade", filter=Q(kind=ReviewKind.REVIEW)),
+            passed=Count("grade", filter=Q(kind=ReviewKind.REVIEW) & passed),
+            ms=Coalesce(Sum("duration_ms"), 0),
+        )
+        .order_by("study_day")
+    )
+    return tuple(progress.DayActivity(day=row.pop("study_day"), **row) for row in rows)
+
+
+def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, ...]:
+    """Active questions per level, and the learner's started cards by state.
+
+    Retired questions are left out everywhere: they are out of every queue.
+    """
+    questions = dict(
+        Question.objects.active()
+        .values_list("level")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    redrilling = Q(redrill_on=today)
+    settled = ~redrilling & Q(repetitions__gte=2)
+    rows = {
+        row.pop("question__level"): row
+        for row in ReviewSchedule.objects.filter(user=user, question__is_active=True)
+        .values("question__level")
+        .annotate(
+            learning=Count("id", filter=Q(repetitions__lt=2) | redrilling),
+            young=Count(
+                "id", filter=settled & Q(interval_days__lt=progress.MATURE_DAYS)
+            ),
+            mature=Count(
+                "id", filter=settled & Q(interval_days__gte=progress.MATURE_DAYS)
+            ),
+            ease=Avg("ease"),
+            lapses=Coalesce(Sum("lapses"), 0),
+            overdue=Count("id", filter=Q(due_on__lt=today)),
+            # Re-drill cards answered today are due again later; count them once.
+            redrilling=Count("id", filter=redrilling & Q(due_on__gt=today)),
+        )
+        .order_by()
+    }
+    out = []
+    for level in Level:
+        row = rows.get(level.value, {})
+        ease = row.pop("ease", None)
+        out.append(
+            progress.LevelCards(
+                level=level.value,
+                name=level.label,
+                questions=questions.get(level.value, 0),
+                ease=None
+                if ease is None
+                else Decimal(str(ease)).quantize(Decimal("0.01")),
+                **row,
+            )
+        )
+    return tuple(out)
+
+
+def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
+    """Active cards due on each of the next `days` study days; overdue on today."""
+    day = Greatest("due_on", Value(today, output_field=DateField()))
+    rows = (
+        ReviewSchedule.objects.filter(
+            user=user,
+            question__is_active=True,
+            due_on__lte=today + timedelta(days=days - 1),
+        )
+        .annotate(day=day)
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {_as_date(row["day"]): row["n"] for row in rows}
+
+
+def ease_counts(user: object) -> tuple[tuple[Decimal, int], ...]:
+    """(ease, cards) for the learner's started, active cards: a handful of rows."""
+    rows = (
+        ReviewSchedule.objects.filter(user=user, question__is_active=True)
+        .values_list("ease")
+        .annotate(n=Count("id"))
+        .order_by("ease")
+    )
+    return tuple((Decimal(ease), n) for ease, n in rows)
+
+
+def snapshot(user: object, *, today: date) -> progress.Snapshot:
+    """Everything the progress page shows, in five queries."""
+    return progress.Snapshot(
+        today=today,
+        days=daily_activity(user),
+        levels=cards_by_level(user, today=today),
+        due=due_by_day(user, today=today, days=progress.FORECAST_DAYS),
+        eases=ease_counts(user),
+    )
+
+
+def _as_date(value: date | str) -> date:
+    # SQLite hands back MAX() of dates as text.
+    return value if isinstance(value, date) else date.fromisoformat(value)
