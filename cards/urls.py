@@ -1,5 +1,18 @@
 """URLs of the learner-facing app."""
 
+from django.urls import path
+
+from cards import review_views
+
 app_name = "cards"
 
 urlpatterns: list = []
+
+# --- Review session and settings (issue 3) -----------------------------------
+urlpatterns += [
+    path("review/", review_views.review, name="review"),
+    path("review/<int:question_id>/answer/", review_views.reveal, name="reveal"),
+    path("review/<int:question_id>/grade/", review_views.grade, name="grade"),
+    path("review/undo/", review_views.undo, name="undo"),
+    path("settings/", review_views.settings, name="settings"),
+]

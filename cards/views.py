@@ -3,13 +3,14 @@
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 
-from cards import services
+from cards import queue, services
 from cards.forms import SignUpForm
-from cards.models import Question, ReviewSchedule, profile_for
+from cards.models import Level, Question, profile_for
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -24,11 +25,19 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "cards/landing.html",
             {"questions": Question.objects.active().count()},
         )
-    today = profile_for(request.user).study_day(timezone.now())
-    due = ReviewSchedule.objects.due_for(request.user, on=today).count()
-    started = ReviewSchedule.objects.for_user(request.user).values("question_id")
-    new = Question.objects.active().exclude(pk__in=started).count()
-    return render(request, "cards/home.html", {"due": due, "new": new})
+    snapshot = queue.snapshot(
+        user=request.user, profile=profile_for(request.user), now=timezone.now()
+    )
+    context = {
+        "queue": snapshot,
+        "due": snapshot.redrills + snapshot.reviews_left,
+        "new": snapshot.new_left,
+        "level_links": [
+            (label, f"{reverse('cards:review')}?level={value}")
+            for value, label in Level.choices
+        ],
+    }
+    return render(request, "cards/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])
