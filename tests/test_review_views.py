@@ -189,7 +189,7 @@ def test_last_card_shows_the_finish_screen(logged_in_client, user):
         grade_url(question.pk), {"grade": "5", "version": "0"}, headers=HTMX
     )
     assert "All done for today" in r.text
-    assert "You answered <strong>1</strong> card today" in r.text
+    assert "<strong>1</strong> answer today" in r.text
     assert "Tomorrow: <strong>2</strong> reviews due." in r.text
     assert 'href="/progress/"' in r.text
 
