@@ -161,10 +161,6 @@ def _scalar(queryset: QuerySet, field: str) -> Subquery:
     return Subquery(queryset.values(field)[:1])
 
 
-def study_day_of(profile: LearnerProfile, now: datetime) -> date:
-    return profile.study_day(now)
-
-
 def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSchedule]:
     schedules = ReviewSchedule.objects.filter(user=user, question__is_active=True)
     levels = tuple(levels)
@@ -208,16 +204,10 @@ def due_reviews_for(
     )
 
 
-def snapshot(
-    *,
-    user: object,
-    profile: LearnerProfile,
-    now: datetime,
-    levels: Iterable[int] = (),
-) -> Queue:
-    """Today's queue for `user` in one query (see the module docstring)."""
-    levels = tuple(sorted(set(levels)))
-    today = profile.study_day(now)
+def _counts_and_heads(
+    user: object, *, today: date, now: datetime, levels: tuple[int, ...]
+) -> dict:
+    """Every figure of the queue and each sub-queue's head, in one statement."""
     logs = ReviewLog.objects.filter(user=user, study_day=today)
     schedules = schedules_for(user, levels)
     redrills = redrills_for(user, today, levels)
@@ -237,54 +227,51 @@ def snapshot(
         "level": F("question__level"),
         "version": F("version"),
     }
-    row = (
+    tomorrow = today + timedelta(days=1)
+    figures = {
+        "redrills": _count(redrills),
+        "due": _count(due),
+        "new_available": _count(new),
+        "new_done": _count(logs.filter(kind=ReviewKind.NEW)),
+        "reviews_done": _count(logs.filter(kind=ReviewKind.REVIEW)),
+        "redrills_done": _count(logs.filter(kind=ReviewKind.REDRILL)),
+        "next_due_on": _scalar(
+            schedules.filter(due_on__gt=today)
+            .values("user")
+            .annotate(first=Min("due_on")),
+            "first",
+        ),
+        "due_by_tomorrow": _count(
+            schedules.filter(due_on__lte=tomorrow).exclude(redrill_on=today)
+        ),
+        "undo_log_id": _scalar(logs.values("user").annotate(last=Max("pk")), "last"),
+        "redrill_head": _head(redrills, ready=ready, **card_fields),
+        "review_head": _head(due, **card_fields),
+        "new_head": _head(
+            new, id=F("pk"), prompt=F("prompt"), level=F("level"), version=Value(0)
+        ),
+    }
+    # The learner's own user row is a one-row table to hang the subqueries on.
+    return (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .annotate(
-            redrills=_count(redrills),
-            due=_count(due),
-            new_available=_count(new),
-            new_done=_count(logs.filter(kind=ReviewKind.NEW)),
-            reviews_done=_count(logs.filter(kind=ReviewKind.REVIEW)),
-            redrills_done=_count(logs.filter(kind=ReviewKind.REDRILL)),
-            next_due_on=_scalar(
-                schedules.filter(due_on__gt=today)
-                .values("user")
-                .annotate(first=Min("due_on")),
-                "first",
-            ),
-            due_by_tomorrow=_count(
-                schedules.filter(due_on__lte=today + timedelta(days=1)).exclude(
-                    redrill_on=today
-                )
-            ),
-            undo_log_id=_scalar(logs.values("user").annotate(last=Max("pk")), "last"),
-            redrill_head=_head(redrills, ready=ready, **card_fields),
-            review_head=_head(due, **card_fields),
-            new_head=_head(
-                new,
-                id=F("pk"),
-                prompt=F("prompt"),
-                level=F("level"),
-                version=Value(0),
-            ),
-        )
-        .values(
-            "redrills",
-            "due",
-            "new_available",
-            "new_done",
-            "reviews_done",
-            "redrills_done",
-            "next_due_on",
-            "due_by_tomorrow",
-            "undo_log_id",
-            "redrill_head",
-            "review_head",
-            "new_head",
-        )
+        .annotate(**figures)
+        .values(*figures)
         .get()
     )
+
+
+def snapshot(
+    *,
+    user: object,
+    profile: LearnerProfile,
+    now: datetime,
+    levels: Iterable[int] = (),
+) -> Queue:
+    """Today's queue for `user` in one query (see the module docstring)."""
+    levels = tuple(sorted(set(levels)))
+    today = profile.study_day(now)
+    row = _counts_and_heads(user, today=today, now=now, levels=levels)
     reviews_left = min(
         row["due"], max(0, profile.reviews_per_day - row["reviews_done"])
     )

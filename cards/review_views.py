@@ -288,7 +288,7 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def settings(request: HtmxHttpRequest) -> HttpResponse:
+def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
     profile = profile_for(request.user)
     is_new = profile.pk is None
     form = SettingsForm(request.POST or None, instance=profile)

@@ -14,5 +14,5 @@ urlpatterns += [
     path("review/<int:question_id>/answer/", review_views.reveal, name="reveal"),
     path("review/<int:question_id>/grade/", review_views.grade, name="grade"),
     path("review/undo/", review_views.undo, name="undo"),
-    path("settings/", review_views.settings, name="settings"),
+    path("settings/", review_views.learner_settings, name="settings"),
 ]

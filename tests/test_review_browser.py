@@ -167,6 +167,17 @@ def test_second_tab_and_bad_input_show_messages(
     face(page, "back")  # the card stays; nothing was written
     screenshot("02-bad-request-400")
 
+    # A double click sends one grade: the buttons are disabled in flight.
+    page.goto(live_app.url + "/review/")
+    reveal(page, keyboard=False)
+    prompt = page.locator(".prompt").inner_text()
+    page.get_by_role("button", name=re.compile(r"^Good \(")).dblclick()
+    face(page, "front")
+    expect(page.locator(".notice")).to_have_count(0)
+    from cards.models import ReviewLog
+
+    assert ReviewLog.objects.filter(question__prompt=prompt).count() == 1
+
     expected = re.compile(r"status of (409|400)|Response Status Error Code (409|400)")
     assert [e for e in console_errors if not expected.search(e)] == []
 

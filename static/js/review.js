@@ -8,7 +8,7 @@
   }
 
   function isBusy(root) {
-    return Boolean(root.querySelector(".htmx-request, button[disabled]"));
+    return Boolean(root.querySelector(".htmx-request, [disabled]"));
   }
 
   // Move focus where the learner's next action is: the notice after a
