@@ -203,6 +203,9 @@ def test_six_buttons_and_dark_mode(
     page.keyboard.press("0")  # Blackout
     face(page, "front")
     assert counts(page) == (9, 0, 1)
+    page.keyboard.press("Control+z")
+    expect(page.locator(".notice")).to_contain_text("Answer taken back")
+    assert counts(page) == (10, 0, 0)
     assert console_errors == []
 
 
