@@ -30,6 +30,8 @@ def counts(page: Page) -> tuple[int, int, int]:
 
 def face(page: Page, name: str) -> None:
     expect(page.locator("#card")).to_have_attribute("data-face", name)
+    # review.js takes shortcuts only once htmx has wired up the new card.
+    expect(page.locator("#card")).to_have_attribute("data-ready", "")
 
 
 def focused(page: Page, selector: str) -> None:
@@ -51,7 +53,7 @@ def grade(page: Page, label: str, key: str, *, keyboard: bool) -> None:
         page.keyboard.press(key)
     else:
         page.get_by_role("button", name=re.compile(rf"^{label} \(")).click()
-    expect(page.locator("#card")).not_to_have_attribute("data-face", "back")
+    expect(page.locator("#card[data-ready]:not([data-face=back])")).to_have_count(1)
 
 
 def fits(page: Page, width: int) -> None:
@@ -120,6 +122,7 @@ def test_daily_review_with_mouse_and_keyboard(
     screenshot("05-after-undo")
 
     for _ in range(2):
+        face(page, "front")
         page.locator("[data-action=reveal]").focus()
         reveal(page, keyboard=True)
         grade(page, "Good", "3", keyboard=True)

@@ -7,8 +7,16 @@
     return document.getElementById("card");
   }
 
+  // A freshly swapped card is wired up by htmx only when it settles; a key
+  // pressed before that would submit its form without htmx (a full reload).
+  function markReady() {
+    var root = card();
+    if (root) root.setAttribute("data-ready", "");
+  }
+
   function isBusy(root) {
-    return Boolean(root.querySelector(".htmx-request, [disabled]"));
+    return !root.hasAttribute("data-ready") ||
+      Boolean(root.querySelector(".htmx-request, [disabled]"));
   }
 
   // Move focus where the learner's next action is: the notice after a
@@ -67,7 +75,10 @@
   document.addEventListener("htmx:afterSettle", function (event) {
     // The flash (a 400's message) is announced by its role=alert; focus stays.
     var target = event.detail.target;
-    if (target && target.id === "card") focusCard();
+    if (target && target.id === "card") {
+      markReady();
+      focusCard();
+    }
   });
 
   // 404 and 403 are not swapped (base.html's responseHandling): say why.
@@ -87,6 +98,7 @@
   document.addEventListener("DOMContentLoaded", function () {
     var root = card();
     if (!root) return;
+    markReady();
     var target = root.querySelector("[data-autofocus]");
     if (target) target.focus({ preventScroll: true });
   });
