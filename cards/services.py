@@ -65,7 +65,6 @@ def _locked_schedule(
     )
 
 
-@transaction.atomic
 def record_review(
     *,
     user: AbstractBaseUser,
@@ -83,6 +82,33 @@ def record_review(
     ReviewConflict; a unique constraint on the log is the backstop.
     """
     grade = scheduling.validate_grade(grade)
+    try:
+        return _record_review(
+            user=user,
+            question=question,
+            grade=grade,
+            version=version,
+            now=now,
+            duration_ms=duration_ms,
+        )
+    except IntegrityError:
+        # A concurrent first answer to the same new card inserted its schedule
+        # first (or the log's one-answer-per-version backstop fired). The whole
+        # atomic block has rolled back, so nothing was written. Catching it out
+        # here rather than around the insert saves a savepoint per grade.
+        raise ReviewConflict() from None
+
+
+@transaction.atomic
+def _record_review(
+    *,
+    user: AbstractBaseUser,
+    question: Question,
+    grade: int,
+    version: int,
+    now: datetime,
+    duration_ms: int | None,
+) -> ReviewLog:
     today = profile_for(user).study_day(now)
     schedule = _locked_schedule(user, question)
     if schedule is None:
@@ -121,15 +147,7 @@ def record_review(
     schedule.unseen_change = None
     from_version = schedule.version
     schedule.version = from_version + 1
-    if kind == ReviewKind.NEW:
-        try:
-            with transaction.atomic():
-                schedule.save(force_insert=True)
-        except IntegrityError:
-            # Another request answered this new card first.
-            raise ReviewConflict() from None
-    else:
-        schedule.save()
+    schedule.save(force_insert=kind == ReviewKind.NEW)
 
     if duration_ms is not None:
         duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cards import views
+from cards import review_views, views
 
 app_name = "cards"
 
@@ -16,4 +16,13 @@ urlpatterns: list = [
     path("deck.apkg", views.anki_deck, name="anki_deck"),
     # --- Progress page (issue 4)
     path("progress/", views.progress, name="progress"),
+]
+
+# --- Review session and settings (issue 3) -----------------------------------
+urlpatterns += [
+    path("review/", review_views.review, name="review"),
+    path("review/<int:question_id>/answer/", review_views.reveal, name="reveal"),
+    path("review/<int:question_id>/grade/", review_views.grade, name="grade"),
+    path("review/undo/", review_views.undo, name="undo"),
+    path("settings/", review_views.learner_settings, name="settings"),
 ]

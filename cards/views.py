@@ -4,16 +4,17 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from cards import bank_services, services, stats, textdiff
+from cards import bank_services, queue, services, stats, textdiff
 from cards import progress as charts
 from cards.forms import ProgressRangeForm, SignUpForm
-from cards.models import Question, ReviewSchedule, profile_for
+from cards.models import Level, Question, ReviewSchedule, profile_for
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -28,11 +29,19 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "cards/landing.html",
             {"questions": Question.objects.active().count()},
         )
-    today = profile_for(request.user).study_day(timezone.now())
-    due = ReviewSchedule.objects.due_for(request.user, on=today).count()
-    started = ReviewSchedule.objects.for_user(request.user).values("question_id")
-    new = Question.objects.active().exclude(pk__in=started).count()
-    return render(request, "cards/home.html", {"due": due, "new": new})
+    snapshot = queue.snapshot(
+        user=request.user, profile=profile_for(request.user), now=timezone.now()
+    )
+    context = {
+        "queue": snapshot,
+        "due": snapshot.redrills + snapshot.reviews_left,
+        "new": snapshot.new_left,
+        "level_links": [
+            (label, f"{reverse('cards:review')}?level={value}")
+            for value, label in Level.choices
+        ],
+    }
+    return render(request, "cards/home.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -1,0 +1,103 @@
+"""Grade buttons: the four- and six-button scales and where each answer leads.
+
+Pure functions over `scheduling` (no ORM), so the previews on the buttons are
+computed by the very code that later applies the grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cards import scheduling
+
+FOUR = "four"
+SIX = "six"
+
+
+@dataclass(frozen=True)
+class GradeChoice:
+    grade: int
+    label: str
+    meaning: str
+    key: str
+    tone: str  # colour family in the stylesheet: again, hard, good, easy
+
+
+# Anki's four buttons on SM-2's scale: Again=1, Hard=3, Good=4, Easy=5.
+FOUR_CHOICES = (
+    GradeChoice(1, "Again", "I did not know it", "1", "again"),
+    GradeChoice(3, "Hard", "Correct, with serious difficulty", "2", "hard"),
+    GradeChoice(4, "Good", "Correct after some hesitation", "3", "good"),
+    GradeChoice(5, "Easy", "Perfect, effortless recall", "4", "easy"),
+)
+# SM-2's six grades with Wozniak's meanings (1990).
+SIX_CHOICES = (
+    GradeChoice(0, "Blackout", "Complete blackout", "0", "again"),
+    GradeChoice(1, "Wrong", "Incorrect, but I recognised the answer", "1", "again"),
+    GradeChoice(2, "Almost", "Incorrect, but the answer seemed easy", "2", "hard"),
+    GradeChoice(3, "Hard", "Correct, with serious difficulty", "3", "hard"),
+    GradeChoice(4, "Good", "Correct after a hesitation", "4", "good"),
+    GradeChoice(5, "Perfect", "Perfect response", "5", "easy"),
+)
+
+
+def choices(scale: str) -> tuple[GradeChoice, ...]:
+    return SIX_CHOICES if scale == SIX else FOUR_CHOICES
+
+
+def allowed_grades(scale: str) -> frozenset[int]:
+    return frozenset(c.grade for c in choices(scale))
+
+
+@dataclass(frozen=True)
+class GradeButton:
+    choice: GradeChoice
+    interval: str  # "6 d", "3.5 mo"
+    again_today: bool
+    aria_label: str
+
+    @property
+    def grade(self) -> int:
+        return self.choice.grade
+
+
+def buttons(
+    *,
+    scale: str,
+    state: scheduling.CardState,
+    is_redrill: bool,
+    days_until_due: int = 0,
+) -> list[GradeButton]:
+    """One button per grade of `scale`, each with the interval it leads to.
+
+    A re-drill answer leaves the schedule alone, so its buttons show when the
+    card is due anyway (`days_until_due`); an answer below 4 also brings the
+    card back later today.
+    """
+    result = []
+    for choice in choices(scale):
+        again_today = scheduling.needs_redrill(choice.grade)
+        if is_redrill:
+            days = 0 if again_today else days_until_due
+        else:
+            days = scheduling.next_state(
+                state,
+                grade=choice.grade,
+                max_interval_days=scheduling.MAX_INTERVAL_DAYS,
+            ).interval_days
+        short, spoken = scheduling.describe_interval(days)
+        if days < 1:
+            words = "see it again later today"
+        elif again_today:
+            words = f"see it again later today, then in {spoken}"
+        else:
+            words = f"next in {spoken}"
+        result.append(
+            GradeButton(
+                choice=choice,
+                interval=short,
+                again_today=again_today and days >= 1,
+                aria_label=f"{choice.label} ({choice.meaning}): {words}",
+            )
+        )
+    return result
