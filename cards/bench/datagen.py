@@ -220,6 +220,10 @@ def generate(*, scale: str, seed: int = 1, force: bool = False, log=print) -> Re
     report.seconds["vacuum+analyze"] = time.perf_counter() - t0
     report.counts = verify(spec, heavy_reviews=heavy)
     report.seconds["total"] = time.perf_counter() - started
+    info = {**meta(), "seconds": round(report.seconds["total"], 1)}
+    get_user_model().objects.filter(username=META_USERNAME).update(
+        last_name=json.dumps(info)
+    )
     return report
 
 
@@ -269,11 +273,35 @@ def _reset_sequences() -> None:
             cursor.execute(sql)
 
 
+def fresh_learners(count: int) -> list[str]:
+    """Up to `count` regular learners nobody has graded for since generation."""
+    since = meta()["at"]
+    users = (
+        get_user_model()
+        .objects.filter(username__startswith=f"{simulate.USERNAME_PREFIX}u")
+        .order_by("username")
+        .values_list("id", "username")
+    )
+    fresh = []
+    for user_id, username in users.iterator():
+        # One index probe (user, reviewed_at) per candidate, not a table scan.
+        if not ReviewLog.objects.filter(
+            user_id=user_id, reviewed_at__gt=since
+        ).exists():
+            fresh.append(username)
+            if len(fresh) == count:
+                break
+    return fresh
+
+
 def is_reusable(
-    *, scale: str, seed: int, max_age: timedelta = timedelta(days=1)
+    *, scale: str, seed: int, need: int = 0, max_age: timedelta = timedelta(days=1)
 ) -> bool:
-    """The database already holds this scale and seed, generated recently."""
+    """The database holds this scale and seed, generated recently, with `need`
+    learners the load harness has not used yet."""
     info = meta() if is_bench() else None
     if not info or info.get("scale") != scale or info.get("seed") != seed:
         return False
-    return datetime.now(UTC) - datetime.fromisoformat(info["at"]) <= max_age
+    if datetime.now(UTC) - datetime.fromisoformat(info["at"]) > max_age:
+        return False
+    return len(fresh_learners(need)) >= need

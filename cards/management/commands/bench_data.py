@@ -24,11 +24,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reuse",
             action="store_true",
-            help="keep the data if this scale and seed were generated within a day",
+            help="keep the data if this scale and seed were generated within a day "
+            "and --need learners are still unused by the load harness",
         )
+        parser.add_argument("--need", type=int, default=40)
 
-    def handle(self, *args, scale, seed, force, reuse, **options):
-        if reuse and datagen.is_reusable(scale=scale, seed=seed):
+    def handle(self, *args, scale, seed, force, reuse, need, **options):
+        if reuse and datagen.is_reusable(scale=scale, seed=seed, need=need):
             self.stdout.write(f"Scale {scale} data from {datagen.meta()['at']} kept.")
             return
         self.stdout.write(f"Generating scale {scale} (seed {seed})...")
