@@ -5,10 +5,11 @@ from collections import defaultdict
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
+from django.utils import timezone
 
-from cards import scheduling
+from cards import scheduling, services
 from cards.bench import datagen, simulate
-from cards.models import LearnerProfile, ReviewLog, ReviewSchedule
+from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 from tests.factories import make_user
 
 XS = simulate.SCALES["XS"]
@@ -78,6 +79,20 @@ def test_generated_history_replays_through_the_real_scheduler(generated):
             final.due_after,
             final.ease_after,
         )
+
+
+def test_fresh_learners_skips_learners_graded_or_reconfigured_since(generated):
+    first, second, third = datagen.fresh_learners(3)
+    assert (first, second) == ("bench-u00001", "bench-u00002")
+    learner = get_user_model().objects.get(username=first)
+    new_card = Question.objects.exclude(schedules__user=learner).first()
+    services.record_review(
+        user=learner, question=new_card, grade=4, version=0, now=timezone.now()
+    )
+    LearnerProfile.objects.filter(user__username=second).update(
+        new_cards_per_day=500, updated_at=timezone.now()
+    )
+    assert datagen.fresh_learners(2) == [third, "bench-u00004"]
 
 
 def test_generator_refuses_a_database_with_other_data(db):

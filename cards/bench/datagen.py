@@ -208,6 +208,9 @@ def generate(*, scale: str, seed: int = 1, force: bool = False, log=print) -> Re
         t0 = time.perf_counter()
         writer.restore_indexes(dropped)
         _reset_sequences()
+        # bulk_create stamps auto_now fields with the insert time; the harness
+        # reads a later updated_at as "reconfigured since generation".
+        LearnerProfile.objects.update(updated_at=now)
         report.seconds["indexes+constraints"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     if postgres:
@@ -274,8 +277,14 @@ def _reset_sequences() -> None:
 
 
 def fresh_learners(count: int) -> list[str]:
-    """Up to `count` regular learners nobody has graded for since generation."""
+    """Up to `count` regular learners nobody has graded for, nor reconfigured
+    (the soak raises limits), since generation."""
     since = meta()["at"]
+    changed = set(
+        LearnerProfile.objects.filter(updated_at__gt=since).values_list(
+            "user_id", flat=True
+        )
+    )
     users = (
         get_user_model()
         .objects.filter(username__startswith=f"{simulate.USERNAME_PREFIX}u")
@@ -284,10 +293,11 @@ def fresh_learners(count: int) -> list[str]:
     )
     fresh = []
     for user_id, username in users.iterator():
+        if user_id in changed:
+            continue
         # One index probe (user, reviewed_at) per candidate, not a table scan.
-        if not ReviewLog.objects.filter(
-            user_id=user_id, reviewed_at__gt=since
-        ).exists():
+        graded = ReviewLog.objects.filter(user_id=user_id, reviewed_at__gt=since)
+        if not graded.exists():
             fresh.append(username)
             if len(fresh) == count:
                 break
