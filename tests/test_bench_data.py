@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from cards import scheduling, services
-from cards.bench import datagen, simulate
+from cards.bench import datagen, simulate, writers
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 from tests.factories import make_user
 
@@ -111,3 +111,11 @@ def test_generator_replaces_its_own_data_and_forced_other_data(db):
     datagen.generate(scale="XS", log=lambda _: None)  # bench data: no force needed
     assert not get_user_model().objects.filter(username="alice").exists()
     assert ReviewLog.objects.count() == first
+
+
+def test_columns_added_by_a_later_migration_get_their_model_default():
+    columns = [c for c in simulate.SCHEDULE_COLUMNS if c != "lapses"]
+    missing = writers._missing_fields(ReviewSchedule, columns)
+    assert [f.name for f in missing] == ["lapses"]
+    assert writers._copy_text(True) == "t" and writers._copy_text(None) == "\\N"
+    assert writers._copy_text("a\tb\\c") == "a\\tb\\\\c"

@@ -79,7 +79,7 @@ def main(argv: list[str]) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
-    command = "python -m cards.bench " + shlex.join(argv)
+    command = " ".join(["python -m cards.bench", shlex.join(argv)]).strip()
     results = {
         "command": command,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from cards.bench.stats import ratio
 
 FLOOR = "floor: one query + template"
@@ -213,6 +215,18 @@ def _check(name, value, limit, unit, at_least=False):
     return (name, shown, "met" if ok else "MISSED")
 
 
+def _compact(sql: str) -> str:
+    """Long select lists shortened to a column count; the rest kept whole."""
+    match = re.match(r"SELECT (DISTINCT )?(.*?) FROM ", sql, flags=re.S)
+    if match and len(match.group(2)) > 160:
+        columns = match.group(2).count(",") + 1
+        sql = (
+            f"SELECT {match.group(1) or ''}<{columns} columns> FROM "
+            + sql[match.end() :]
+        )
+    return sql if len(sql) < 1500 else sql[:1500] + " ..."
+
+
 def explain_markdown(results: dict) -> str:
     parts = []
     for s, r in results["scales"].items():
@@ -230,12 +244,26 @@ def explain_markdown(results: dict) -> str:
             parts.append(f"\n#### Scale {s}: SELECTs on the review tables, as served\n")
         for e in entries:
             flag = " **Seq Scan on a big table**" if e["seq_scan_on_big_table"] else ""
-            sql = e["sql"] if len(e["sql"]) < 700 else e["sql"][:700] + " ..."
+            sql = _compact(e["sql"])
             parts.append(
                 f"{e['source']}: {e['execution_ms']} ms{flag}\n\n```sql\n{sql}\n```\n"
                 f"```\n{e['plan']}\n```\n"
             )
     return "\n".join(parts)
+
+
+def _busy(results: dict) -> list[str]:
+    cores = results["machine"]["cores"] or 1
+    loads = [r.get("load_before", [0])[0] for r in results["scales"].values()]
+    loads += [r.get("load_after", [0])[0] for r in results["scales"].values()]
+    worst = max(loads, default=0)
+    if worst <= cores:
+        return []
+    return [
+        f"- **The machine was busy** (1-minute load average up to {worst} on "
+        f"{cores} cores, from other work): absolute times are inflated and noisy; "
+        "compare ratios within the run, and rerun on a quiet machine for budgets."
+    ]
 
 
 def doc_section(results: dict, header: list[str], body: list[list[str]]) -> str:
@@ -252,6 +280,7 @@ def doc_section(results: dict, header: list[str], body: list[list[str]]) -> str:
         f"PostgreSQL {m['postgresql']}, psycopg {m['psycopg']}, aiohttp {m['aiohttp']}",
         f"- Load: {results['settings']['learners']} concurrent simulated learners, "
         "client and server on the same machine",
+        *_busy(results),
         "",
         "Latency in ms measured by the client (send to last byte); `req/s` is the "
         "phase's throughput; `SQL` the mean queries per request (X-Bench-Queries); "

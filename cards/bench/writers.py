@@ -16,6 +16,14 @@ TABLES = {
 }
 
 
+def _model(key: str):
+    return {
+        "users": get_user_model(),
+        "profiles": LearnerProfile,
+        "questions": Question,
+    }[key]
+
+
 class CopyWriter:
     def __init__(self) -> None:
         self.raw = connection.connection
@@ -63,26 +71,46 @@ class CopyWriter:
     def small(self, tables: dict[str, list[dict]]) -> None:
         with self.raw.cursor() as cursor:
             for key, rows in tables.items():
-                columns = list(rows[0])
+                extra = _missing_fields(_model(key), list(rows[0]))
+                defaults = {f.column: f.get_default() for f in extra}
+                columns = [*rows[0], *defaults]
                 sql = f"COPY {TABLES[key]} ({', '.join(columns)}) FROM STDIN"
                 with cursor.copy(sql) as copy:
                     for row in rows:
-                        copy.write_row([row[c] for c in columns])
+                        copy.write_row([*row.values(), *defaults.values()])
 
     def logs(self):
-        return Stream(self.raw, "cards_reviewlog", simulate.LOG_COLUMNS)
+        return Stream(self.raw, ReviewLog, simulate.LOG_COLUMNS)
 
     def schedules(self, lines: list[str]) -> None:
-        with Stream(self.raw, "cards_reviewschedule", simulate.SCHEDULE_COLUMNS) as w:
+        with Stream(self.raw, ReviewSchedule, simulate.SCHEDULE_COLUMNS) as w:
             w(lines)
+
+
+def _missing_fields(model, columns: list[str]) -> list:
+    """Fields added after this generator was written (a later migration): they
+    get their model default, so COPY keeps working after a merge."""
+    return [f for f in model._meta.concrete_fields if f.attname not in columns]
+
+
+def _copy_text(value) -> str:
+    if value is None:
+        return simulate.NULL
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    text = str(value)
+    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
 class Stream:
     """A COPY ... FROM STDIN fed with batches of text lines."""
 
-    def __init__(self, raw, table: str, columns: list[str]) -> None:
+    def __init__(self, raw, model, columns: list[str]) -> None:
         self.cursor = raw.cursor()
-        self.sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        extra = _missing_fields(model, columns)
+        self.suffix = "".join("\t" + _copy_text(f.get_default()) for f in extra)
+        names = [*columns, *(f.column for f in extra)]
+        self.sql = f"COPY {model._meta.db_table} ({', '.join(names)}) FROM STDIN"
 
     def __enter__(self):
         self.context = self.cursor.copy(self.sql)
@@ -90,8 +118,11 @@ class Stream:
         return self.write
 
     def write(self, lines: list[str]) -> None:
-        if lines:
-            self.copy.write("\n".join(lines) + "\n")
+        if not lines:
+            return
+        if self.suffix:
+            lines = [line + self.suffix for line in lines]
+        self.copy.write("\n".join(lines) + "\n")
 
     def __exit__(self, *exc) -> None:
         self.context.__exit__(*exc)
@@ -101,12 +132,6 @@ class Stream:
 class BulkWriter:
     """bulk_create in batches, for SQLite (the XS test) and other backends."""
 
-    models = {
-        "users": get_user_model(),
-        "profiles": LearnerProfile,
-        "questions": Question,
-    }
-
     def drop_indexes(self) -> list:
         return []
 
@@ -115,7 +140,7 @@ class BulkWriter:
 
     def small(self, tables: dict[str, list[dict]]) -> None:
         for key, rows in tables.items():
-            model = self.models[key]
+            model = _model(key)
             model.objects.bulk_create([model(**row) for row in rows], batch_size=500)
 
     def logs(self):
