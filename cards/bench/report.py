@@ -44,7 +44,8 @@ def rows(results: dict) -> tuple[list[str], list[list[str]]]:
     scales = list(results["scales"])
     header = ["endpoint"]
     for s in scales:
-        header += [f"{s} p50", f"{s} p95", f"{s} p99", f"{s} req/s", f"{s} SQL"]
+        header += [f"{s} p50", f"{s} p95", f"{s} p99", f"{s} srv p50"]
+        header += [f"{s} req/s", f"{s} SQL"]
         header += [f"{s} x floor"]
     if len(scales) == 2:
         header += ["L/S p50", "L/S p95"]
@@ -65,12 +66,13 @@ def rows(results: dict) -> tuple[list[str], list[list[str]]]:
                     _fmt(e["p50_ms"]),
                     _fmt(e["p95_ms"]),
                     _fmt(e["p99_ms"]),
+                    _fmt(e.get("server_p50_ms")),
                     _fmt(e.get("per_second")),
                     _fmt(e["queries_mean"]),
                     _fmt(ratio(e["p50_ms"], floor.get("p50_ms")), "x"),
                 ]
             else:
-                line += ["-"] * 6
+                line += ["-"] * 7
         if len(scales) == 2:
             a, b = (_ok(results["scales"][s], label) for s in scales)
             line += [
@@ -143,12 +145,19 @@ def summary_lines(results: dict) -> list[str]:
                 f"{s}: first /review/ load {w['body_bytes']:,} B bodies, "
                 f"{w['transfer_bytes']:,} B with headers: {parts}"
             )
-        g = r.get("endpoints", {}).get("grade")
+        g = _ok(r, "grade")
         if g:
             out.append(
                 f"{s}: grade swap {g['wire_bytes_mean']:,} B mean, "
                 f"{g['wire_bytes_max']:,} B max (body + headers, as served)"
             )
+        most = {
+            label: e["queries_max"]
+            for label, e in r.get("endpoints", {}).items()
+            if e["ok"] and not label.startswith("floor")
+        }
+        if most:
+            out.append(f"{s}: most SQL queries in one request: {most}")
         out.append(
             f"{s}: load average {r.get('load_before')} before, "
             f"{r.get('load_after')} after the phases ({results['machine']['cores']} cores)"
@@ -282,9 +291,11 @@ def doc_section(results: dict, header: list[str], body: list[list[str]]) -> str:
         "client and server on the same machine",
         *_busy(results),
         "",
-        "Latency in ms measured by the client (send to last byte); `req/s` is the "
-        "phase's throughput; `SQL` the mean queries per request (X-Bench-Queries); "
-        "`x floor` the p50 over the one-query floor's p50 in the same run.",
+        "Latency in ms measured by the client (send to last byte); `srv p50` the "
+        "time inside Django (Server-Timing), the rest being queueing, network and "
+        "client; `req/s` the phase's throughput; `SQL` the mean queries per request "
+        "(X-Bench-Queries); `x floor` the p50 over the one-query floor's p50 in the "
+        "same run.",
         "",
         markdown_table(header, body),
         "",

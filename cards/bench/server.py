@@ -66,6 +66,14 @@ def manage(env: dict[str, str], *args: str) -> None:
     )
 
 
+def _no_control_socket() -> list[str]:
+    """gunicorn 25.1+ opens a control socket at one fixed path per user, which
+    concurrent servers on this machine would fight over: switch it off."""
+    from gunicorn import config
+
+    return ["--no-control-socket"] if hasattr(config, "ControlSocketDisable") else []
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -96,6 +104,7 @@ class Gunicorn:
                 f"--workers={self.workers}",
                 "--preload",
                 "--backlog=256",
+                *_no_control_socket(),
             ],
             cwd=BASE_DIR,
             env=self.env,
