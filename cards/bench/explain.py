@@ -8,6 +8,7 @@ after the merge. A missing page falls back to the foundation's querysets.
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 
@@ -46,8 +47,14 @@ def page_plans(path: str, user, *, label: str) -> tuple[int, list[dict]]:
     """Status of `path` for `user` and the plans of its review-table SELECTs."""
     client = Client(HTTP_HOST="127.0.0.1")
     client.force_login(user)
-    with CaptureQueriesContext(connection) as captured:
-        response = client.get(path)
+    request_log = logging.getLogger("django.request")
+    level = request_log.level
+    request_log.setLevel(logging.ERROR)  # a missing page is reported, not logged
+    try:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(path)
+    finally:
+        request_log.setLevel(level)
     plans = []
     for query in captured.captured_queries:
         sql = query["sql"]
