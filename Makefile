@@ -74,3 +74,30 @@ test: $(STAMP) browser lint
 
 clean:
 	rm -rf $(VENV) *.egg-info staticfiles test-artifacts .hypothesis
+
+# --- Benchmark (issue 7): make bench / make soak; never part of make test ------
+# Both need PostgreSQL (started here if down, as .ci/run does) and create their
+# own database; see docs/PERFORMANCE.md. Extra options: BENCH_ARGS="--scales S".
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/genai_prep_bench
+BENCH_ARGS ?=
+BENCH_STAMP := $(VENV)/.bench-installed
+
+.PHONY: bench soak pg-up
+
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet --group bench
+	@touch $(BENCH_STAMP)
+
+pg-up:
+	@if ! pg_isready -q -h 127.0.0.1 -p 5432; then \
+	  echo "Starting PostgreSQL"; \
+	  pg_ctlcluster --skip-systemctl-redirect "$$(ls /etc/postgresql | head -n1)" main start; \
+	  for _ in $$(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done; \
+	fi
+
+bench: $(BENCH_STAMP) pg-up
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m cards.bench $(BENCH_ARGS)
+
+soak: $(BENCH_STAMP) pg-up
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m cards.bench --soak 60 --scales S $(BENCH_ARGS)
+# --- end benchmark ---------------------------------------------------------------

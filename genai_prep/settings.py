@@ -201,3 +201,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Benchmark (issue 7) ------------------------------------------------------
+# DJANGO_BENCH=1 (make bench / make soak only) adds a middleware that reports
+# each request's SQL query count and time in response headers, and routes the
+# two floor views. Off in production and in tests.
+BENCH = env_bool("DJANGO_BENCH", False)
+if BENCH:
+    # Outermost, so it also counts the queries of the session and auth layers.
+    MIDDLEWARE = ["cards.bench.middleware.query_count", *MIDDLEWARE]
+if os.environ.get("DJANGO_STATIC_ROOT"):
+    STATIC_ROOT = Path(os.environ["DJANGO_STATIC_ROOT"])
+# --- end benchmark ------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Project URLs: the app, accounts (Django's auth views) and the admin."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -16,3 +17,12 @@ urlpatterns = [
 admin.site.site_header = "GenAI Prep administration"
 admin.site.site_title = "GenAI Prep admin"
 admin.site.index_title = "Question bank and learners"
+
+# --- Benchmark floors (issue 7): routed only with DJANGO_BENCH=1 ---------------
+if settings.BENCH:
+    from cards.bench import views as bench_views
+
+    urlpatterns += [
+        path("bench/floor/plain/", bench_views.floor_plain, name="bench_floor_plain"),
+        path("bench/floor/query/", bench_views.floor_query, name="bench_floor_query"),
+    ]

@@ -1,0 +1,1 @@
+"""Benchmark tooling: data generator, load harness and floor views (never the app)."""

@@ -1,0 +1,271 @@
+"""One scale's benchmark (or soak) against a running server: phases and figures.
+
+Database reads (choosing learners, invariant I1, EXPLAIN) happen before and
+after the timed phases, never during them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import time
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Sum
+from django.utils import timezone
+
+from cards.bench import client, datagen, explain, simulate, stats
+from cards.bench.kinds import classify
+from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
+
+FLOOR_PLAIN = "/bench/floor/plain/"
+FLOOR_QUERY = "/bench/floor/query/"
+
+
+@dataclass(frozen=True)
+class Options:
+    base_url: str
+    learners: int = 8
+    accounts_per_learner: int = 2
+    floor_seconds: float = 5.0
+    review_seconds: float = 120.0
+    progress_requests: int = 30
+    soak_seconds: float | None = None
+    seed: int = 1
+
+
+def fresh_learners(count: int) -> list[str]:
+    fresh = datagen.fresh_learners(count)
+    if len(fresh) < count:
+        raise RuntimeError(
+            f"only {len(fresh)} unused learners left; regenerate the data "
+            "(bench_data without --reuse)"
+        )
+    return fresh
+
+
+def i1_counts() -> dict:
+    return {
+        "review_logs": ReviewLog.objects.count(),
+        "schedule_versions": ReviewSchedule.objects.aggregate(v=Sum("version"))["v"]
+        or 0,
+    }
+
+
+def run(options: Options) -> dict:
+    soak = options.soak_seconds is not None
+    per = 2 if soak else options.accounts_per_learner
+    *accounts, spare = fresh_learners(options.learners * per + 1)
+    # Plans first, for a learner the load phases leave alone: its queue is full.
+    plans = None if soak else _plans(spare)
+    if soak:
+        # Enough work for a minute: the most new cards a day the settings allow.
+        LearnerProfile.objects.filter(user__username__in=accounts).update(
+            new_cards_per_day=500, updated_at=timezone.now()
+        )
+    before = i1_counts()
+    info = datagen.meta()
+    heavy_reviews = ReviewLog.objects.filter(
+        user__username=simulate.HEAVY_USERNAME
+    ).count()
+    data = {
+        "scale": info["scale"],
+        "origin": f"generated {info['at']} in {info.get('seconds', '?')} s "
+        f"(seed {info['seed']})",
+        "learners": get_user_model().objects.filter(is_active=True).count(),
+        "schedules": ReviewSchedule.objects.count(),
+        "review_logs": before["review_logs"],
+        "heavy_reviews": heavy_reviews,
+    }
+    load_before = [round(x, 2) for x in os.getloadavg()]
+    result = asyncio.run(_phases(options, accounts, Question.objects.count()))
+    after = i1_counts()
+    result["data"] = data
+    result["load_before"] = load_before
+    result["load_after"] = [round(x, 2) for x in os.getloadavg()]
+    accepted = result["review"]["accepted"]
+    result["i1"] = {
+        "accepted_grades": accepted,
+        "new_review_logs": after["review_logs"] - before["review_logs"],
+        "schedule_advances": after["schedule_versions"] - before["schedule_versions"],
+    }
+    result["i1"]["holds"] = (
+        accepted == result["i1"]["new_review_logs"] == result["i1"]["schedule_advances"]
+    )
+    if plans:
+        result["explain"] = plans
+    return result
+
+
+def _plans(username: str) -> dict:
+    User = get_user_model()
+    learner = User.objects.get(username=username)
+    heavy = User.objects.get(username=simulate.HEAVY_USERNAME)
+    review_status, review = explain.page_plans("/review/", learner, label="review")
+    progress_status, progress = explain.page_plans(
+        "/progress/", heavy, label="progress"
+    )
+    return {
+        "review_status": review_status,
+        "progress_status": progress_status,
+        "pages": review + progress,
+        "foundation": explain.foundation_plans(learner, heavy),
+    }
+
+
+async def _login_all(sessions, names, password) -> list[float]:
+    gate = asyncio.Semaphore(2)  # PBKDF2 is CPU-bound: two at a time on two cores
+
+    async def one(session, name):
+        async with gate:
+            return await session.login(name, password)
+
+    return await asyncio.gather(
+        *(one(s, n) for s, n in zip(sessions, names, strict=True))
+    )
+
+
+async def _timed(coro) -> float:
+    start = time.perf_counter()
+    await coro
+    return time.perf_counter() - start
+
+
+async def _phases(options: Options, accounts: list[str], bank: int) -> dict:
+    rec = client.Recorder()
+    n = options.learners
+    sessions = [client.Session(options.base_url, rec) for _ in accounts]
+    heavy = client.Session(options.base_url, rec)
+    soak = options.soak_seconds is not None
+    result: dict = {"missing": [], "learners": n, "accounts": len(accounts)}
+    try:
+        logins = await _login_all(sessions, accounts, datagen.PASSWORD)
+        result["login_ms_p50"] = round(stats.percentile(logins, 50) * 1000, 1)
+        seconds: dict[str, float] = {}
+        if not soak:
+            await heavy.login(simulate.HEAVY_USERNAME, datagen.PASSWORD)
+            seconds.update(await _floors(sessions[:n], options, bank))
+            weight = await _weight(sessions[0])
+            if weight is None:
+                result["missing"].append("/review/ (cards:review)")
+            result["weight"] = weight
+        review_seconds = options.soak_seconds or options.review_seconds
+        result["review"], review_seconds = await _review(
+            sessions, n, review_seconds, options.seed, soak=soak
+        )
+        seconds["review"] = review_seconds
+        for label in ("reveal", "grade"):  # they share the loop's wall time
+            seconds[label] = review_seconds
+        if result["review"]["missing"] and not result["missing"]:
+            result["missing"].append(result["review"]["missing"])
+        if not soak:
+            seconds.update(await _progress(heavy, options, rec, result))
+    finally:
+        for s in [*sessions, heavy]:
+            await s.close()
+    result["endpoints"] = {
+        label: stats.summarize(rec.of(label), seconds=seconds.get(label))
+        for label in dict.fromkeys(s.label for s in rec.samples)
+    }
+    result["review"]["grades_per_second"] = (
+        round(result["review"]["accepted"] / seconds["review"], 1)
+        if seconds["review"]
+        else None
+    )
+    result["errors"] = rec.errors[:50]
+    result["error_count"] = len(rec.errors)
+    return result
+
+
+async def _floors(sessions, options: Options, bank: int) -> dict[str, float]:
+    paths = {
+        "floor: plain view": lambda i: FLOOR_PLAIN,
+        "floor: one query + template": lambda i: f"{FLOOR_QUERY}?id={i % bank + 1}",
+        "dashboard /": lambda i: "/",
+    }
+    for url in paths.values():  # warm every worker and its connection
+        await client.closed_loop(sessions, None, url, seconds=1.0)
+    return {
+        label: await _timed(
+            client.closed_loop(sessions, label, url, seconds=options.floor_seconds)
+        )
+        for label, url in paths.items()
+    }
+
+
+async def _weight(session) -> dict | None:
+    probe = await session.fetch("GET", "/review/")
+    if probe.status != 200:
+        return None
+    return await client.weight_of_first_load(session, "/review/")
+
+
+async def _review(sessions, n, seconds, seed, *, soak) -> tuple[dict, float]:
+    seen: dict[str, set] = {}
+    deadline = time.monotonic() + seconds
+    outcomes: list[client.QueueResult] = []
+
+    async def worker(k: int) -> None:
+        rng = random.Random(f"{seed}:worker:{k}")
+        mine = sessions[k::n]
+        while mine and time.monotonic() < deadline:
+            session = mine.pop(0)
+            try:
+                outcome = await client.work_queue(
+                    session, lambda a: classify(a, seen), rng, deadline=deadline
+                )
+            except client.TRANSPORT_ERRORS:
+                outcome = client.QueueResult(failures=1)
+            outcomes.append(outcome)
+            if outcome.missing:
+                return
+
+    elapsed = await _timed(asyncio.gather(*(worker(k) for k in range(n))))
+    missing = next((o.missing for o in outcomes if o.missing), None)
+    if missing is None and not any(o.accepted for o in outcomes):
+        missing = "grade/reveal controls not found on /review/ (cards:grade)"
+    summary = {
+        "missing": missing,
+        "accepted": sum(o.accepted for o in outcomes),
+        "conflicts": sum(o.conflicts for o in outcomes),
+        "failures": sum(o.failures for o in outcomes),
+        "queues_finished": sum(o.finished for o in outcomes),
+        "queues_started": len(outcomes),
+        "url_names": {k: sorted(v) for k, v in seen.items()},
+        "soak": soak,
+        "seconds": round(elapsed, 1),
+    }
+    return summary, elapsed
+
+
+async def _progress(heavy, options: Options, rec, result) -> dict[str, float]:
+    probe = await heavy.fetch("GET", "/progress/")
+    if probe.status == 404:
+        result["missing"].append("/progress/ (cards:progress)")
+        return {}
+    for _ in range(3):  # warm-up
+        await heavy.send(None, "GET", "/progress/")
+    label1 = "progress (1 learner)"
+    start = time.perf_counter()
+    for _ in range(options.progress_requests):
+        await heavy.send(label1, "GET", "/progress/")
+    one = time.perf_counter() - start
+    # The same learner in n tabs at once: n sessions sharing the login cookie.
+    tabs = []
+    for _ in range(options.learners):
+        tab = client.Session(options.base_url, rec)
+        tab.share_cookies(heavy)
+        tabs.append(tab)
+    label_n = f"progress ({options.learners} concurrent)"
+    try:
+        many = await _timed(
+            client.closed_loop(
+                tabs, label_n, lambda i: "/progress/", seconds=options.floor_seconds
+            )
+        )
+    finally:
+        for tab in tabs:
+            await tab.close()
+    return {label1: one, label_n: many}

@@ -1,0 +1,121 @@
+"""The benchmark data generator (scale XS): counts, constraints, real SM-2 states."""
+
+from collections import defaultdict
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+from django.utils import timezone
+
+from cards import scheduling, services
+from cards.bench import datagen, simulate, writers
+from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
+from tests.factories import make_user
+
+XS = simulate.SCALES["XS"]
+
+
+@pytest.fixture
+def generated(db):
+    return datagen.generate(scale="XS", seed=3, log=lambda _: None)
+
+
+def test_generator_writes_the_scale_counts(generated):
+    counts = generated.counts
+    assert counts["learners"] == XS.learners + 1
+    assert ReviewSchedule.objects.exclude(user__username="bench-heavy").count() == (
+        XS.learners * XS.questions
+    )
+    assert counts["review_logs"] == ReviewLog.objects.count() > counts["schedules"]
+    assert counts["heavy_learner_reviews"] >= XS.heavy_min_reviews
+    assert datagen.is_bench() and datagen.meta()["scale"] == "XS"
+
+
+def test_generated_versions_are_unique_and_gapless_per_schedule(generated):
+    duplicates = (
+        ReviewLog.objects.values("schedule_id", "from_version")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+    )
+    assert not duplicates.exists()
+    versions = defaultdict(list)
+    for schedule_id, v in ReviewLog.objects.values_list("schedule_id", "from_version"):
+        versions[schedule_id].append(v)
+    for schedule in ReviewSchedule.objects.all():
+        assert sorted(versions[schedule.pk]) == list(range(schedule.version))
+
+
+def test_generated_history_replays_through_the_real_scheduler(generated):
+    """Each log's after-state is next_state(before, grade), logs chain, the
+    schedule holds the last after-state, and study days follow the profile."""
+    profiles = {p.user_id: p for p in LearnerProfile.objects.all()}
+    last = {}
+    for log in ReviewLog.objects.order_by("schedule_id", "from_version"):
+        before = scheduling.CardState(
+            repetitions=log.repetitions_before,
+            interval_days=log.interval_before,
+            ease=log.ease_before,
+        )
+        after = scheduling.CardState(
+            repetitions=log.repetitions_after,
+            interval_days=log.interval_after,
+            ease=log.ease_after,
+        )
+        if log.kind == "redrill":
+            assert after == before and log.redrill_before == log.study_day
+        else:
+            assert after == scheduling.next_state(before, grade=log.grade)
+            assert (log.due_after - log.study_day).days == log.interval_after
+        assert profiles[log.user_id].study_day(log.reviewed_at) == log.study_day
+        previous = last.get(log.schedule_id)
+        if previous is not None:
+            assert previous.interval_after == log.interval_before
+            assert previous.due_after == log.due_before
+        last[log.schedule_id] = log
+    for schedule in ReviewSchedule.objects.all():
+        final = last[schedule.pk]
+        assert (schedule.interval_days, schedule.due_on, schedule.ease) == (
+            final.interval_after,
+            final.due_after,
+            final.ease_after,
+        )
+
+
+def test_fresh_learners_skips_learners_graded_or_reconfigured_since(generated):
+    first, second, third = datagen.fresh_learners(3)
+    assert (first, second) == ("bench-u00001", "bench-u00002")
+    learner = get_user_model().objects.get(username=first)
+    new_card = Question.objects.exclude(schedules__user=learner).first()
+    services.record_review(
+        user=learner, question=new_card, grade=4, version=0, now=timezone.now()
+    )
+    LearnerProfile.objects.filter(user__username=second).update(
+        new_cards_per_day=500, updated_at=timezone.now()
+    )
+    assert datagen.fresh_learners(2) == [third, "bench-u00004"]
+
+
+def test_generator_refuses_a_database_with_other_data(db):
+    make_user(username="alice")
+    with pytest.raises(datagen.NotABenchDatabase):
+        datagen.generate(scale="XS", log=lambda _: None)
+    assert list(get_user_model().objects.values_list("username", flat=True)) == [
+        "alice"
+    ]
+
+
+def test_generator_replaces_its_own_data_and_forced_other_data(db):
+    make_user(username="alice")
+    datagen.generate(scale="XS", force=True, log=lambda _: None)
+    first = ReviewLog.objects.count()
+    datagen.generate(scale="XS", log=lambda _: None)  # bench data: no force needed
+    assert not get_user_model().objects.filter(username="alice").exists()
+    assert ReviewLog.objects.count() == first
+
+
+def test_columns_added_by_a_later_migration_get_their_model_default():
+    columns = [c for c in simulate.SCHEDULE_COLUMNS if c != "lapses"]
+    missing = writers._missing_fields(ReviewSchedule, columns)
+    assert [f.name for f in missing] == ["lapses"]
+    assert writers._copy_text(True) == "t" and writers._copy_text(None) == "\\N"
+    assert writers._copy_text("a\tb\\c") == "a\\tb\\\\c"
