@@ -201,3 +201,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# --- Reliability and security (issue 6) --------------------------------------
+from tempfile import gettempdir  # noqa: E402
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and TESTING:
+    # The concurrency tests grade from several processes, which cannot share
+    # an in-memory database: tests use a file (one per run, so runs can overlap).
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(gettempdir()) / f"genai-prep-test-{os.getpid()}.sqlite3")
+    }
+# --- end reliability and security --------------------------------------------
