@@ -205,6 +205,13 @@ LOGGING = {
 # --- Reliability and security (issue 6) --------------------------------------
 from tempfile import gettempdir  # noqa: E402
 
+# Database outages become a 503 page (Retry-After) instead of a 500; private
+# pages are never stored by browsers or proxies.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
+    "cards.middleware.PrivatePagesNoStoreMiddleware",
+)
+MIDDLEWARE += ["cards.middleware.DatabaseUnavailableMiddleware"]
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and TESTING:
     # The concurrency tests grade from several processes, which cannot share
     # an in-memory database: tests use a file (one per run, so runs can overlap).

@@ -16,3 +16,6 @@ urlpatterns = [
 admin.site.site_header = "GenAI Prep administration"
 admin.site.site_title = "GenAI Prep admin"
 admin.site.index_title = "Question bank and learners"
+
+# --- Reliability (issue 6): a database outage is a 503, never a traceback ------
+handler500 = "cards.middleware.server_error"
