@@ -74,3 +74,9 @@ test: $(STAMP) browser lint
 
 clean:
 	rm -rf $(VENV) *.egg-info staticfiles test-artifacts .hypothesis
+
+# --- Reliability (issue 6) ---------------------------------------------------
+.PHONY: fuzz
+# Plan item 14 for longer than CI's budget: FUZZ_SECONDS per harness (default 300).
+fuzz: $(STAMP)
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(PY) -m pytest -q tests/test_fuzz.py
