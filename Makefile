@@ -101,3 +101,8 @@ bench: $(BENCH_STAMP) pg-up
 soak: $(BENCH_STAMP) pg-up
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m cards.bench --soak 60 --scales S $(BENCH_ARGS)
 # --- end benchmark ---------------------------------------------------------------
+# --- Reliability (issue 6) ---------------------------------------------------
+.PHONY: fuzz
+# Plan item 14 for longer than CI's budget: FUZZ_SECONDS per harness (default 300).
+fuzz: $(STAMP)
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(PY) -m pytest -q tests/test_fuzz.py

@@ -181,3 +181,41 @@ class SettingsForm(forms.ModelForm):
             "reviews_per_day": forms.NumberInput(attrs={"min": 1, "max": 5000}),
             "grade_scale": forms.RadioSelect,
         }
+
+
+# --- The learner's own data (issue 6) ----------------------------------------
+
+
+class ImportDataForm(forms.Form):
+    file = forms.FileField(
+        label="Data file",
+        help_text="A .json file from “Download my data” (at most 20 MB).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self):
+        from cards.userdata import MAX_IMPORT_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 20 MB.")
+        return upload
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To confirm that it is you.",
+    )
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

@@ -233,8 +233,11 @@ def sign_up(
 
 
 @transaction.atomic
-def save_settings(*, profile: LearnerProfile) -> LearnerProfile:
+def save_settings(
+    *, profile: LearnerProfile, now: datetime | None = None
+) -> LearnerProfile:
     profile.full_clean()
+    keep_due_cards_due(profile=profile, now=now or timezone.now())
     profile.save()
     return profile
 
@@ -242,3 +245,28 @@ def save_settings(*, profile: LearnerProfile) -> LearnerProfile:
 def set_questions_active(*, questions: QuerySet[Question], is_active: bool) -> int:
     """Activate or retire questions in bulk; schedules and history stay."""
     return questions.update(is_active=is_active, updated_at=timezone.now())
+
+
+# --- Time zone and rollover changes (issue 6, invariant I5) -----------------
+
+
+def keep_due_cards_due(*, profile: LearnerProfile, now: datetime) -> int:
+    """Keep what is due today due when `profile`'s day moves (before saving it).
+
+    A new time zone or rollover hour can put "today" on another date. Moving
+    back a day (going west) would hide the cards due today until tomorrow, so
+    they become due on the new today; re-drills of today follow today either
+    way. Returns the number of schedules moved.
+    """
+    stored = LearnerProfile.objects.filter(user=profile.user).first()
+    old_day = (stored or LearnerProfile(user=profile.user)).study_day(now)
+    new_day = profile.study_day(now)
+    if new_day == old_day:
+        return 0
+    mine = ReviewSchedule.objects.for_user(profile.user)
+    moved = mine.filter(redrill_on=old_day).update(redrill_on=new_day)
+    if new_day < old_day:
+        moved += mine.filter(due_on__gt=new_day, due_on__lte=old_day).update(
+            due_on=new_day
+        )
+    return moved

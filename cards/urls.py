@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from cards import review_views, views
+from cards import account_views, review_views, views
 
 app_name = "cards"
 
@@ -25,4 +25,12 @@ urlpatterns += [
     path("review/<int:question_id>/grade/", review_views.grade, name="grade"),
     path("review/undo/", review_views.undo, name="undo"),
     path("settings/", review_views.learner_settings, name="settings"),
+]
+
+# --- The learner's own data (issue 6) ----------------------------------------
+urlpatterns += [
+    path("account/", account_views.account, name="account"),
+    path("account/export/", account_views.export_data, name="account_export"),
+    path("account/import/", account_views.import_data, name="account_import"),
+    path("account/delete/", account_views.delete_account, name="account_delete"),
 ]

@@ -2,7 +2,9 @@
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
+from tempfile import gettempdir
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -213,3 +215,43 @@ if BENCH:
 if os.environ.get("DJANGO_STATIC_ROOT"):
     STATIC_ROOT = Path(os.environ["DJANGO_STATIC_ROOT"])
 # --- end benchmark ------------------------------------------------------------
+# --- Reliability and security (issue 6) --------------------------------------
+INSTALLED_APPS += ["axes"]
+# Database outages become a 503 page (Retry-After) instead of a 500; private
+# pages are never stored by browsers or proxies. Axes comes last, as it asks.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
+    "cards.middleware.PrivatePagesNoStoreMiddleware",
+)
+MIDDLEWARE += [
+    "cards.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Brute force: 5 failures per (username, IP) lock that pair for 15 minutes;
+# the same IP can still log in as someone else, and the same user from
+# elsewhere (no malicious lockout). 429 with a page that says so.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts 15 minutes from the fifth failure, as the lockout page says,
+# however often the locked pair keeps trying meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "cards.middleware.client_ip"
+AXES_VERBOSE = False
+# The client address is REMOTE_ADDR, or with DJANGO_BEHIND_PROXY=1 the last
+# X-Forwarded-For entry (the one our own proxy appended; earlier ones are
+# whatever the client sent).
+TRUSTED_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and TESTING:
+    # The concurrency tests grade from several processes, which cannot share
+    # an in-memory database: tests use a file (one per run, so runs can overlap).
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(gettempdir()) / f"genai-prep-test-{os.getpid()}.sqlite3")
+    }
+# --- end reliability and security --------------------------------------------

@@ -26,3 +26,5 @@ if settings.BENCH:
         path("bench/floor/plain/", bench_views.floor_plain, name="bench_floor_plain"),
         path("bench/floor/query/", bench_views.floor_query, name="bench_floor_query"),
     ]
+# --- Reliability (issue 6): a database outage is a 503, never a traceback ------
+handler500 = "cards.middleware.server_error"

@@ -130,3 +130,72 @@ settings_profiles.register_profile(
 )
 settings_profiles.register_profile("dev", deadline=None)
 settings_profiles.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+# Reliability figures (issue 6) ----------------------------------------------
+# A test records the figure its plan item asks for (docs/RELIABILITY.md):
+#
+#     def test_no_lost_grades(figure):
+#         ...
+#         figure(2, f"0 lost of {accepted:,} concurrent grades ({conflicts} x 409)")
+#
+# Record the figure before asserting, so a failing run still shows it. Every
+# run ends with a table of the figures (marked FAILED where the test failed),
+# also written to test-artifacts/figures-<database>.md for docs/RELIABILITY.md.
+
+_FIGURES = pytest.StashKey[list]()
+_OUTCOMES = pytest.StashKey[dict]()
+
+
+def pytest_configure(config):
+    config.stash[_FIGURES] = []
+    config.stash[_OUTCOMES] = {}
+
+
+@pytest.fixture
+def figure(request):
+    """Call figure(item, text) to report plan item `item`'s figure."""
+
+    def record(item: int | str, text: str) -> None:
+        request.config.stash[_FIGURES].append((str(item), text, request.node.nodeid))
+
+    return record
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    failed = call.excinfo is not None and call.when in ("setup", "call")
+    if failed and not call.excinfo.errisinstance(pytest.skip.Exception):
+        item.config.stash[_OUTCOMES][item.nodeid] = "FAILED"
+
+
+def _item_order(row):
+    item = row[0]
+    return (int(item), "") if item.isdigit() else (10**6, item)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    rows = sorted(config.stash.get(_FIGURES, []), key=_item_order)
+    if not rows:
+        return
+    from django.conf import settings as django_settings
+    from django.db import connection
+
+    outcomes = config.stash[_OUTCOMES]
+    vendor = connection.vendor
+    width = max(len(r[0]) for r in rows)
+    lines = []
+    for item, text, nodeid in rows:
+        mark = "  FAILED" if outcomes.get(nodeid) else ""
+        lines.append(f"item {item:>{width}}  {text}{mark}")
+    terminalreporter.section(f"Reliability figures ({vendor})", sep="=")
+    for line in lines:
+        terminalreporter.write_line(line)
+    ARTIFACTS.mkdir(exist_ok=True)
+    table = ["| Item | Figure | Test |", "|---|---|---|"] + [
+        f"| {item} | {text}{' **FAILED**' if outcomes.get(nodeid) else ''} | "
+        f"`{nodeid.split('::')[-1]}` |"
+        for item, text, nodeid in rows
+    ]
+    engine = django_settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    (ARTIFACTS / f"figures-{engine}.md").write_text("\n".join(table) + "\n")

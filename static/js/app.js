@@ -36,3 +36,37 @@
   });
   window.GenAIPrep = { showFlash: showFlash };
 })();
+
+// --- Error responses for htmx requests (issue 6) ---------------------------
+// base.html's htmx-config swaps 400/409/429/503 into their target (a server
+// message, or for a database outage an out-of-band #flash) and swaps no other
+// error. Whatever was not shown that way gets a plain message here.
+(function () {
+  "use strict";
+  var MESSAGES = {
+    400: "That request could not be accepted. Please check it and try again.",
+    403: "Your session has expired or this page is stale. Reload the page and try again.",
+    404: "That item no longer exists. Reload the page to continue.",
+    409: "This was already done, perhaps in another tab. Reload the page to continue.",
+    429: "Too many attempts. Please wait a few minutes and try again.",
+    503: "GenAI Prep is briefly unavailable. Nothing was saved; try again in a few seconds."
+  };
+  function flash() { return document.getElementById("flash"); }
+
+  // A new request clears the previous error message.
+  document.addEventListener("htmx:beforeRequest", function () {
+    var box = flash();
+    if (box && !box.hidden) { box.hidden = true; box.textContent = ""; }
+  });
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail.xhr;
+    var box = flash();
+    var swapped = [400, 409, 429, 503].indexOf(xhr.status) !== -1 &&
+      (xhr.responseText || "").trim() !== "";
+    if (swapped || !box || !MESSAGES[xhr.status]) return;
+    if (box.hidden || !box.textContent) {
+      box.textContent = MESSAGES[xhr.status];
+      box.hidden = false;
+    }
+  });
+})();

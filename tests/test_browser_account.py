@@ -1,0 +1,69 @@
+"""In Chromium: the "Your data" page (download, import, delete)."""
+
+import json
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from cards.models import ReviewSchedule
+from tests.factories import PASSWORD, make_schedule, make_user
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, live_app, username="alice"):
+    page.goto(live_app.url + "/accounts/login/?next=/account/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your data")
+
+
+def test_download_then_import_into_a_new_account(
+    page, live_app, console_errors, screenshot, tmp_path
+):
+    alice = make_user(username="alice")
+    make_schedule(user=alice)
+    make_schedule(user=alice)
+    log_in(page, live_app)
+    screenshot("01-your-data")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Download my data").click()
+    path = tmp_path / "export.json"
+    info.value.save_as(path)
+    assert len(json.loads(path.read_text())["schedules"]) == 2
+
+    bob = make_user(username="bob")
+    page.context.clear_cookies()
+    log_in(page, live_app, "bob")
+    page.get_by_label("Data file").set_input_files(str(path))
+    page.get_by_role("button", name="Import my data").click()
+    expect(page.locator(".messages")).to_contain_text("Imported 2 questions")
+    screenshot("02-imported")
+    assert ReviewSchedule.objects.filter(user=bob).count() == 2
+
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format": "something else"}')
+    page.get_by_label("Data file").set_input_files(str(broken))
+    page.get_by_role("button", name="Import my data").click()
+    expect(page.locator(".error")).to_contain_text("not a GenAI Prep data file")
+    screenshot("03-import-refused")
+    # Chromium logs the refused upload's 400 itself; nothing else may appear.
+    assert all("status of 400" in e for e in console_errors), console_errors
+
+
+def test_delete_my_account_on_a_phone(page, live_app, console_errors, screenshot):
+    make_user(username="alice")
+    page.set_viewport_size({"width": 375, "height": 740})
+    log_in(page, live_app)
+    screenshot("01-your-data-375")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    page.get_by_role("link", name="Delete my account…").click()
+    page.get_by_label("Your password").fill(PASSWORD)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    screenshot("02-confirm-375")
+    page.get_by_role("button", name="Delete my account for good").click()
+    expect(page.locator(".messages")).to_contain_text("were deleted")
+    assert not get_user_model().objects.filter(username="alice").exists()
+    assert console_errors == []
