@@ -1,34 +1,14 @@
 """End to end in Chromium: the progress page over a year of demo history."""
 
 import re
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from cards import demo
-from tests.conftest import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def screenshot(page, request):
-    """Like the shared fixture, but without Playwright's caret hiding.
-
-    Hiding the caret leaves style="" on inputs; htmx then snapshots that
-    into its history cache, and restoring it on Back trips the strict CSP.
-    """
-    folder = ARTIFACTS / request.node.name.replace("[", "-").replace("]", "")
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def take(step: str) -> Path:
-        path = folder / f"{step}.png"
-        page.screenshot(path=str(path), full_page=True, caret="initial")
-        return path
-
-    return take
 
 
 @pytest.fixture
