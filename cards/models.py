@@ -77,6 +77,15 @@ class Question(models.Model):
                 condition=models.Q(level__in=Level.values), name="question_level_valid"
             ),
         ]
+        indexes = [
+            # The review queue's "next new card": active questions in study
+            # order, walked until one the learner has not started.
+            models.Index(
+                fields=["level", "position", "id"],
+                condition=models.Q(is_active=True),
+                name="question_study_order",
+            ),
+        ]
 
     def __str__(self) -> str:
         return Truncator(self.prompt).chars(80)

@@ -8,11 +8,13 @@ screen, the dashboard and the statistics pages all read the queue through it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import connections, router
 from django.db.models import (
     Case,
     Exists,
@@ -169,6 +171,12 @@ def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSc
     return schedules.filter(question__level__in=levels) if levels else schedules
 
 
+def active_questions_for(levels: Iterable[int] = ()) -> QuerySet[Question]:
+    levels = tuple(levels)
+    questions = Question.objects.active()
+    return questions.filter(level__in=levels) if levels else questions
+
+
 def new_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Question]:
     """Active questions this learner has never answered, in study order."""
     started = ReviewSchedule.objects.filter(user=user, question=OuterRef("pk"))
@@ -206,19 +214,18 @@ def due_reviews_for(
     )
 
 
-def _counts_and_heads(
-    user: object, *, today: date, now: datetime, levels: tuple[int, ...]
-) -> dict:
+def _snapshot_query(
+    user_pk: int, *, today: date, ready_before: datetime, levels: tuple[int, ...]
+) -> QuerySet:
     """Every figure of the queue and each sub-queue's head, in one statement."""
-    logs = ReviewLog.objects.filter(user=user, study_day=today)
-    schedules = schedules_for(user, levels)
-    redrills = redrills_for(user, today, levels)
-    due = due_reviews_for(user, today, levels)
-    new = new_questions_for(user, levels)
+    logs = ReviewLog.objects.filter(user=user_pk, study_day=today)
+    schedules = schedules_for(user_pk, levels)
+    redrills = redrills_for(user_pk, today, levels)
+    due = due_reviews_for(user_pk, today, levels)
+    new = new_questions_for(user_pk, levels)
     ready = Case(
         When(
-            Q(last_reviewed_at__isnull=True)
-            | Q(last_reviewed_at__lte=now - REDRILL_DELAY),
+            Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lte=ready_before),
             then=Value(1),
         ),
         default=Value(0),
@@ -234,7 +241,11 @@ def _counts_and_heads(
     figures = {
         "redrills": _count(redrills),
         "due": _count(due),
-        "new_available": _count(new),
+        # Active questions minus those started: two index lookups, where
+        # counting the anti-join would visit every question of the bank.
+        "new_available": Greatest(
+            _count(active_questions_for(levels)) - _count(schedules), 0
+        ),
         "new_done": _count(logs.filter(kind=ReviewKind.NEW)),
         "reviews_done": _count(logs.filter(kind=ReviewKind.REVIEW)),
         "redrills_done": _count(logs.filter(kind=ReviewKind.REDRILL)),
@@ -256,12 +267,110 @@ def _counts_and_heads(
     }
     # The learner's own user row is a one-row table to hang the subqueries on.
     return (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .annotate(**figures)
-        .values(*figures)
-        .get()
+        get_user_model().objects.filter(pk=user_pk).annotate(**figures).values(*figures)
     )
+
+
+# Building and compiling that statement with the ORM costs several times more
+# Python than the database spends running it. Its SQL depends only on the
+# database and the level filter; the learner, the day and the re-drill cutoff
+# are parameters. So it is compiled once per (database, levels) with sentinel
+# values, and each call puts the real values where the sentinels were.
+# tests/test_queue.py checks the result equals a fresh compile, parameter by
+# parameter.
+_SENTINEL_USER = -730_194_628  # within int32: PostgreSQL ids are integers
+_SENTINEL_DAY = date(1901, 2, 3)
+_SENTINEL_READY = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    # (position in params, name of the value that goes there)
+    slots: tuple[tuple[int, str], ...]
+    columns: tuple[str, ...]
+
+
+_compiled: dict[tuple[str, tuple[int, ...]], _Compiled] = {}
+
+
+def _values(
+    ops: object, *, user_pk: int, today: date, ready_before: datetime
+) -> dict[str, object]:
+    """Each variable's parameter as the backend receives it, by name."""
+    return {
+        "user": user_pk,
+        "today": ops.adapt_datefield_value(today),
+        "tomorrow": ops.adapt_datefield_value(today + timedelta(days=1)),
+        "today_number": (today - date(1970, 1, 1)).days,
+        "ready_before": ops.adapt_datetimefield_value(ready_before),
+    }
+
+
+def _compile(levels: tuple[int, ...], alias: str) -> _Compiled:
+    queryset = _snapshot_query(
+        _SENTINEL_USER,
+        today=_SENTINEL_DAY,
+        ready_before=_SENTINEL_READY,
+        levels=levels,
+    ).using(alias)
+    compiler = queryset.query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    columns = tuple(name for _, _, name in compiler.select)
+    sentinels = _values(
+        connections[alias].ops,
+        user_pk=_SENTINEL_USER,
+        today=_SENTINEL_DAY,
+        ready_before=_SENTINEL_READY,
+    )
+    slots = tuple(
+        (position, name)
+        for position, param in enumerate(params)
+        for name, sentinel in sentinels.items()
+        if isinstance(param, type(sentinel)) and param == sentinel
+    )
+    if {name for _, name in slots} != set(sentinels):
+        raise RuntimeError("the queue statement no longer takes every variable")
+    return _Compiled(sql, tuple(params), slots, columns)
+
+
+def _snapshot_statement(
+    *, user_pk: int, today: date, ready_before: datetime, levels: tuple[int, ...]
+) -> tuple[str, list]:
+    alias = router.db_for_read(get_user_model())
+    key = (alias, levels)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        compiled = _compiled[key] = _compile(levels, alias)
+    values = _values(
+        connections[alias].ops, user_pk=user_pk, today=today, ready_before=ready_before
+    )
+    params = list(compiled.params)
+    for position, name in compiled.slots:
+        value, original = values[name], compiled.params[position]
+        if isinstance(original, int) and type(original) is not int:
+            # Keep the backend's wrapper type (psycopg's Int4 for an int Value).
+            value = type(original)(value)
+        params[position] = value
+    return compiled.sql, params
+
+
+def _counts_and_heads(
+    user: object, *, today: date, now: datetime, levels: tuple[int, ...]
+) -> dict:
+    alias = router.db_for_read(get_user_model())
+    sql, params = _snapshot_statement(
+        user_pk=user.pk, today=today, ready_before=now - REDRILL_DELAY, levels=levels
+    )
+    columns = _compiled[(alias, levels)].columns
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = dict(zip(columns, cursor.fetchone(), strict=True))
+    for head in ("redrill_head", "review_head", "new_head"):
+        if isinstance(row[head], str):
+            row[head] = json.loads(row[head])
+    return row
 
 
 def snapshot(
