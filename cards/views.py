@@ -56,7 +56,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
             password=form.cleaned_data["password1"],
             time_zone=form.cleaned_data["time_zone"],
         )
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="cards.backends.ModelBackendWithProfile")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 

@@ -229,7 +229,8 @@ MIDDLEWARE += [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the learner's profile with the user.
+    "cards.backends.ModelBackendWithProfile",
 ]
 # Brute force: 5 failures per (username, IP) lock that pair for 15 minutes;
 # the same IP can still log in as someone else, and the same user from
