@@ -17,10 +17,10 @@ from django.views.decorators.http import require_POST
 
 from cards import services
 from cards.models import Question
-from genai_prep.urls import handler500
+from genai_prep.urls import handler400, handler500
 from genai_prep.urls import urlpatterns as project_urlpatterns
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler400", "handler500", "urlpatterns"]
 
 
 PAGE = Template(
