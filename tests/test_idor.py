@@ -280,19 +280,19 @@ def test_no_learner_reaches_another_learners_objects(db, figure):
             if marker in body:
                 markers.append(f"{label}: {marker}")
     bad = {label.split(" -> ")[0] for label in differ + markers + wrote}
-    bad_pairs = {
-        (c.endpoint, c.method)
-        for c in calls
-        if f"{c.method.upper()} {c.path} {c.data}" in bad and c not in sprayed
-    }
+    pairs: dict[bool, set] = {True: set(), False: set()}  # sprayed or not
+    for c in calls:
+        if f"{c.method.upper()} {c.path} {c.data}" in bad:
+            pairs[c in sprayed].add((c.endpoint, c.method))
+    other_routes = {c.endpoint for c in sprayed}
     figure(
         4,
-        f"{len(bad_pairs)} of {k} x 2 cross-user requests leaked or wrote "
-        f"({k} id-taking endpoints x GET/POST; {len(bad)} of {len(calls)} requests: "
-        f"{len(calls) - len(sprayed)} with {len(targets)} ids of A's objects and "
-        f"their neighbours, {len(sprayed)} with id fields on every other learner "
-        f"route; each compared with B alone; {len(errors)} x 5xx, "
-        f"{len(forbidden)} x 403)",
+        f"{len(pairs[False])} of {k} x 2 cross-user requests leaked or wrote "
+        f"({k} id-taking endpoints x GET/POST, {len(calls) - len(sprayed)} requests "
+        f"with {len(targets)} ids of A's objects and their neighbours); "
+        f"{len(pairs[True])} of {len(other_routes)} x 2 other learner routes with "
+        f"A's ids in id-named fields ({len(sprayed)} requests); each response "
+        f"compared with B alone; {len(errors)} x 5xx, {len(forbidden)} x 403",
     )
     assert wrote == [], wrote
     assert differ == [], differ[:5]
