@@ -118,3 +118,30 @@ def client_ip(request: HttpRequest) -> str | None:
         if last:
             return last
     return request.META.get("REMOTE_ADDR")
+
+
+# --- Requests Django cannot read (plan item 5) ---------------------------------
+BAD_REQUEST_MESSAGE = (
+    "This request could not be read (too large, too many fields or malformed), "
+    "so nothing was saved. Please reload the page and try again."
+)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """handler400: a body over the size or field limits, a broken upload, a bad host.
+
+    Django raises these while reading the request, before a view can answer
+    with its own message. Rendered without a request context, like a 500;
+    htmx gets the message in #flash and keeps the page as it is.
+    """
+    if request.headers.get("HX-Request") == "true":
+        body = loader.render_to_string(
+            "errors/flash.html", {"message": BAD_REQUEST_MESSAGE}
+        )
+        response = HttpResponse(body, status=400)
+        response["HX-Reswap"] = "none"  # only the out-of-band #flash is swapped
+    else:
+        body = loader.render_to_string("400.html", {"message": BAD_REQUEST_MESSAGE})
+        response = HttpResponse(body, status=400)
+    add_never_cache_headers(response)
+    return response

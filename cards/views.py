@@ -71,7 +71,10 @@ def question_changes(request: HtmxHttpRequest, question_id: int) -> HttpResponse
     schedule = get_object_or_404(
         ReviewSchedule.objects.select_related("question", "unseen_change"),
         user=request.user,
-        question_id=question_id,
+        # question__pk, not question_id: Django keeps an out-of-range integer
+        # out of the query, but not through a foreign key (question_id=), and
+        # SQLite raised OverflowError (a 500) for an id beyond 64 bits.
+        question__pk=question_id,
     )
     question = schedule.question
     # Unseen: everything since the learner last answered; else the latest change.

@@ -28,3 +28,5 @@ if settings.BENCH:
     ]
 # --- Reliability (issue 6): a database outage is a 503, never a traceback ------
 handler500 = "cards.middleware.server_error"
+# An unreadable request (too large, too many fields) is a 400 with a message.
+handler400 = "cards.middleware.bad_request"

@@ -1,4 +1,4 @@
-"""Settings of the outage test's real server: production settings + probe URLs.
+"""Settings of the outage test's real server: production settings.
 
 A separate module because the server is another process: it cannot take the
 pytest `settings` fixture. Static files are served unhashed (no collectstatic).
@@ -7,7 +7,6 @@ pytest `settings` fixture. Static files are served unhashed (no collectstatic).
 from genai_prep.settings import *  # noqa: F403
 from genai_prep.settings import STORAGES
 
-ROOT_URLCONF = "tests.probe_urls"
 STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

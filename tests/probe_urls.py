@@ -1,26 +1,18 @@
 """The project's URLs plus probe views that fail on purpose (tests only).
 
 Used with settings.ROOT_URLCONF = "tests.probe_urls" to see 409, 500 and 503
-responses go through the real middleware, and by the outage test's server.
+responses go through the real middleware.
 """
 
-from datetime import UTC, datetime
-
-from django.contrib.auth import get_user_model
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
 from django.template import RequestContext, Template
 from django.urls import path
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
 
-from cards import services
-from cards.models import Question
-from genai_prep.urls import handler500
+from genai_prep.urls import handler400, handler500
 from genai_prep.urls import urlpatterns as project_urlpatterns
 
-__all__ = ["handler500", "urlpatterns"]
+__all__ = ["handler400", "handler500", "urlpatterns"]
 
 
 PAGE = Template(
@@ -62,29 +54,6 @@ def connection_closed(request: HttpRequest) -> HttpResponse:
     raise InterfaceError("probe: connection already closed")
 
 
-@csrf_exempt
-@require_POST
-def grade(request: HttpRequest, question_id: int) -> HttpResponse:
-    """Grade through the real service for the first learner (outage test).
-
-    Stands in for the review screen's grade endpoint, which another branch
-    builds; the outage test can switch to it once merged.
-    """
-    user = get_user_model().objects.order_by("pk").first()
-    question = get_object_or_404(Question, pk=question_id)
-    try:
-        log = services.record_review(
-            user=user,
-            question=question,
-            grade=int(request.POST["grade"]),
-            version=int(request.POST["version"]),
-            now=datetime.now(UTC),
-        )
-    except services.ReviewConflict as conflict:
-        return HttpResponse(conflict.message, status=409)
-    return JsonResponse({"version": log.from_version + 1})
-
-
 urlpatterns = [
     path("_probe/page/", page),
     path("_probe/409/", conflict),
@@ -92,7 +61,6 @@ urlpatterns = [
     path("_probe/500/", crash),
     path("_probe/503/", database_down),
     path("_probe/503-interface/", connection_closed),
-    path("_probe/grade/<int:question_id>/", grade),
     *project_urlpatterns,
 ]
 

@@ -64,3 +64,55 @@ def all_routes(urlconf: str | None = None) -> list[Route]:
 
     walk(get_resolver(urlconf).url_patterns, "", "")
     return list(found.values())
+
+
+# --- Routes that take ids in the path (item 4) ---------------------------------
+
+
+@dataclass(frozen=True)
+class IdRoute:
+    """A URL pattern with parameters, e.g. /review/<int:question_id>/grade/."""
+
+    route: str
+    name: str
+    params: dict[str, str]  # parameter name -> converter name
+
+    @property
+    def is_admin(self) -> bool:
+        return self.route.startswith("/admin/")
+
+    def path(self, values: dict[str, str]) -> str:
+        return _ROUTE_PARAM.sub(lambda m: values[m.group("name")], self.route)
+
+
+def id_routes(urlconf: str | None = None) -> list[IdRoute]:
+    """Every URL pattern with a path parameter, in URLconf order.
+
+    Regex patterns (only Django's admin has them) are returned with their
+    sample path as `route` and no params, so a caller can refuse them.
+    """
+    found: list[IdRoute] = []
+
+    def walk(patterns, prefix: str, namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry.pattern, RoutePattern):
+                part = prefix + str(entry.pattern)
+            else:
+                part = prefix + _sample(entry.pattern)
+            if isinstance(entry, URLResolver):
+                ns = entry.namespace or ""
+                walk(entry.url_patterns, part, f"{namespace}{ns}:" if ns else namespace)
+                continue
+            params = {
+                m.group("name"): m.group("conv") or "str"
+                for m in _ROUTE_PARAM.finditer(part)
+            }
+            has_groups = isinstance(entry.pattern, RegexPattern) and bool(
+                entry.pattern.regex.groupindex
+            )
+            if params or has_groups:
+                route = IdRoute("/" + part, f"{namespace}{entry.name or '?'}", params)
+                found.append(route)
+
+    walk(get_resolver(urlconf).url_patterns, "", "")
+    return found

@@ -1,20 +1,26 @@
-"""Exactly-once grading at the service level (plan items 1, 8, 9 and 11).
+"""Exactly-once grading (plan items 1, 8, 9 and 11).
 
-Item 1 is repeated through the grade endpoint once the review screen lands;
-here replays go straight to services.record_review, which that endpoint calls.
+Item 1 twice: replays straight to services.record_review, and the same replays
+as HTTP POSTs to the grade endpoint from two tabs, with and without htmx. That
+htmx shows the 409 to the learner is a browser test:
+tests/test_review_browser.py::test_second_tab_and_bad_input_show_messages.
 """
 
 from datetime import UTC, date, datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from cards import services
 from cards.models import ReviewLog, ReviewSchedule
+from cards.review_views import ALREADY_ANSWERED
 from tests.factories import make_question, make_schedule, make_user
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 TODAY = date(2026, 1, 5)
+HTMX = {"HX-Request": "true"}
 STATE = ("repetitions", "interval_days", "ease", "due_on", "lapses", "redrill_on")
 
 
@@ -65,6 +71,58 @@ def test_replayed_grades_add_nothing(db, figure):
         f"{extra_rows}; double advances: {double_advances}; {refused} x 409",
     )
     assert (extra_rows, double_advances, refused) == (0, 0, 500)
+
+
+def test_replayed_http_grades_add_nothing(db, figure):
+    """2x and 10x the same (card, version) through cards:grade, from two tabs."""
+    replayer, control = make_user(), make_user()
+    tab_a, tab_b, twin = Client(), Client(), Client()
+    for client, learner in ((tab_a, replayer), (tab_b, replayer), (twin, control)):
+        client.force_login(learner)
+    today = replayer.profile.study_day(timezone.now())
+    cards = []
+    for n in range(50):
+        question = make_question()
+        if n % 2:  # a review due today (shown as version 2) ...
+            for learner in (replayer, control):
+                make_schedule(user=learner, question=question, due_on=today)
+            cards.append((question, 2))
+        else:  # ... or a new card (version 0)
+            cards.append((question, 0))
+    four_buttons = ["1", "3", "4", "5"]
+    first_accepted = refused = extra_rows = double_advances = 0
+    for n, (question, version) in enumerate(cards):
+        url = reverse("cards:grade", args=[question.pk])
+        chosen = {"grade": four_buttons[n % 4], "version": str(version)}
+        htmx = HTMX if n % 2 else {}
+        twin.post(url, chosen, headers=htmx)  # the single-grade result
+        first = tab_b.post(url, chosen, headers=htmx)
+        first_accepted += first.status_code == (200 if htmx else 302)
+        rows = ReviewLog.objects.filter(user=replayer).count()
+        for i in range(10):  # double click, tab A after tab B, proxy retry ...
+            tab = tab_a if i % 2 == 0 else tab_b
+            replay = tab.post(
+                url,
+                {"grade": four_buttons[(n + i) % 4], "version": str(version)},
+                headers=HTMX if (i // 2) % 2 else {},
+            )
+            refused += replay.status_code == 409 and ALREADY_ANSWERED in replay.text
+        extra_rows += ReviewLog.objects.filter(user=replayer).count() - rows
+        mine = ReviewSchedule.objects.get(user=replayer, question=question)
+        single = ReviewSchedule.objects.get(user=control, question=question)
+        if [getattr(mine, f) for f in (*STATE, "version")] != [
+            getattr(single, f) for f in (*STATE, "version")
+        ]:
+            double_advances += 1
+    figure(
+        1,
+        f"HTTP: extra ReviewLog rows after 10 replays x 50 cards: {extra_rows}; "
+        f"double advances: {double_advances}; {first_accepted} accepted, "
+        f"{refused} x 409 'already answered' (2 tabs, htmx and plain)",
+    )
+    assert (first_accepted, refused) == (50, 500)
+    assert (extra_rows, double_advances) == (0, 0)
+    assert ReviewLog.objects.filter(user=replayer).count() == 50
 
 
 def test_grade_from_a_stale_tab_is_refused(user):

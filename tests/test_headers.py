@@ -7,6 +7,7 @@ learner and staff over HTTPS, plus responses provoked for each error status.
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from tests.factories import PASSWORD, make_question, make_schedule, make_user
 from tests.routes import all_routes
@@ -66,7 +67,7 @@ def https_client(user=None, **kwargs) -> Client:
     return client
 
 
-def provoked(learner) -> list[tuple[str, object, bool]]:
+def provoked(learner, shown) -> list[tuple[str, object, bool]]:
     """One response for each status the plan names, through the full stack."""
     signed_in = https_client(learner)
     csrf_checked = https_client(learner, enforce_csrf_checks=True)
@@ -80,7 +81,15 @@ def provoked(learner) -> list[tuple[str, object, bool]]:
         ("403 csrf", csrf_checked.post("/account/import/", secure=True), True),
         ("404", signed_in.get("/no/such/page/", secure=True), True),
         ("405", signed_in.get("/accounts/logout/", secure=True), True),
-        ("409", signed_in.get("/_probe/409/", secure=True), True),
+        (  # a grade from a stale tab, through the real grade endpoint
+            "409 grade",
+            signed_in.post(
+                reverse("cards:grade", args=[shown.question_id]),
+                {"grade": "4", "version": str(shown.version - 1)},
+                secure=True,
+            ),
+            True,
+        ),
         ("500", signed_in.get("/_probe/500/", secure=True), True),
         ("503", signed_in.get("/_probe/503/", secure=True), True),
         (
@@ -101,7 +110,7 @@ def provoked(learner) -> list[tuple[str, object, bool]]:
 def test_every_response_carries_the_security_headers(https, db, figure):
     learner = make_user(username="alice")
     staff = make_user(username="root", is_superuser=True)
-    make_schedule(user=learner, question=make_question())
+    shown = make_schedule(user=learner, question=make_question())  # due
     responses = []
     routes = [r for r in all_routes() if not r.path.startswith("/_probe/")]
     for route in routes:
@@ -110,7 +119,7 @@ def test_every_response_carries_the_security_headers(https, db, figure):
             responses.append(
                 (f"GET {route.path} as {user or 'visitor'}", response, bool(user))
             )
-    responses += provoked(learner)
+    responses += provoked(learner, shown)
     problems = [
         f"{label} -> {r.status_code}: {', '.join(missing)}"
         for label, r, private in responses

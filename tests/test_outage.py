@@ -1,13 +1,17 @@
 """Database restart mid-session against a real server (plan item 10).
 
 A private PostgreSQL cluster (tests/pgcluster.py) backs a gunicorn server on
-127.0.0.1; the test grades, stops the database, grades during the outage,
-starts it again and grades on. Runs on either test database (the suite's
-own database is not involved); skipped only without PostgreSQL's binaries.
+127.0.0.1; a learner logs in through the login form and grades through the
+review screen's own endpoint as htmx does (CSRF header, HX-Request, the next
+card's version read from the response), stops the database, grades during
+the outage, starts it again and grades on. Runs on either test database (the
+suite's own database is not involved); skipped only without PostgreSQL's
+binaries.
 """
 
-import json
+import http.cookiejar
 import os
+import re
 import subprocess
 import sys
 import time
@@ -19,6 +23,7 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from tests.factories import PASSWORD
 from tests.pgcluster import PrivateCluster, find_bindir, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,14 +31,39 @@ BINDIR = find_bindir()
 pytestmark = pytest.mark.skipif(BINDIR is None, reason="PostgreSQL binaries not found")
 
 
+class Browser:
+    """urllib with a cookie jar: keeps the session and CSRF cookies."""
+
+    def __init__(self) -> None:
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(self.jar)
+        )
+
+    def cookie(self, name: str) -> str:
+        return next((c.value for c in self.jar if c.name == name), "")
+
+    def request(self, url: str, data: dict | None = None, headers: dict | None = None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        req = urllib.request.Request(url, data=body, headers=headers or {})
+        try:
+            with self.opener.open(req, timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def log_in(self, base: str, username: str, password: str) -> None:
+        status, _, page = self.request(base + "/accounts/login/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)[1]
+        credentials = {"username": username, "password": password}
+        status, _, page = self.request(
+            base + "/accounts/login/", credentials | {"csrfmiddlewaretoken": token}
+        )
+        assert status == 200 and self.cookie("sessionid"), page[:500]
+
+
 def request(url: str, data: dict | None = None, headers: dict | None = None):
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    req = urllib.request.Request(url, data=body, headers=headers or {})
-    try:
-        with urllib.request.urlopen(req, timeout=30) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read().decode()
+    return Browser().request(url, data, headers)
 
 
 @pytest.fixture
@@ -99,17 +129,24 @@ def server(cluster, tmp_path):
 
 def test_database_restart_gives_503_then_recovers_by_itself(cluster, server, figure):
     base, question, log = server
-    grade_url = f"{base}/_probe/grade/{question}/"
-    version = 0
+    learner = Browser()
+    learner.log_in(base, "learner", PASSWORD)
+    grade_url = f"{base}/review/{question}/grade/"
+    version = 0  # never answered
     ok_grades = 0
 
     def grade():
+        """Answer "Again" (1) as htmx would: the card stays due today."""
         nonlocal version, ok_grades
-        status, headers, body = request(
-            grade_url, {"grade": "2", "version": str(version)}
+        status, headers, body = learner.request(
+            grade_url,
+            {"grade": "1", "version": str(version)},
+            {"X-CSRFToken": learner.cookie("csrftoken"), "HX-Request": "true"},
         )
         if status == 200:
-            version = json.loads(body)["version"]
+            shown = re.search(r'name="version" value="(\d+)"', body)
+            assert shown, body[:500]  # the same card again, at its new version
+            version = int(shown[1])
             ok_grades += 1
         return status, headers, body
 
@@ -117,8 +154,8 @@ def test_database_restart_gives_503_then_recovers_by_itself(cluster, server, fig
 
     cluster.stop()
     outage = [grade() for _ in range(3)]
-    page = request(base + "/")
-    htmx = request(base + "/", headers={"HX-Request": "true"})
+    page = learner.request(base + "/")
+    htmx = learner.request(base + "/", headers={"HX-Request": "true"})
     cluster.start()
     recovery = [grade() for _ in range(3)]
 
