@@ -46,15 +46,44 @@ def test_check_deploy_passes_with_production_settings(figure):
     assert "no issues" in output
 
 
-def test_production_refuses_to_start_without_a_secret_key():
-    env = production_env()
-    del env["DJANGO_SECRET_KEY"]
-    result = subprocess.run(
-        [sys.executable, "manage.py", "check"],
+def run_python(code: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
-    assert result.returncode != 0 and "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_serve_without_a_secret_key():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    for entry_point in ("genai_prep.wsgi", "genai_prep.asgi"):
+        result = run_python(f"import {entry_point}", env)
+        assert result.returncode != 0
+        assert "Set DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_entry_points_load_with_a_key_or_when_debugging():
+    with_key = production_env()
+    debugging = {**production_env(), "DJANGO_DEBUG": "1"}
+    del debugging["DJANGO_SECRET_KEY"]
+    for env in (with_key, debugging):
+        result = run_python("import genai_prep.wsgi, genai_prep.asgi", env)
+        assert result.returncode == 0, result.stderr
+
+
+def test_tools_run_without_a_key_but_the_deploy_check_flags_it():
+    env = production_env()
+    del env["DJANGO_SECRET_KEY"]
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "security.W009" in result.stdout + result.stderr
