@@ -337,7 +337,8 @@ def _compile(levels: tuple[int, ...], alias: str) -> _Compiled:
 
 def _snapshot_statement(
     *, user_pk: int, today: date, ready_before: datetime, levels: tuple[int, ...]
-) -> tuple[str, list]:
+) -> tuple[str, list, tuple[str, ...]]:
+    """The statement's SQL, this call's parameters and the result's column names."""
     alias = router.db_for_read(get_user_model())
     key = (alias, levels)
     compiled = _compiled.get(key)
@@ -353,17 +354,16 @@ def _snapshot_statement(
             # Keep the backend's wrapper type (psycopg's Int4 for an int Value).
             value = type(original)(value)
         params[position] = value
-    return compiled.sql, params
+    return compiled.sql, params, compiled.columns
 
 
 def _counts_and_heads(
     user: object, *, today: date, now: datetime, levels: tuple[int, ...]
 ) -> dict:
     alias = router.db_for_read(get_user_model())
-    sql, params = _snapshot_statement(
+    sql, params, columns = _snapshot_statement(
         user_pk=user.pk, today=today, ready_before=now - REDRILL_DELAY, levels=levels
     )
-    columns = _compiled[(alias, levels)].columns
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         row = dict(zip(columns, cursor.fetchone(), strict=True))
