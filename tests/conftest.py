@@ -5,8 +5,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+import time_machine
 from hypothesis import settings as settings_profiles
 
+from tests import clock as frozen
 from tests.factories import make_user
 
 # Sync Playwright runs an event loop in the test thread; Django must allow ORM
@@ -17,8 +19,40 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
 
 
+class Clock:
+    """The frozen clock of one test: `now` is what `timezone.now()` returns."""
+
+    def __init__(self, traveller: time_machine.Traveller) -> None:
+        self._traveller = traveller
+
+    @property
+    def now(self):
+        from datetime import UTC, datetime
+
+        return datetime.fromtimestamp(self._traveller.time_ns() / 1e9, tz=UTC)
+
+    def shift(self, **delta: float) -> None:
+        """Move the clock forward (or back) by `timedelta(**delta)`."""
+        from datetime import timedelta
+
+        self._traveller.shift(timedelta(**delta))
+
+
+@pytest.fixture(autouse=True)
+def clock(request):
+    """Every test runs at the frozen moment of tests/clock.py, never the wall clock.
+
+    Browser tests freeze only the start: the server's clock then ticks, so that
+    the browser's own timers and the server agree on elapsed time.
+    """
+    tick = request.node.get_closest_marker("browser") is not None
+    with time_machine.travel(frozen.frozen_moment(), tick=tick) as traveller:
+        yield Clock(traveller)
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
+    settings.TIME_ZONE = frozen.ZONE
     # Hashed static storage needs collectstatic and 404s under live_server.
     settings.STORAGES = {
         **settings.STORAGES,
@@ -59,7 +93,26 @@ def questions(db):
 # Browser tests -------------------------------------------------------------
 
 
+def uses_database(item: pytest.Item) -> bool:
+    return item.get_closest_marker(
+        "django_db"
+    ) is not None or "_django_db_helper" in getattr(item, "fixturenames", ())
+
+
 def pytest_collection_modifyitems(config, items):
+    if os.environ.get("TEST_PASS") == "database":
+        # The second CI pass (PostgreSQL) runs what depends on the database;
+        # browser tests, fuzzing and sweeps marked `once` ran in the first.
+        keep, drop = [], []
+        for item in items:
+            once = item.get_closest_marker("browser") or item.get_closest_marker("once")
+            (drop if once or not uses_database(item) else keep).append(item)
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+    _skip_browser_tests_without_chromium(items)
+
+
+def _skip_browser_tests_without_chromium(items):
     if CHROMIUM:
         return
     if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -142,14 +195,11 @@ settings_profiles.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 # Record the figure before asserting, so a failing run still shows it. Every
 # run ends with a table of the figures (marked FAILED where the test failed),
 # also written to test-artifacts/figures-<database>.md for docs/RELIABILITY.md.
+# Figures travel on the test's report (user_properties), so they reach the
+# controller when pytest-xdist runs the tests in worker processes.
 
-_FIGURES = pytest.StashKey[list]()
-_OUTCOMES = pytest.StashKey[dict]()
-
-
-def pytest_configure(config):
-    config.stash[_FIGURES] = []
-    config.stash[_OUTCOMES] = {}
+_FIGURES: list[tuple[str, str, str]] = []
+_FAILED: set[str] = set()
 
 
 @pytest.fixture
@@ -157,16 +207,18 @@ def figure(request):
     """Call figure(item, text) to report plan item `item`'s figure."""
 
     def record(item: int | str, text: str) -> None:
-        request.config.stash[_FIGURES].append((str(item), text, request.node.nodeid))
+        request.node.user_properties.append(("figure", (str(item), text)))
 
     return record
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_runtest_makereport(item, call):
-    failed = call.excinfo is not None and call.when in ("setup", "call")
-    if failed and not call.excinfo.errisinstance(pytest.skip.Exception):
-        item.config.stash[_OUTCOMES][item.nodeid] = "FAILED"
+def pytest_runtest_logreport(report):
+    if report.failed and report.when in ("setup", "call"):
+        _FAILED.add(report.nodeid)
+    if report.when == "call":
+        for name, value in report.user_properties:
+            if name == "figure":
+                _FIGURES.append((*value, report.nodeid))
 
 
 def _item_order(row):
@@ -175,27 +227,22 @@ def _item_order(row):
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    rows = sorted(config.stash.get(_FIGURES, []), key=_item_order)
+    rows = sorted(_FIGURES, key=_item_order)
     if not rows:
         return
     from django.conf import settings as django_settings
-    from django.db import connection
 
-    outcomes = config.stash[_OUTCOMES]
-    vendor = connection.vendor
+    engine = django_settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    vendor = {"sqlite3": "sqlite"}.get(engine, engine)
     width = max(len(r[0]) for r in rows)
-    lines = []
-    for item, text, nodeid in rows:
-        mark = "  FAILED" if outcomes.get(nodeid) else ""
-        lines.append(f"item {item:>{width}}  {text}{mark}")
     terminalreporter.section(f"Reliability figures ({vendor})", sep="=")
-    for line in lines:
-        terminalreporter.write_line(line)
+    for item, text, nodeid in rows:
+        mark = "  FAILED" if nodeid in _FAILED else ""
+        terminalreporter.write_line(f"item {item:>{width}}  {text}{mark}")
     ARTIFACTS.mkdir(exist_ok=True)
     table = ["| Item | Figure | Test |", "|---|---|---|"] + [
-        f"| {item} | {text}{' **FAILED**' if outcomes.get(nodeid) else ''} | "
+        f"| {item} | {text}{' **FAILED**' if nodeid in _FAILED else ''} | "
         f"`{nodeid.split('::')[-1]}` |"
         for item, text, nodeid in rows
     ]
-    engine = django_settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     (ARTIFACTS / f"figures-{engine}.md").write_text("\n".join(table) + "\n")

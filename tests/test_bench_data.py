@@ -5,7 +5,6 @@ from collections import defaultdict
 import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
-from django.utils import timezone
 
 from cards import scheduling, services
 from cards.bench import datagen, simulate, writers
@@ -81,16 +80,17 @@ def test_generated_history_replays_through_the_real_scheduler(generated):
         )
 
 
-def test_fresh_learners_skips_learners_graded_or_reconfigured_since(generated):
+def test_fresh_learners_skips_learners_graded_or_reconfigured_since(generated, clock):
     first, second, third = datagen.fresh_learners(3)
+    clock.shift(seconds=1)  # what follows happens after the generation
     assert (first, second) == ("bench-u00001", "bench-u00002")
     learner = get_user_model().objects.get(username=first)
     new_card = Question.objects.exclude(schedules__user=learner).first()
     services.record_review(
-        user=learner, question=new_card, grade=4, version=0, now=timezone.now()
+        user=learner, question=new_card, grade=4, version=0, now=clock.now
     )
     LearnerProfile.objects.filter(user__username=second).update(
-        new_cards_per_day=500, updated_at=timezone.now()
+        new_cards_per_day=500, updated_at=clock.now
     )
     assert datagen.fresh_learners(2) == [third, "bench-u00004"]
 

@@ -7,10 +7,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, Max
-from django.utils import timezone
 
 from cards import demo
 from cards.models import Question, ReviewKind, ReviewLog, ReviewSchedule
+from tests.clock import frozen_moment
 from tests.factories import make_user
 
 SMALL = ["--days", "60", "--questions", "30"]
@@ -52,7 +52,7 @@ def test_seeds_a_history_and_refreshes_it_identically(db, settings):
 
 def test_history_has_the_shape_the_real_service_writes(db, settings):
     settings.DEBUG = True
-    before = timezone.now()
+    before = frozen_moment()
     run(*SMALL, "--seed", "7")
     user = get_user_model().objects.get(username="demo")
     assert user.check_password(demo.PASSWORD)

@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cards import services
 from cards.models import ReviewLog, ReviewSchedule
 from cards.review_views import ALREADY_ANSWERED
+from tests.clock import frozen_moment
 from tests.factories import make_question, make_schedule, make_user
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
@@ -79,7 +79,7 @@ def test_replayed_http_grades_add_nothing(db, figure):
     tab_a, tab_b, twin = Client(), Client(), Client()
     for client, learner in ((tab_a, replayer), (tab_b, replayer), (twin, control)):
         client.force_login(learner)
-    today = replayer.profile.study_day(timezone.now())
+    today = replayer.profile.study_day(frozen_moment())
     cards = []
     for n in range(50):
         question = make_question()

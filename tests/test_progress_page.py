@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cards import services
 from cards.models import ReviewKind, ReviewLog, ReviewSchedule, profile_for
+from tests.clock import frozen_moment
 from tests.factories import make_question, make_user
 
 URL = "/progress/"
@@ -45,7 +45,7 @@ def test_empty_state_for_a_new_learner(logged_in_client, questions):
 
 def seed_recent_history(user, questions):
     """Three days of answers through the real service, ending now."""
-    now = timezone.now()
+    now = frozen_moment()
     for i, q in enumerate(questions[:4]):
         services.record_review(
             user=user,
@@ -84,7 +84,7 @@ def test_page_shows_figures_and_accessible_charts(logged_in_client, user, questi
 def test_range_switch_via_htmx_returns_only_the_activity(
     logged_in_client, user, questions
 ):
-    seed_recent_history(user, questions)
+    now = seed_recent_history(user, questions)
     r = logged_in_client.get(URL + "?days=90", headers=HTMX)
     assert r.status_code == 200
     assert "<html" not in r.text and r.text.lstrip().startswith(
@@ -92,7 +92,13 @@ def test_range_switch_via_htmx_returns_only_the_activity(
     )
     assert "Activity in the last 90 days" in r.text
     assert re.search(r'id="range-90"[^>]*aria-current="true"', r.text)
-    assert r.text.count('class="hit"') == 90 + 90 + 13  # days, days, weeks
+    # One hit per day in two charts, and one per calendar week (Monday to
+    # Sunday) that the 90 days touch: 13 or 14, depending on today's weekday.
+    today = profile_for(user).study_day(now)
+    days = [today - timedelta(days=d) for d in range(90)]
+    weeks = {day - timedelta(days=day.weekday()) for day in days}
+    assert len(weeks) in (13, 14)
+    assert r.text.count('class="hit"') == 90 + 90 + len(weeks)
     assert "Study calendar" not in r.text
     assert "Vary" in r.headers and "HX-Request" in r.headers["Vary"]
 
@@ -149,7 +155,8 @@ def test_other_learners_data_is_never_counted(client, user, other_user, question
 
 def bulk_history(user, *, questions: int, days: int, per_day: int) -> int:
     """A large history written in bulk (realistic rows, not through the service)."""
-    today = profile_for(user).study_day(timezone.now())
+    now = frozen_moment()
+    today = profile_for(user).study_day(now)
     qs = [make_question(level=1 + i % 3) for i in range(questions)]
     schedules = ReviewSchedule.objects.bulk_create(
         ReviewSchedule(
@@ -176,7 +183,7 @@ def bulk_history(user, *, questions: int, days: int, per_day: int) -> int:
                     question_id=s.question_id,
                     kind=[ReviewKind.NEW, ReviewKind.REVIEW, ReviewKind.REDRILL][k % 3],
                     grade=k % 6,
-                    reviewed_at=timezone.now() - timedelta(days=d),
+                    reviewed_at=now - timedelta(days=d),
                     study_day=day,
                     duration_ms=1000 * (k % 40),
                     from_version=d * 1000 + k,

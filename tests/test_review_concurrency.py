@@ -7,9 +7,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cards.models import ReviewLog, ReviewSchedule
+from tests.clock import frozen_moment
 from tests.factories import make_question, make_schedule, make_user
 
 ROUNDS = 15
@@ -61,7 +61,7 @@ def _clients(user, n: int = 2) -> list[Client]:
 def test_a_due_card_graded_twice_at_once_is_reviewed_once():
     user = make_user()
     clients = _clients(user)
-    today = timezone.now().date()
+    today = user.profile.study_day(frozen_moment())
     for _ in range(ROUNDS):
         schedule = make_schedule(user=user, due_on=today - timedelta(days=1))
         url = reverse("cards:grade", args=[schedule.question_id])

@@ -7,10 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
 from cards import services
 from cards.models import LearnerProfile, Question, ReviewKind, ReviewLog, ReviewSchedule
+from tests.clock import frozen_moment
 from tests.factories import make_question, make_schedule, make_user
 
 MAX_QUERIES = 10
@@ -27,7 +27,8 @@ def _crowd(*, questions: int, learners: int, logs_per_learner: int) -> None:
         for n in range(questions)
     )
     bank = list(Question.objects.values_list("pk", flat=True))
-    today = timezone.now().date()
+    now = frozen_moment()
+    today = LearnerProfile().study_day(now)
     for n in range(learners):
         learner = make_user(username=f"crowd{n}")
         schedules = ReviewSchedule.objects.bulk_create(
@@ -48,7 +49,7 @@ def _crowd(*, questions: int, learners: int, logs_per_learner: int) -> None:
                 question_id=s.question_id,
                 kind=ReviewKind.REVIEW,
                 grade=rng.randint(0, 5),
-                reviewed_at=timezone.now() - timedelta(days=i % 90),
+                reviewed_at=now - timedelta(days=i % 90),
                 study_day=today - timedelta(days=i % 90),
                 from_version=i // len(schedules),
                 repetitions_before=2,
@@ -66,7 +67,7 @@ def _crowd(*, questions: int, learners: int, logs_per_learner: int) -> None:
 
 def _grade_costs(client, user) -> dict[str, int]:
     """Queries of one htmx grade per path: new card, review, re-drill, finish, 409."""
-    today = timezone.now().date()
+    today = user.profile.study_day(frozen_moment())
     new = make_question(level=1, position=0, prompt="A brand new card?")
     due = make_schedule(user=user, due_on=today - timedelta(days=3))
     redrill = make_schedule(user=user, due_on=today + timedelta(days=1))

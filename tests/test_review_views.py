@@ -6,17 +6,18 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from cards import services
 from cards.models import LearnerProfile, Level, ReviewLog, ReviewSchedule
+from tests.clock import frozen_moment
 from tests.factories import make_question, make_schedule
 
 HTMX = {"HX-Request": "true"}
 
 
 def today():
-    return timezone.now().date()
+    """The study day of a default learner (UTC, rollover 4) at the frozen moment."""
+    return LearnerProfile().study_day(frozen_moment())
 
 
 def grade_url(question_id):
@@ -115,7 +116,7 @@ def test_grade_without_htmx_redirects(logged_in_client, user):
 
 def test_grade_records_the_time_on_the_card(logged_in_client, user):
     question = make_question()
-    shown_at = int((timezone.now() - timedelta(seconds=7)).timestamp() * 1000)
+    shown_at = int((frozen_moment() - timedelta(seconds=7)).timestamp() * 1000)
     logged_in_client.post(
         grade_url(question.pk), {"grade": "4", "version": "0", "shown_at": shown_at}
     )
@@ -276,7 +277,7 @@ def test_undo_of_another_learners_answer_is_404(logged_in_client, other_user):
         question=make_question(),
         grade=4,
         version=0,
-        now=timezone.now(),
+        now=frozen_moment(),
     )
     r = logged_in_client.post(reverse("cards:undo"), {"log": log.pk})
     assert r.status_code == 404
@@ -289,7 +290,7 @@ def test_undo_of_yesterdays_answer_is_a_conflict(logged_in_client, user):
         question=make_question(),
         grade=4,
         version=0,
-        now=timezone.now() - timedelta(days=2),
+        now=frozen_moment() - timedelta(days=2),
     )
     r = logged_in_client.post(reverse("cards:undo"), {"log": log.pk}, headers=HTMX)
     assert r.status_code == 409 and "today" in r.text
@@ -367,9 +368,9 @@ def test_rewritten_question_shows_a_note_until_answered(logged_in_client, user):
     from cards import bank_services
 
     bank_services.save_question(
-        question=question, editor=None, now=timezone.now(), substantial=True
+        question=question, editor=None, now=frozen_moment(), substantial=True
     )
-    study_day = user.profile.study_day(timezone.now())
+    study_day = user.profile.study_day(frozen_moment())
     schedule.refresh_from_db()
     assert schedule.due_on <= study_day + timedelta(days=1)
     # Look from the day it comes back.

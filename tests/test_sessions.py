@@ -10,8 +10,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
+from tests.clock import frozen_moment
 from tests.factories import PASSWORD, make_user
 
 
@@ -97,9 +97,9 @@ def lifecycle_checks() -> dict[str, bool]:
     client = Client()
     log_in(client, password="reset-pass-456")
     age = timedelta(seconds=settings.SESSION_COOKIE_AGE)
-    with time_machine.travel(timezone.now() + age - timedelta(hours=1), tick=False):
+    with time_machine.travel(frozen_moment() + age - timedelta(hours=1), tick=False):
         alive = is_logged_in(client)
-    with time_machine.travel(timezone.now() + age + timedelta(minutes=1), tick=False):
+    with time_machine.travel(frozen_moment() + age + timedelta(minutes=1), tick=False):
         expired = not is_logged_in(client)
     results["session expires after SESSION_COOKIE_AGE"] = alive and expired
     return results
