@@ -8,6 +8,9 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 STAMP := $(VENV)/.installed
+# Exact versions with hashes (make lock regenerates them from pyproject.toml).
+LOCK := requirements/dev.txt
+UV_VERSION := 0.13.9
 
 # The first Python >= 3.12 that runs: python3.13/python3.12 on PATH, then pyenv.
 define find_python
@@ -23,22 +26,36 @@ done; \
 exit 1
 endef
 
-.PHONY: help run test lint install browser clean superuser
+.PHONY: help run test lint install browser clean superuser lock clock-sweep
 
 help:
 	@echo "make run    set everything up and serve http://$(HOST):$(PORT)/ (SQLite by default)"
 	@echo "make test   install test tools and run lint, migration check and the whole suite"
 	@echo "make superuser   create an admin account"
+	@echo "make lock   regenerate requirements/*.txt (exact versions, hashes) from pyproject.toml"
+	@echo "make clock-sweep   the suite frozen at 12 moments (3 weekdays x 2 hours x 2 zones)"
 
 $(PY):
 	@py=$$($(find_python)) || { echo "error: Python >= 3.12 is required (Django 6). Install python3.12 or pyenv 3.12." >&2; exit 1; }; \
 	echo "Creating $(VENV) with $$py ($$($$py --version))"; \
 	$$py -m venv $(VENV)
 
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
-	$(PY) -m pip install --quiet -e . --group dev
+# Everything comes from the lock: no resolution, the same versions everywhere.
+$(STAMP): $(LOCK) pyproject.toml setup.py | $(PY)
+	$(PY) -m pip install --quiet --require-hashes -r $(LOCK)
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $(STAMP)
+
+# One universal lock per use (valid on Python 3.12 and 3.13, any platform):
+# runtime.txt for a deployment, dev.txt for make run / make test, bench.txt.
+lock: | $(PY)
+	$(PY) -m pip install --quiet uv==$(UV_VERSION)
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
+	  --generate-hashes --quiet --group build -o requirements/runtime.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
+	  --generate-hashes --quiet --group build --group dev -o requirements/dev.txt
+	$(VENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.12 \
+	  --generate-hashes --quiet --group build --group dev --group bench -o requirements/bench.txt
 
 install: $(STAMP)
 
@@ -69,8 +86,29 @@ lint: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=1 $(PY) manage.py check
 
+# TEST_PASS=database (the second CI pass, on PostgreSQL) runs only the tests
+# that touch the database: no lint, no browser, no fuzzing (tests/conftest.py).
+ifeq ($(TEST_PASS),database)
+test: $(STAMP)
+else
 test: $(STAMP) browser lint
+endif
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The suite (SQLite, no browser tests) frozen at a Monday, a Friday and a
+# Sunday, at 23:59 and at the 04:00 rollover, in two time zones.
+SWEEP_DAYS := 2026-06-01 2026-06-05 2026-06-07
+SWEEP_HOURS := 23:59 04:00
+SWEEP_ZONES := Europe/London Pacific/Auckland
+clock-sweep: $(STAMP)
+	@failed=0; for zone in $(SWEEP_ZONES); do for day in $(SWEEP_DAYS); do for hour in $(SWEEP_HOURS); do \
+	  printf '%-18s %s %s %s  ' "$$zone" "$$(date -d $$day +%a)" "$$day" "$$hour"; \
+	  log=test-artifacts/clock-sweep-$$(echo $$zone | tr / -)-$$day-$${hour/:/}.log; mkdir -p test-artifacts; \
+	  if GENAI_TEST_ZONE=$$zone GENAI_TEST_NOW=$${day}T$$hour FUZZ_SECONDS=1 \
+	    $(PY) -m pytest -q -n 2 -m "not browser" > $$log 2>&1; \
+	  then grep -E '[0-9]+ passed' $$log | tail -n 1; \
+	  else failed=1; echo "FAILED (see $$log)"; grep -E '^(FAILED|ERROR)' $$log; fi; \
+	done; done; done; exit $$failed
 
 clean:
 	rm -rf $(VENV) *.egg-info staticfiles test-artifacts .hypothesis
@@ -84,8 +122,8 @@ BENCH_STAMP := $(VENV)/.bench-installed
 
 .PHONY: bench soak pg-up
 
-$(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet --group bench
+$(BENCH_STAMP): $(STAMP) requirements/bench.txt
+	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
 	@touch $(BENCH_STAMP)
 
 pg-up:

@@ -10,6 +10,15 @@ import dj_database_url
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# A checkout keeps templates/, static/ and fixtures/ beside the packages; an
+# installed wheel carries them inside genai_prep/ (setup.py maps them there).
+IS_CHECKOUT = (BASE_DIR / "manage.py").is_file()
+RESOURCES = BASE_DIR if IS_CHECKOUT else Path(__file__).resolve().parent
+# The SQLite file and collected static files: the checkout, or else the working
+# directory of an installed copy; DJANGO_DATA_DIR overrides both.
+DATA_DIR = Path(
+    os.environ.get("DJANGO_DATA_DIR") or (BASE_DIR if IS_CHECKOUT else Path.cwd())
+)
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -72,7 +81,7 @@ WSGI_APPLICATION = "genai_prep.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        "DIRS": [RESOURCES / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -88,7 +97,7 @@ TEMPLATES = [
 # SQLite is the embedded default; DATABASE_URL=postgres://... selects PostgreSQL.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}",
         conn_max_age=60,
         conn_health_checks=True,
     )
@@ -123,8 +132,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATICFILES_DIRS = [RESOURCES / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -135,7 +144,7 @@ STORAGES = {
         )
     },
 }
-FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+FIXTURE_DIRS = [RESOURCES / "fixtures"]
 
 # Mail: the console in development; SMTP configured from the environment otherwise.
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
