@@ -134,10 +134,10 @@ pg-up:
 	fi
 
 bench: $(BENCH_STAMP) pg-up
-	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m cards.bench $(BENCH_ARGS)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench $(BENCH_ARGS)
 
 soak: $(BENCH_STAMP) pg-up
-	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m cards.bench --soak 60 --scales S $(BENCH_ARGS)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --soak 60 --scales S $(BENCH_ARGS)
 # --- end benchmark ---------------------------------------------------------------
 # --- Reliability (issue 6) ---------------------------------------------------
 .PHONY: fuzz

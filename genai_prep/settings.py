@@ -214,13 +214,16 @@ LOGGING = {
 }
 
 # --- Benchmark (issue 7) ------------------------------------------------------
-# DJANGO_BENCH=1 (make bench / make soak only) adds a middleware that reports
-# each request's SQL query count and time in response headers, and routes the
-# two floor views. Off in production and in tests.
+# DJANGO_BENCH=1 (make bench / make soak only) installs the top-level `bench`
+# package of a checkout as an app (its bench_data and bench_run commands, the
+# floor template), adds a middleware that reports each request's SQL query
+# count and time in response headers, and routes the two floor views. Off in
+# production and in tests; the wheel does not contain `bench`.
 BENCH = env_bool("DJANGO_BENCH", False)
 if BENCH:
+    INSTALLED_APPS += ["bench"]
     # Outermost, so it also counts the queries of the session and auth layers.
-    MIDDLEWARE = ["cards.bench.middleware.query_count", *MIDDLEWARE]
+    MIDDLEWARE = ["bench.middleware.query_count", *MIDDLEWARE]
 if os.environ.get("DJANGO_STATIC_ROOT"):
     STATIC_ROOT = Path(os.environ["DJANGO_STATIC_ROOT"])
 # --- end benchmark ------------------------------------------------------------

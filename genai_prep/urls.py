@@ -20,7 +20,7 @@ admin.site.index_title = "Question bank and learners"
 
 # --- Benchmark floors (issue 7): routed only with DJANGO_BENCH=1 ---------------
 if settings.BENCH:
-    from cards.bench import views as bench_views
+    from bench import views as bench_views
 
     urlpatterns += [
         path("bench/floor/plain/", bench_views.floor_plain, name="bench_floor_plain"),

@@ -1,4 +1,4 @@
-"""`python -m cards.bench`: make bench and make soak, end to end.
+"""`python -m bench`: make bench and make soak, end to end.
 
 Per scale: a schema of its own in the bench database, migrate, generate the
 data (kept when generated within a day), collectstatic into a temporary
@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from cards.bench import machine, report, server
+from bench import machine, report, server
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/genai_prep_bench"
 RESULTS = server.BASE_DIR / "bench-results"
@@ -27,7 +27,7 @@ DOC = server.BASE_DIR / "docs" / "PERFORMANCE.md"
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
-    p = argparse.ArgumentParser(prog="python -m cards.bench", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--scales", default="S,L", help="comma-separated: XS, S, L")
     p.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     p.add_argument("--learners", type=int, default=8, help="concurrent learners")
@@ -79,7 +79,7 @@ def main(argv: list[str]) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
-    command = " ".join(["python -m cards.bench", shlex.join(argv)]).strip()
+    command = " ".join(["python -m bench", shlex.join(argv)]).strip()
     results = {
         "command": command,
         "date": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import aiohttp
 
-from cards.bench import html
-from cards.bench.stats import Sample
+from bench import html
+from bench.stats import Sample
 
 # Anki-like answer mix: mostly Good. Keys are SM-2 grades.
 GRADE_WEIGHTS = {0: 1, 1: 8, 2: 1, 3: 14, 4: 60, 5: 16}

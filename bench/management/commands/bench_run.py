@@ -1,11 +1,11 @@
-"""Measure one scale against a running server (started by `python -m cards.bench`)."""
+"""Measure one scale against a running server (started by `python -m bench`)."""
 
 import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from cards.bench import run
+from bench import run
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import Resolver404, resolve
 
-from cards.bench import html
+from bench import html
 
 
 def classify(action: html.Action, seen: dict | None = None) -> str | None:

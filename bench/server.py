@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import psycopg
 
-BASE_DIR = Path(__file__).resolve().parent.parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent
 
 
 def scale_url(base: str, scale: str) -> str:

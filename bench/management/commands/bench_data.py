@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cards.bench import datagen, simulate
+from bench import datagen, simulate
 
 
 class Command(BaseCommand):

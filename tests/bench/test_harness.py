@@ -5,8 +5,8 @@ import pytest
 from django.http import HttpResponse
 from django.urls import include, path
 
-from cards.bench import html, report, stats
-from cards.bench.kinds import classify
+from bench import html, report, stats
+from bench.kinds import classify
 
 
 def _view(request, **kwargs):

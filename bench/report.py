@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from cards.bench.stats import ratio
+from bench.stats import ratio
 
 FLOOR = "floor: one query + template"
 ORDER = [

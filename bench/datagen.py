@@ -23,7 +23,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import Sum
 
-from cards.bench import simulate, writers
+from bench import simulate, writers
 from cards.models import (
     LearnerProfile,
     Level,

@@ -1,11 +1,18 @@
 """The benchmark's query-count middleware and floor views (routed by DJANGO_BENCH=1)."""
 
+import pytest
 from django.http import HttpResponse
 from django.test import RequestFactory
 
-from cards.bench import middleware, views
+from bench import middleware, views
 from cards.models import Question
 from tests.factories import make_question
+
+
+@pytest.fixture(autouse=True)
+def bench_app(settings):
+    """As DJANGO_BENCH=1 does: the harness is an app, so its template is found."""
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, "bench"]
 
 
 def test_query_count_middleware_reports_queries_and_timings(db):

@@ -6,8 +6,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 
+from bench import datagen, simulate, writers
 from cards import scheduling, services
-from cards.bench import datagen, simulate, writers
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 from tests.factories import make_user
 

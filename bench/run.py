@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.utils import timezone
 
-from cards.bench import client, datagen, explain, simulate, stats
-from cards.bench.kinds import classify
+from bench import client, datagen, explain, simulate, stats
+from bench.kinds import classify
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 
 FLOOR_PLAIN = "/bench/floor/plain/"

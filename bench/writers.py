@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db import connection
 
-from cards.bench import simulate
+from bench import simulate
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 
 BIG_TABLES = ("cards_reviewlog", "cards_reviewschedule")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import psycopg
 
-from cards.bench.server import BASE_DIR
+from bench.server import BASE_DIR
 
 
 def _cpu_model() -> str:

@@ -1,1 +1,0 @@
-"""Benchmark tooling: data generator, load harness and floor views (never the app)."""
