@@ -18,7 +18,8 @@ from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from cards import scheduling
+from cards.scheduling import sm2
+from cards.scheduling.days import study_day
 
 NULL = "\\N"
 HEAVY_USERNAME = "bench-heavy"
@@ -115,12 +116,12 @@ def _next(
 ) -> tuple[int, int, int]:
     # The real scheduler, memoised: a few thousand distinct states cover
     # millions of answers.
-    new = scheduling.next_state(
-        scheduling.CardState(
+    new = sm2.next_state(
+        sm2.CardState(
             repetitions=reps, interval_days=interval, ease=Decimal(ease_cents) / 100
         ),
         grade=grade,
-        max_interval_days=scheduling.MAX_INTERVAL_DAYS,
+        max_interval_days=sm2.MAX_INTERVAL_DAYS,
     )
     return new.repetitions, new.interval_days, int(new.ease * 100)
 
@@ -145,9 +146,7 @@ def learner_specs(
     for i in range(scale.learners + 1):
         heavy = i == scale.learners
         tz = "Europe/Berlin" if heavy else rng.choice(zones)
-        yesterday = scheduling.study_day(
-            now, tz=ZoneInfo(tz), rollover_hour=4
-        ) - timedelta(days=1)
+        yesterday = study_day(now, tz=ZoneInfo(tz), rollover_hour=4) - timedelta(days=1)
         new_per_day = (
             scale.heavy_new_per_day if heavy else rng.choice(scale.new_per_day)
         )
@@ -263,7 +262,7 @@ def simulate(
                     r1, i1, e1 = _next(r0, i0, e0, grade)
                     reps[c], ivl[c], ease[c] = r1, i1, e1
                     due[c] = d + i1
-                    if grade < scheduling.PASSING_GRADE and r0 > 0:
+                    if grade < sm2.PASSING_GRADE and r0 > 0:
                         lapses[c] = l0 + 1
                 redrill_before = day_text if kind == "redrill" else NULL
                 version[c] = v0 + 1
@@ -278,7 +277,7 @@ def simulate(
                     f"{_ease_text(ease[c])}\t{_day_text(due[c])}"
                 )
                 ids.log += 1
-                if not scheduling.needs_redrill(grade):
+                if not sm2.needs_redrill(grade):
                     break
                 # Re-drilled the same day until it is answered 4 or 5 (SM-2 step 7).
                 kind = "redrill"

@@ -30,10 +30,11 @@ from django.db.models.functions import Cast, Coalesce, NullIf
 
 from cards import scheduling
 from cards.models import Question, ReviewLog, ReviewSchedule
+from cards.scheduling import sm2
 
 # SM-2's author: items whose ease falls to the 1.3 floor are "badly formulated".
 # "At the floor" allows for the odd learner a step above it.
-REWRITE_EASE_AT_MOST = scheduling.MIN_EASE + Decimal("0.05")
+REWRITE_EASE_AT_MOST = sm2.MIN_EASE + Decimal("0.05")
 # Frequent lapses: on average every learner who started it forgot it twice
 # after having known it (Anki tags a card a leech at eight).
 REWRITE_LAPSES_PER_LEARNER = 2

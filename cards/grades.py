@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cards import scheduling
+from cards.scheduling import sm2
 
 FOUR = "four"
 SIX = "six"
@@ -41,6 +41,22 @@ SIX_CHOICES = (
 )
 
 
+def describe_interval(days: int) -> tuple[str, str]:
+    """Short and spoken forms of an interval: ("3.5 mo", "3.5 months")."""
+    if days < 1:
+        return "today", "later today"
+    if days < 30:
+        unit, value = "d", days
+    elif days < 365:
+        unit, value = "mo", days / 30.4375
+    else:
+        unit, value = "y", days / 365.25
+    shown = f"{value:.1f}".rstrip("0").rstrip(".") if unit != "d" else str(value)
+    words = {"d": "day", "mo": "month", "y": "year"}[unit]
+    spoken = f"{shown} {words}" + ("" if shown == "1" else "s")
+    return f"{shown} {unit}", spoken
+
+
 def choices(scale: str) -> tuple[GradeChoice, ...]:
     return SIX_CHOICES if scale == SIX else FOUR_CHOICES
 
@@ -64,7 +80,7 @@ class GradeButton:
 def buttons(
     *,
     scale: str,
-    state: scheduling.CardState,
+    state: sm2.CardState,
     is_redrill: bool,
     days_until_due: int = 0,
 ) -> list[GradeButton]:
@@ -76,16 +92,16 @@ def buttons(
     """
     result = []
     for choice in choices(scale):
-        again_today = scheduling.needs_redrill(choice.grade)
+        again_today = sm2.needs_redrill(choice.grade)
         if is_redrill:
             days = 0 if again_today else days_until_due
         else:
-            days = scheduling.next_state(
+            days = sm2.next_state(
                 state,
                 grade=choice.grade,
-                max_interval_days=scheduling.MAX_INTERVAL_DAYS,
+                max_interval_days=sm2.MAX_INTERVAL_DAYS,
             ).interval_days
-        short, spoken = scheduling.describe_interval(days)
+        short, spoken = describe_interval(days)
         if days < 1:
             words = "see it again later today"
         elif again_today:

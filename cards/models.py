@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.text import Truncator, slugify
 
 from cards import markdown, scheduling
+from cards.scheduling import days, sm2
 
 KEY_MAX_LENGTH = 80
 
@@ -144,9 +145,7 @@ class LearnerProfile(models.Model):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def study_day(self, moment: datetime) -> date:
-        return scheduling.study_day(
-            moment, tz=self.tzinfo, rollover_hour=self.rollover_hour
-        )
+        return days.study_day(moment, tz=self.tzinfo, rollover_hour=self.rollover_hour)
 
 
 def profile_for(user: models.Model) -> LearnerProfile:
@@ -180,9 +179,7 @@ class ReviewSchedule(models.Model):
     )
     repetitions = models.PositiveIntegerField(default=0)
     interval_days = models.PositiveIntegerField(default=0)
-    ease = models.DecimalField(
-        max_digits=8, decimal_places=2, default=scheduling.DEFAULT_EASE
-    )
+    ease = models.DecimalField(max_digits=8, decimal_places=2, default=sm2.DEFAULT_EASE)
     due_on = models.DateField(help_text="Study day on which the card is next due.")
     lapses = models.PositiveIntegerField(default=0)
     redrill_on = models.DateField(
@@ -222,14 +219,14 @@ class ReviewSchedule(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.question} (due {self.due_on})"
 
-    def as_state(self) -> scheduling.CardState:
-        return scheduling.CardState(
+    def as_state(self) -> sm2.CardState:
+        return sm2.CardState(
             repetitions=self.repetitions,
             interval_days=self.interval_days,
             ease=self.ease,
         )
 
-    def apply(self, state: scheduling.CardState, *, due_on: date) -> None:
+    def apply(self, state: sm2.CardState, *, due_on: date) -> None:
         self.repetitions = state.repetitions
         self.interval_days = state.interval_days
         self.ease = state.ease

@@ -34,7 +34,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Greatest, JSONObject
 
-from cards import markdown, scheduling
+from cards import markdown
 from cards.models import (
     LearnerProfile,
     Level,
@@ -43,6 +43,7 @@ from cards.models import (
     ReviewLog,
     ReviewSchedule,
 )
+from cards.scheduling import sm2
 
 # A card answered below 4 comes back the same day (SM-2 step 7), but not
 # straight away: like Anki's 10-minute relearning step, it waits this long
@@ -458,7 +459,7 @@ def kind_of(schedule: ReviewSchedule | None, *, today: date) -> str | None:
     return None
 
 
-NEW_STATE = scheduling.CardState()
+NEW_STATE = sm2.CardState()
 
 
 def card_for(*, user: object, question_id: int, today: date) -> Card | None:

@@ -20,6 +20,7 @@ from cards.models import (
     ReviewSchedule,
     profile_for,
 )
+from cards.scheduling import sm2
 
 MAX_DURATION_MS = 10 * 60 * 1000  # an answer left open longer is not study time
 
@@ -133,15 +134,12 @@ def _record_review(
     before = _snapshot(schedule)
     if kind != ReviewKind.REDRILL:
         # Re-drill answers are logged but leave the SM-2 state alone (step 7).
-        new = scheduling.next_state(
-            schedule.as_state(),
-            grade=grade,
-            max_interval_days=scheduling.MAX_INTERVAL_DAYS,
-        )
-        schedule.apply(new, due_on=scheduling.due_date(new, reviewed_on=today))
+        scheduler = sm2.SM2()
+        new = scheduler.next_state(schedule.as_state(), grade, elapsed_days=0)
+        schedule.apply(new, due_on=scheduler.due_on(new, today))
         if grade < scheduling.PASSING_GRADE and before.repetitions > 0:
             schedule.lapses += 1
-    schedule.redrill_on = today if scheduling.needs_redrill(grade) else None
+    schedule.redrill_on = today if sm2.needs_redrill(grade) else None
     schedule.last_reviewed_at = now
     # Question bank: answering the card is seeing its substantially changed text.
     schedule.unseen_change = None

@@ -32,6 +32,7 @@ from cards.models import (
     profile_for,
     time_zone_names,
 )
+from cards.scheduling import sm2
 from cards.services import MAX_DURATION_MS
 
 FORMAT = "genai-prep/user-data"
@@ -219,7 +220,7 @@ def _value(kind: str, value: object, where: str) -> object:
             raise _fail(where, f"must be one of {', '.join(ReviewKind.values)}")
         return value
     if kind == "ease":
-        if not _EASE.match(value) or Decimal(value) < scheduling.MIN_EASE:
+        if not _EASE.match(value) or Decimal(value) < sm2.MIN_EASE:
             raise _fail(where, "must be a decimal such as 2.50, at least 1.30")
         return Decimal(value)
     if kind == "date":

@@ -12,8 +12,8 @@ from collections import Counter
 import pytest
 from django.db import connection
 
-from cards import scheduling
 from cards.models import ReviewKind, ReviewLog, ReviewSchedule
+from cards.scheduling import sm2
 from tests.concurrency import grade_worker
 from tests.factories import make_question, make_user
 
@@ -65,12 +65,12 @@ def assert_history_is_a_chain(schedule: ReviewSchedule) -> None:
             before.ease_after,
         )
         if after.kind == ReviewKind.REVIEW:
-            state = scheduling.next_state(
-                scheduling.CardState(
+            state = sm2.next_state(
+                sm2.CardState(
                     after.repetitions_before, after.interval_before, after.ease_before
                 ),
                 grade=after.grade,
-                max_interval_days=scheduling.MAX_INTERVAL_DAYS,
+                max_interval_days=sm2.MAX_INTERVAL_DAYS,
             )
             assert (after.repetitions_after, after.interval_after) == (
                 state.repetitions,

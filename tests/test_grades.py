@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from cards import grades, scheduling
-from cards.scheduling import CardState
+from cards import grades
+from cards.scheduling import sm2
+from cards.scheduling.sm2 import CardState
 
 
 def labels(buttons):
@@ -78,8 +79,23 @@ def test_redrill_buttons_keep_the_schedule():
 def test_previews_match_what_grading_does(scale):
     state = CardState(repetitions=2, interval_days=6, ease=Decimal("2.36"))
     for button in grades.buttons(scale=scale, state=state, is_redrill=False):
-        new = scheduling.next_state(state, grade=button.grade)
-        assert button.interval == scheduling.describe_interval(new.interval_days)[0]
+        new = sm2.next_state(state, grade=button.grade)
+        assert button.interval == grades.describe_interval(new.interval_days)[0]
+
+
+@pytest.mark.parametrize(
+    ("days", "short", "spoken"),
+    [
+        (1, "1 d", "1 day"),
+        (6, "6 d", "6 days"),
+        (45, "1.5 mo", "1.5 months"),
+        (106, "3.5 mo", "3.5 months"),
+        (365, "1 y", "1 year"),
+        (800, "2.2 y", "2.2 years"),
+    ],
+)
+def test_describe_interval(days, short, spoken):
+    assert grades.describe_interval(days) == (short, spoken)
 
 
 def test_grades_module_does_not_touch_the_database():

@@ -14,9 +14,10 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cards import scheduling, services
+from cards import services
 from cards.models import ReviewLog, ReviewSchedule
-from cards.scheduling import MAX_INTERVAL_DAYS, CardState, next_state
+from cards.scheduling import sm2
+from cards.scheduling.sm2 import MAX_INTERVAL_DAYS, CardState, next_state
 from tests.factories import make_question, make_schedule
 
 EXAMPLES = int(os.environ.get("RELIABILITY_SCHEDULER_EXAMPLES", "1000"))
@@ -45,13 +46,13 @@ def test_properties_hold_over_long_sequences(figure):
         first = state
         for grade in grades:
             new = next_state(state, grade=grade, max_interval_days=MAX_INTERVAL_DAYS)
-            assert new.ease >= scheduling.MIN_EASE
+            assert new.ease >= sm2.MIN_EASE
             assert 1 <= new.interval_days <= MAX_INTERVAL_DAYS
-            if grade < scheduling.PASSING_GRADE:
+            if grade < sm2.PASSING_GRADE:
                 assert (new.repetitions, new.interval_days) == (0, 1)
             else:
                 assert new.repetitions == state.repetitions + 1
-            scheduling.due_date(new, reviewed_on=TODAY)  # stays a real date
+            sm2.SM2().due_on(new, TODAY)  # stays a real date
             seen["max_interval"] = max(seen["max_interval"], new.interval_days)
             state = new
         replay = first

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cards import services
-from cards.scheduling import study_day
+from cards.scheduling.days import study_day
 from tests.factories import make_schedule, make_user
 
 ZONES = [

@@ -1,20 +1,50 @@
-"""SM-2 maths and study-day arithmetic: pure functions, standard library only."""
+"""SM-2 (Wozniak 1990) with exact decimal ease: the `sm2` Scheduler.
+
+Pure functions and a frozen state, standard library only. `SM2` below is the
+Scheduler protocol of cards/scheduling/base.py over them.
+"""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any, ClassVar
+
+from cards.scheduling.base import (
+    GRADES,
+    MAX_INTERVAL_DAYS,
+    PASSING_GRADE,
+    add_days,
+    forgetting_curve,
+    validate_cap,
+    validate_grade,
+)
+
+__all__ = [
+    "DEFAULT_EASE",
+    "GRADES",
+    "MAX_INTERVAL_DAYS",
+    "MIN_EASE",
+    "PASSING_GRADE",
+    "REDRILL_BELOW",
+    "SM2",
+    "CardState",
+    "Ease",
+    "ease_after",
+    "needs_redrill",
+    "next_state",
+    "validate_grade",
+]
 
 MIN_EASE = Decimal("1.30")
 DEFAULT_EASE = Decimal("2.50")
-# Anki's default maximum interval. Uncapped SM-2 passes year 9999 after about
-# fourteen perfect answers in a row.
-MAX_INTERVAL_DAYS = 36_500
-GRADES = range(0, 6)
+# MAX_INTERVAL_DAYS (base) is Anki's default maximum interval. Uncapped SM-2
+# passes year 9999 after about fourteen perfect answers in a row.
 # SM-2 step 7: answers below this come back in the same session.
 REDRILL_BELOW = 4
-PASSING_GRADE = 3
 
 _CENT = Decimal("0.01")
 
@@ -56,13 +86,6 @@ class CardState:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ease", Ease(self.ease))
-
-
-def validate_grade(grade: object) -> int:
-    """Return `grade` if it is an int in 0..5, else raise ValueError."""
-    if isinstance(grade, bool) or not isinstance(grade, int) or grade not in GRADES:
-        raise ValueError(f"grade must be an integer from 0 to 5, not {grade!r}")
-    return grade
 
 
 def ease_after(ease: Decimal, grade: int) -> Ease:
@@ -113,33 +136,91 @@ def needs_redrill(grade: int) -> bool:
     return grade < REDRILL_BELOW
 
 
-def study_day(moment: datetime, *, tz: tzinfo, rollover_hour: int) -> date:
-    """The learner's study day at `moment`: local wall time minus the rollover.
-
-    With the default rollover of 4, 03:59 local still belongs to yesterday.
-    Wall-clock subtraction keeps this monotonic across DST changes.
-    """
-    if moment.tzinfo is None:
-        raise ValueError("moment must be timezone-aware")
-    local = moment.astimezone(tz)
-    return (local.replace(tzinfo=None) - timedelta(hours=rollover_hour)).date()
+_EASE_TEXT = re.compile(r"^[0-9]{1,6}\.[0-9]{2}$")
+_STATE_KEYS = {"ease", "interval_days", "repetitions"}
 
 
-def due_date(state: CardState, *, reviewed_on: date) -> date:
-    return reviewed_on + timedelta(days=state.interval_days)
+def _whole(data: Mapping[str, Any], key: str, high: int) -> int:
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= high:
+        raise ValueError(f"{key} must be a whole number from 0 to {high}")
+    return value
 
 
-def describe_interval(days: int) -> tuple[str, str]:
-    """Short and spoken forms of an interval: ("3.5 mo", "3.5 months")."""
-    if days < 1:
-        return "today", "later today"
-    if days < 30:
-        unit, value = "d", days
-    elif days < 365:
-        unit, value = "mo", days / 30.4375
-    else:
-        unit, value = "y", days / 365.25
-    shown = f"{value:.1f}".rstrip("0").rstrip(".") if unit != "d" else str(value)
-    words = {"d": "day", "mo": "month", "y": "year"}[unit]
-    spoken = f"{shown} {words}" + ("" if shown == "1" else "s")
-    return f"{shown} {unit}", spoken
+class SM2:
+    """SM-2 behind the Scheduler protocol. `elapsed_days` does not enter SM-2."""
+
+    name: ClassVar[str] = "sm2"
+
+    def initial_state(self) -> CardState:
+        return CardState()
+
+    def next_state(
+        self, state: CardState, grade: int, *, elapsed_days: int
+    ) -> CardState:
+        return next_state(state, grade=grade, max_interval_days=MAX_INTERVAL_DAYS)
+
+    def interval_days(self, state: CardState) -> int:
+        return state.interval_days
+
+    def intervals(self, state: CardState, *, elapsed_days: int) -> dict[int, int]:
+        return {
+            grade: self.next_state(
+                state, grade, elapsed_days=elapsed_days
+            ).interval_days
+            for grade in GRADES
+        }
+
+    def due_on(
+        self, state: CardState, reviewed_on: date, *, cap: int | None = None
+    ) -> date:
+        days = state.interval_days
+        if validate_cap(cap) is not None:
+            days = min(days, cap)
+        return add_days(reviewed_on, days)
+
+    def recall_probability(
+        self, state: CardState, on: date, *, reviewed_on: date
+    ) -> float:
+        """FSRS-6's forgetting curve with stability = the SM-2 interval.
+
+        fsrs-rs `FSRS::memory_state_from_sm2(ease, interval, sm2_retention)`,
+        which Anki uses for cards without a usable review history
+        (rslib/src/scheduler/fsrs/memory_state.rs, historical retention 0.9 by
+        default), sets the stability so that recall after `interval` days is
+        `sm2_retention`; at 0.9 that is the interval itself.
+        """
+        elapsed = (on - reviewed_on).days
+        if elapsed < 0:
+            raise ValueError("`on` must not be before `reviewed_on`")
+        return forgetting_curve(elapsed, state.interval_days)
+
+    def needs_redrill(self, grade: int) -> bool:
+        return needs_redrill(grade)
+
+    def is_learned(self, state: CardState) -> bool:
+        return state.repetitions > 0
+
+    def dumps(self, state: CardState) -> dict[str, Any]:
+        # Ease as text: its exact hundredths survive JSON.
+        return {
+            "ease": str(state.ease),
+            "interval_days": state.interval_days,
+            "repetitions": state.repetitions,
+        }
+
+    def loads(self, data: Mapping[str, Any]) -> CardState:
+        if not isinstance(data, Mapping) or set(data) != _STATE_KEYS:
+            raise ValueError(
+                f"an SM-2 state has exactly {', '.join(sorted(_STATE_KEYS))}"
+            )
+        ease = data["ease"]
+        if not isinstance(ease, str) or not _EASE_TEXT.match(ease):
+            raise ValueError("ease must be a decimal such as 2.50")
+        if Decimal(ease) < MIN_EASE:
+            raise ValueError(f"ease must be at least {MIN_EASE}")
+        return CardState(
+            repetitions=_whole(data, "repetitions", 2**63 - 1),
+            interval_days=_whole(data, "interval_days", MAX_INTERVAL_DAYS),
+            ease=Decimal(ease),
+        )

@@ -7,8 +7,9 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from bench import datagen, simulate, writers
-from cards import scheduling, services
+from cards import services
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
+from cards.scheduling import sm2
 from tests.factories import make_user
 
 XS = simulate.SCALES["XS"]
@@ -50,12 +51,12 @@ def test_generated_history_replays_through_the_real_scheduler(generated):
     profiles = {p.user_id: p for p in LearnerProfile.objects.all()}
     last = {}
     for log in ReviewLog.objects.order_by("schedule_id", "from_version"):
-        before = scheduling.CardState(
+        before = sm2.CardState(
             repetitions=log.repetitions_before,
             interval_days=log.interval_before,
             ease=log.ease_before,
         )
-        after = scheduling.CardState(
+        after = sm2.CardState(
             repetitions=log.repetitions_after,
             interval_days=log.interval_after,
             ease=log.ease_after,
@@ -63,7 +64,7 @@ def test_generated_history_replays_through_the_real_scheduler(generated):
         if log.kind == "redrill":
             assert after == before and log.redrill_before == log.study_day
         else:
-            assert after == scheduling.next_state(before, grade=log.grade)
+            assert after == sm2.next_state(before, grade=log.grade)
             assert (log.due_after - log.study_day).days == log.interval_after
         assert profiles[log.user_id].study_day(log.reviewed_at) == log.study_day
         previous = last.get(log.schedule_id)

@@ -1,0 +1,17 @@
+"""Study days: the learner's local calendar day, starting at their rollover hour."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, tzinfo
+
+
+def study_day(moment: datetime, *, tz: tzinfo, rollover_hour: int) -> date:
+    """The learner's study day at `moment`: local wall time minus the rollover.
+
+    With the default rollover of 4, 03:59 local still belongs to yesterday.
+    Wall-clock subtraction keeps this monotonic across DST changes.
+    """
+    if moment.tzinfo is None:
+        raise ValueError("moment must be timezone-aware")
+    local = moment.astimezone(tz)
+    return (local.replace(tzinfo=None) - timedelta(hours=rollover_hour)).date()
