@@ -143,4 +143,4 @@ soak: $(BENCH_STAMP) pg-up
 .PHONY: fuzz
 # Plan item 14 for longer than CI's budget: FUZZ_SECONDS per harness (default 300).
 fuzz: $(STAMP)
-	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(PY) -m pytest -q tests/test_fuzz.py
+	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(PY) -m pytest -q tests/invariants/test_fuzz.py

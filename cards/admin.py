@@ -6,9 +6,9 @@ from django.http import HttpRequest
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from cards import services
-from cards.admin_bank import QuestionBankAdminMixin  # question bank (issue 5)
+from cards.bank.admin import QuestionBankAdminMixin  # question bank (issue 5)
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
+from cards.review import services
 
 
 @admin.register(Question)

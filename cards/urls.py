@@ -2,7 +2,9 @@
 
 from django.urls import path
 
-from cards import account_views, review_views, views
+from cards.bank import views
+from cards.learner import views as account_views
+from cards.review import views as review_views
 
 app_name = "cards"
 

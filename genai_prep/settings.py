@@ -233,16 +233,16 @@ INSTALLED_APPS += ["axes"]
 # pages are never stored by browsers or proxies. Axes comes last, as it asks.
 MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
-    "cards.middleware.PrivatePagesNoStoreMiddleware",
+    "cards.web.middleware.PrivatePagesNoStoreMiddleware",
 )
 MIDDLEWARE += [
-    "cards.middleware.DatabaseUnavailableMiddleware",
+    "cards.web.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     # Django's ModelBackend, loading the learner's profile with the user.
-    "cards.backends.ModelBackendWithProfile",
+    "cards.learner.backends.ModelBackendWithProfile",
 ]
 # Brute force: 5 failures per (username, IP) lock that pair for 15 minutes;
 # the same IP can still log in as someone else, and the same user from
@@ -255,7 +255,7 @@ AXES_RESET_ON_SUCCESS = True
 # however often the locked pair keeps trying meanwhile.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_CLIENT_IP_CALLABLE = "cards.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "cards.web.middleware.client_ip"
 AXES_VERBOSE = False
 # The client address is REMOTE_ADDR, or with DJANGO_BEHIND_PROXY=1 the last
 # X-Forwarded-For entry (the one our own proxy appended; earlier ones are

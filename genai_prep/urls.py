@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from cards import views
+from cards.bank import views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,6 @@ if settings.BENCH:
         path("bench/floor/query/", bench_views.floor_query, name="bench_floor_query"),
     ]
 # --- Reliability (issue 6): a database outage is a 503, never a traceback ------
-handler500 = "cards.middleware.server_error"
+handler500 = "cards.web.middleware.server_error"
 # An unreadable request (too large, too many fields) is a 400 with a message.
-handler400 = "cards.middleware.bad_request"
+handler400 = "cards.web.middleware.bad_request"

@@ -42,8 +42,8 @@ def grade_worker(
     from django.contrib.auth import get_user_model
     from django.db import OperationalError
 
-    from cards import services
     from cards.models import Question, ReviewSchedule
+    from cards.review import services
 
     user = get_user_model().objects.get(pk=user_id)
     questions = list(Question.objects.filter(pk__in=question_ids).order_by("pk"))

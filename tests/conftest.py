@@ -10,12 +10,13 @@ from hypothesis import settings as settings_profiles
 
 from tests import clock as frozen
 from tests.factories import make_user
+from tests.paths import ROOT
 
 # Sync Playwright runs an event loop in the test thread; Django must allow ORM
 # calls from it (pytest-django's live_server runs in another thread anyway).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or ""
 
 

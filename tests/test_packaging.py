@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from packaging.requirements import Requirement
 
-from tests.test_deploy import production_env
+from tests.invariants.test_deploy import production_env
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCKS = {
     "runtime.txt": ["build"],
     "dev.txt": ["build", "dev"],

@@ -1,6 +1,6 @@
 """Pure shaping of aggregated study statistics into figures and chart data (no ORM).
 
-`cards.stats` reads the aggregates from the database into the input rows of
+`cards.progress.queries` reads the aggregates from the database into the input rows of
 `core`; everything in this package is plain Python over those few rows, so it
 is unit-tested without a database. Days are the learner's study days
 throughout. `geometry` lays out the SVG; the other modules decide what to draw.

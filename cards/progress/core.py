@@ -1,4 +1,4 @@
-"""Constants, the input rows that cards.stats fills, formatting and headline figures."""
+"""Constants, the input rows that cards.progress.queries fills, formatting and headline figures."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ STATES = (
 )
 
 
-# Input rows, filled from the database by cards.stats --------------------------
+# Input rows, filled from the database by cards.progress.queries --------------------------
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from bench import datagen, simulate, writers
-from cards import services
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
+from cards.review import services
 from cards.scheduling import sm2
 from tests.factories import make_user
 

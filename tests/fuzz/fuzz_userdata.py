@@ -24,7 +24,7 @@ import django  # noqa: E402
 django.setup()
 
 with atheris.instrument_imports(include=["cards"]):
-    from cards import userdata
+    from cards.learner import userdata
 
 ACCEPTED = os.environ.get("FUZZ_ACCEPTED_DIR")
 saved = 0

@@ -5,7 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from cards import bank, bank_services
+from cards.bank import formats as bank
+from cards.bank import services as bank_services
 
 
 class Command(BaseCommand):

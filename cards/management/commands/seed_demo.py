@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from cards import demo
+from cards.learner import demo
 
 
 class Command(BaseCommand):

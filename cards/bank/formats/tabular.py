@@ -1,0 +1,222 @@
+"""CSV (one row per question) and the project's JSON (fixture-shaped or flat)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+from cards.bank.formats.core import (
+    MAX_ANSWER,
+    MAX_PROMPT,
+    Collector,
+    ParseResult,
+    QuestionData,
+    Unrepresentable,
+    clean_key,
+    clean_text,
+    ordered,
+    parse_level,
+    parse_position,
+    text_problem,
+)
+from cards.models import Level, make_key
+
+CSV_COLUMNS = ("key", "level", "position", "prompt", "answer", "active")
+CSV_REQUIRED = {"level", "prompt", "answer"}
+ACTIVE_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False}
+ACTIVE_VALUES |= {"0": False, "": None}
+
+
+def _csv_rows(text: str, out: Collector) -> Iterator[tuple[int, list[str]]]:
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            out.error(reader.line_num or start, f"expected a CSV row: {exc}")
+            return
+        yield start, row
+        start = reader.line_num + 1
+
+
+def parse_csv(text: str) -> ParseResult:
+    out = Collector()
+    found: list[QuestionData] = []
+    rows = _csv_rows(text, out)
+    header_line, header = next(rows, (1, []))
+    names = [name.strip().lower() for name in header]
+    names = ["active" if name == "is_active" else name for name in names]
+    unknown = [n for n in names if n not in CSV_COLUMNS]
+    missing = CSV_REQUIRED - set(names)
+    if unknown or missing or len(set(names)) != len(names):
+        out.error(
+            header_line,
+            f"expected a header row with the columns {', '.join(CSV_COLUMNS)} "
+            f"(level, prompt and answer required), found {header[:8]!r}",
+        )
+        return out.finish([])
+    for index, (line, row) in enumerate(rows, start=1):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(names):
+            out.error(line, f"expected {len(names)} cells, found {len(row)}")
+            continue
+        data = dict(zip(names, row, strict=True))
+        found_q = _question_from_fields(data, line=line, index=index, out=out)
+        if found_q:
+            found.append(found_q)
+    return out.finish(found)
+
+
+def _question_from_fields(
+    data: Mapping[str, object], *, line: int, index: int, out: Collector
+) -> QuestionData | None:
+    prompt, answer = data.get("prompt"), data.get("answer")
+    if not isinstance(prompt, str) or not isinstance(answer, str):
+        out.error(line, "expected text for both prompt and answer")
+        return None
+    before = len(out.problems)
+    prompt = clean_text(prompt, what="prompt", line=line, limit=MAX_PROMPT, out=out)
+    answer = clean_text(answer, what="answer", line=line, limit=MAX_ANSWER, out=out)
+    level = parse_level(data.get("level"), line=line, out=out)
+    position = data.get("position")
+    if position in (None, ""):
+        position = index
+    position = parse_position(position, line=line, out=out)
+    key = data.get("key")
+    if key in (None, ""):
+        key = make_key(prompt) if prompt else None
+    elif isinstance(key, str):
+        key = clean_key(key.strip(), line=line, out=out)
+    else:
+        out.error(line, f"expected the key as text, found {key!r}")
+        key = None
+    active = data.get("active", data.get("is_active"))
+    if isinstance(active, str):
+        if active.strip().lower() not in ACTIVE_VALUES:
+            out.error(line, f"expected active to be yes or no, found {active!r}")
+        active = ACTIVE_VALUES.get(active.strip().lower())
+    elif active is not None and not isinstance(active, bool):
+        out.error(line, f"expected is_active to be true or false, found {active!r}")
+        active = None
+    if len(out.problems) > before:
+        return None
+    return QuestionData(key, level, position, prompt, answer, active, line)
+
+
+def _check(q: QuestionData) -> None:
+    for what, value, limit in (
+        ("prompt", q.prompt, MAX_PROMPT),
+        ("answer", q.answer, MAX_ANSWER),
+    ):
+        problem = text_problem(value, limit=limit)
+        if problem:
+            raise Unrepresentable(q.key, f"its {what} {problem}")
+
+
+def write_csv(questions: Sequence[QuestionData]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for q in ordered(questions):
+        _check(q)
+        active = "" if q.is_active is None else ("yes" if q.is_active else "no")
+        writer.writerow(
+            [q.key, Level(q.level).label, q.position, q.prompt, q.answer, active]
+        )
+    return buffer.getvalue()
+
+
+# JSON -------------------------------------------------------------------------
+
+JSON_FIELDS = {"key", "level", "position", "prompt", "answer", "is_active"}
+JSON_IGNORED = {"created_at", "updated_at"}
+MODEL_LABEL = "cards.question"
+
+
+def _json_items(text: str, out: Collector) -> Iterator[tuple[int, object]]:
+    decoder = json.JSONDecoder()
+    ws = re.compile(r"\s*")
+
+    def line_of(pos: int) -> int:
+        return text.count("\n", 0, pos) + 1
+
+    pos = ws.match(text, 0).end()
+    if not text.startswith("[", pos):
+        out.error(line_of(pos), "expected a JSON list of questions ('[')")
+        return
+    pos = ws.match(text, pos + 1).end()
+    if text.startswith("]", pos):
+        pos += 1
+    else:
+        while True:
+            try:
+                item, end = decoder.raw_decode(text, pos)
+            except json.JSONDecodeError as exc:
+                out.error(exc.lineno, f"expected a JSON value: {exc.msg}")
+                return
+            except RecursionError:
+                out.error(line_of(pos), "expected a question, found deep nesting")
+                return
+            yield line_of(pos), item
+            pos = ws.match(text, end).end()
+            if text.startswith(",", pos):
+                pos = ws.match(text, pos + 1).end()
+            elif text.startswith("]", pos):
+                pos += 1
+                break
+            else:
+                out.error(line_of(pos), "expected ',' or ']' after a question")
+                return
+    if text[pos:].strip():
+        out.error(line_of(pos), "expected the end of the file after ']'")
+
+
+def parse_json(text: str) -> ParseResult:
+    out = Collector()
+    found: list[QuestionData] = []
+    for index, (line, item) in enumerate(_json_items(text, out), start=1):
+        if isinstance(item, dict) and "fields" in item:
+            if item.get("model") != MODEL_LABEL or not isinstance(item["fields"], dict):
+                out.error(line, f"expected a {MODEL_LABEL!r} fixture with 'fields'")
+                continue
+            item = item["fields"]
+        if not isinstance(item, dict):
+            out.error(line, "expected an object with prompt, answer and level")
+            continue
+        unknown = set(item) - JSON_FIELDS - JSON_IGNORED
+        if unknown:
+            out.error(
+                line,
+                f"unknown field(s) {', '.join(sorted(unknown))}; expected "
+                f"{', '.join(sorted(JSON_FIELDS))}",
+            )
+            continue
+        question = _question_from_fields(item, line=line, index=index, out=out)
+        if question:
+            found.append(question)
+    return out.finish(found)
+
+
+def write_json(questions: Sequence[QuestionData]) -> str:
+    """Fixture-shaped items without pks: read back by key, never by loaddata."""
+    items = []
+    for q in ordered(questions):
+        _check(q)
+        fields = {
+            "key": q.key,
+            "level": q.level,
+            "position": q.position,
+            "prompt": q.prompt,
+            "answer": q.answer,
+        }
+        if q.is_active is not None:
+            fields["is_active"] = q.is_active
+        items.append({"model": MODEL_LABEL, "fields": fields})
+    return json.dumps(items, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,251 @@
+"""Question bank writes: imports, edits with revisions, substantial-edit notices.
+
+Every function that writes runs in one transaction: an import or an edit is
+applied whole or not at all. Parsing and serialising live in `cards.bank`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from cards.bank import anki
+from cards.bank import formats as bank
+from cards.models import (
+    LearnerProfile,
+    Level,
+    Question,
+    QuestionRevision,
+    ReviewSchedule,
+    RevisionSource,
+)
+
+# A substantial edit brings a known question back by the learner's next study day.
+RESURFACE_WITHIN = timedelta(days=1)
+
+
+class PlanChanged(Exception):
+    """The bank changed between an import's preview and its confirmation."""
+
+
+def as_data(question: Question) -> bank.QuestionData:
+    return bank.QuestionData(
+        key=question.key,
+        level=question.level,
+        position=question.position,
+        prompt=question.prompt,
+        answer=question.answer,
+        is_active=question.is_active,
+    )
+
+
+def bank_data(*, active_only: bool = False) -> list[bank.QuestionData]:
+    questions = Question.objects.order_by("level", "position", "key")
+    if active_only:
+        questions = questions.active()
+    return [as_data(q) for q in questions]
+
+
+def _describe(old: bank.QuestionData | None, new: bank.QuestionData) -> str:
+    if old is None:
+        return "created"
+    parts = [f"key {old.key} -> {new.key}"] if old.key != new.key else []
+    for name in bank.changed_fields(old, new):
+        if name == "level":
+            parts.append(f"level {Level(old.level).label} -> {Level(new.level).label}")
+        elif name == "position":
+            parts.append(f"position {old.position} -> {new.position}")
+        elif name == "is_active":
+            parts.append("reactivated" if new.is_active else "deactivated")
+        else:
+            parts.append(name)
+    return "; ".join(parts)[:200]
+
+
+def _revise(
+    question: Question,
+    *,
+    old: bank.QuestionData | None,
+    editor: AbstractBaseUser | None,
+    now: datetime,
+    source: str,
+    substantial: bool = False,
+) -> QuestionRevision:
+    """An unsaved revision of `question` (now saved) against its `old` text."""
+    return QuestionRevision(
+        question=question,
+        editor=editor if editor and editor.is_authenticated else None,
+        created_at=now,
+        source=source,
+        changed=_describe(old, as_data(question)),
+        is_substantial=substantial,
+        old_prompt=old.prompt if old else "",
+        new_prompt=question.prompt,
+        old_answer=old.answer if old else "",
+        new_answer=question.answer,
+    )
+
+
+@transaction.atomic
+def save_question(
+    *,
+    question: Question,
+    editor: AbstractBaseUser | None,
+    now: datetime,
+    substantial: bool = False,
+) -> tuple[QuestionRevision | None, int]:
+    """Save an edited (or new) question and keep a revision of what changed.
+
+    A substantial edit of the prompt or answer brings the question back within
+    a day for every learner who already knows it, with a note that it changed.
+    Returns the revision (None when nothing changed) and that learner count.
+    """
+    stored = None
+    if question.pk:
+        stored = Question.objects.select_for_update().filter(pk=question.pk).first()
+    old = as_data(stored) if stored else None
+    question.save()
+    if old == as_data(question):
+        return None, 0
+    text_changed = old is not None and (
+        old.prompt != question.prompt or old.answer != question.answer
+    )
+    substantial = substantial and text_changed
+    revision = _revise(
+        question,
+        old=old,
+        editor=editor,
+        now=now,
+        source=RevisionSource.ADMIN,
+        substantial=substantial,
+    )
+    revision.save()
+    learners = resurface(revision=revision, now=now) if substantial else 0
+    return revision, learners
+
+
+def resurface(*, revision: QuestionRevision, now: datetime) -> int:
+    """Bring `revision`'s question back for learners who know it (repetitions > 0).
+
+    Only the due date moves (to the learner's next study day at the latest);
+    the SM-2 state, the version and the history stay. A learner who has not
+    yet seen an earlier substantial change keeps that one, so the diff they
+    get spans everything since they last answered.
+    """
+    schedules = list(
+        ReviewSchedule.objects.select_for_update().filter(
+            question_id=revision.question_id, repetitions__gt=0
+        )
+    )
+    profiles = {
+        p.user_id: p
+        for p in LearnerProfile.objects.filter(
+            user_id__in=[s.user_id for s in schedules]
+        )
+    }
+    for schedule in schedules:
+        profile = profiles.get(schedule.user_id) or LearnerProfile()
+        latest = profile.study_day(now) + RESURFACE_WITHIN
+        schedule.due_on = min(schedule.due_on, latest)
+        if schedule.unseen_change_id is None:
+            schedule.unseen_change = revision
+    ReviewSchedule.objects.bulk_update(schedules, ["due_on", "unseen_change"])
+    return len(schedules)
+
+
+@transaction.atomic
+def import_questions(
+    *,
+    parsed: bank.ParseResult,
+    editor: AbstractBaseUser | None,
+    now: datetime,
+    dry_run: bool = False,
+    expected: str | None = None,
+) -> bank.ImportPlan:
+    """Create new questions and update matching ones (by key), all or nothing.
+
+    `expected` is the fingerprint of the plan a person previewed: when the
+    bank changed since, PlanChanged is raised and nothing is written.
+    """
+    questions = parsed.questions
+    keys = [q.key for q in questions]
+    stored = {
+        q.key: q for q in Question.objects.select_for_update().filter(key__in=keys)
+    }
+    plan = bank.plan_import(
+        questions,
+        {key: as_data(q) for key, q in stored.items()},
+        bank_size=Question.objects.count(),
+        repairs=parsed.repairs,
+    )
+    if expected is not None and plan.fingerprint() != expected:
+        raise PlanChanged("The question bank changed since the preview.")
+    if dry_run:
+        return plan
+    revisions = []
+    for change in plan.changes:
+        new = change.new
+        if change.action == "create":
+            question = Question(
+                key=new.key,
+                level=new.level,
+                position=new.position,
+                prompt=new.prompt,
+                answer=new.answer,
+                is_active=True if new.is_active is None else new.is_active,
+            )
+        elif change.action == "update":
+            question = stored[new.key]
+            for name in change.fields:
+                setattr(question, name, getattr(new, name))
+        else:
+            continue
+        try:
+            # Keys were checked against the file and the locked rows above, and
+            # the level's check constraint is enforced by the database too.
+            question.full_clean(validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            problem = bank.Problem(new.line, "; ".join(exc.messages))
+            raise bank.BankError([problem]) from None
+        question.save()
+        revisions.append(
+            _revise(
+                question,
+                old=change.old,
+                editor=editor,
+                now=now,
+                source=RevisionSource.IMPORT,
+            )
+        )
+    QuestionRevision.objects.bulk_create(revisions)
+    return plan
+
+
+@dataclass(frozen=True)
+class Export:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+EXPORT_TYPES = {
+    "markdown": ("text/markdown; charset=utf-8", "md"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+    "apkg": ("application/apkg", "apkg"),
+}
+
+
+def export(fmt: str) -> Export:
+    """The whole bank in `fmt`; an Anki deck holds the active questions only."""
+    content_type, extension = EXPORT_TYPES[fmt]
+    if fmt == "apkg":
+        questions = Question.objects.active().order_by("level", "position", "key")
+        content = anki.build_package(questions)
+    else:
+        content = bank.serialise(bank_data(), fmt).encode()
+    return Export(content, content_type, f"genai-prep-questions.{extension}")

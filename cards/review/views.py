@@ -1,0 +1,302 @@
+"""HTTP views of the daily review session and the learner's settings.
+
+Kept apart from `views.py` (accounts and dashboard) so that each stays small.
+Every htmx request has a plain-HTML twin: a POST without htmx redirects (PRG).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse, HttpResponseNotFound
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+)
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+
+from cards.bank.views import HtmxHttpRequest
+from cards.models import (
+    Level,
+    Question,
+    ReviewKind,
+    ReviewLog,
+    ReviewSchedule,
+    profile_for,
+)
+from cards.review import buttons as grades
+from cards.review import queue, services
+from cards.review.forms import (
+    GradeForm,
+    LevelsForm,
+    RevealForm,
+    ReviewPageForm,
+    SettingsForm,
+    UndoForm,
+    first_error,
+)
+
+ALREADY_ANSWERED = (
+    "This card was already answered (perhaps in another tab), so that grade "
+    "was not counted twice. Here is your next card."
+)
+
+
+def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Django's login_required, but an htmx request redirects the whole page."""
+
+    @wraps(view)
+    def wrapper(request: HtmxHttpRequest, *args: object, **kwargs: object):
+        if request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        if request.htmx:
+            page = request.htmx.current_url_abs_path or reverse("cards:review")
+            return HttpResponseClientRedirect(redirect_to_login(page).url)
+        return redirect_to_login(request.get_full_path())
+
+    return wrapper
+
+
+def review_url(levels: tuple[int, ...] = (), **extra: object) -> str:
+    query = urlencode([("level", level) for level in levels] + list(extra.items()))
+    return reverse("cards:review") + (f"?{query}" if query else "")
+
+
+def _millis(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+@dataclass(frozen=True)
+class Revealed:
+    answer_html: str
+    buttons: list[grades.GradeButton]
+
+
+def _level_names(levels: tuple[int, ...]) -> str:
+    # Empty when every level is in the session, else e.g. "Basic and Advanced".
+    if len(levels) == len(Level):
+        return ""
+    return " and ".join(Level(level).label for level in levels)
+
+
+def _render(
+    request: HtmxHttpRequest,
+    snapshot: queue.Queue,
+    *,
+    card: queue.Card | None = None,
+    revealed: Revealed | None = None,
+    shown_at: int | None = None,
+    notice: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    """The review screen, or only its #card partial for htmx."""
+    card = card or snapshot.card
+    names = _level_names(snapshot.levels)
+    context = {
+        "queue": snapshot,
+        "card": card,
+        "revealed": revealed,
+        "shown_at": shown_at or _millis(timezone.now()),
+        "notice": notice,
+        "level_names": names,
+        "levels_label": f"Only {names}" if names else "All levels",
+        "level_choices": Level.choices,
+        "all_levels_url": review_url(),
+        "settings_url": reverse("cards:settings"),
+    }
+    template = "cards/review.html#card" if request.htmx else "cards/review.html"
+    return render(request, template, context, status=status)
+
+
+def _snapshot(request: HtmxHttpRequest, levels: tuple[int, ...]) -> queue.Queue:
+    return queue.snapshot(
+        user=request.user,
+        profile=profile_for(request.user),
+        now=timezone.now(),
+        levels=levels,
+    )
+
+
+def _bad_request(request: HtmxHttpRequest, message: str) -> HttpResponse:
+    """400: nothing was written; htmx shows the message in the flash area."""
+    if request.htmx:
+        response = render(
+            request, "cards/review.html#flash", {"message": message}, status=400
+        )
+        return retarget(reswap(response, "outerHTML"), "#flash")
+    levels = LevelsForm(request.GET)
+    snapshot = _snapshot(request, levels.levels() if levels.is_valid() else ())
+    return _render(request, snapshot, notice=message, status=400)
+
+
+def _conflict(
+    request: HtmxHttpRequest, message: str, levels: tuple[int, ...]
+) -> HttpResponse:
+    """409: the card changed since it was shown; show the message and move on."""
+    return _render(request, _snapshot(request, levels), notice=message, status=409)
+
+
+def _gradeable(
+    question: Question, schedule: ReviewSchedule | None, version: int, today
+) -> tuple[str | None, str]:
+    """(kind, "") when this shown card can be answered now, else (None, why)."""
+    kind = queue.kind_of(schedule, today=today)
+    if version != (schedule.version if schedule else 0):
+        return None, ALREADY_ANSWERED
+    if not question.is_active:
+        return None, "This question has been retired from the bank."
+    if kind is None:
+        return None, "This card is not due today."
+    return kind, ""
+
+
+def _revealed(
+    question: Question,
+    schedule: ReviewSchedule | None,
+    kind: str,
+    scale: str,
+    today,
+) -> Revealed:
+    buttons = grades.buttons(
+        scale=scale,
+        state=schedule.as_state() if schedule else queue.NEW_STATE,
+        is_redrill=kind == ReviewKind.REDRILL,
+        days_until_due=(schedule.due_on - today).days if schedule else 0,
+    )
+    return Revealed(question.answer_html, buttons)
+
+
+# A card shown from a cache (or the back button) would carry a stale version.
+@never_cache
+@vary_on_headers("HX-Request")
+@require_GET
+@login_required
+def review(request: HtmxHttpRequest) -> HttpResponse:
+    form = ReviewPageForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, first_error(form))
+    snapshot = _snapshot(request, form.levels())
+    card = None
+    if form.cleaned_data["card"]:
+        # After an undo without JavaScript: show the card that was taken back.
+        card = queue.card_for(
+            user=request.user, question_id=int(form.cleaned_data["card"]),
+            today=snapshot.today,
+        )  # fmt: skip
+    return _render(request, snapshot, card=card)
+
+
+@never_cache
+@vary_on_headers("HX-Request")
+@require_GET
+@login_required
+def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=question_id)
+    form = RevealForm(request.GET)
+    if not form.is_valid():
+        return _bad_request(request, first_error(form))
+    profile, levels = profile_for(request.user), form.levels()
+    schedule = ReviewSchedule.objects.filter(user=request.user, question=question)
+    schedule = schedule.first()
+    today = profile.study_day(timezone.now())
+    version = int(form.cleaned_data["version"])
+    kind, problem = _gradeable(question, schedule, version, today)
+    if kind is None:
+        return _conflict(request, problem, levels)
+    card = queue.Card(question.pk, question.prompt, question.level, version, kind)
+    revealed = _revealed(question, schedule, kind, profile.grade_scale, today)
+    shown_at = form.cleaned_data["shown_at"]
+    return _render(
+        request,
+        _snapshot(request, levels),
+        card=card,
+        revealed=revealed,
+        shown_at=int(shown_at) if shown_at else None,
+    )
+
+
+@require_POST
+@login_required
+def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
+    profile = profile_for(request.user)
+    question = get_object_or_404(Question, pk=question_id)
+    form = GradeForm(request.POST, scale=profile.grade_scale)
+    if not form.is_valid():
+        return _bad_request(request, first_error(form))
+    now, levels = timezone.now(), form.levels()
+    try:
+        services.record_review(
+            user=request.user,
+            question=question,
+            grade=form.cleaned_data["grade"],
+            version=int(form.cleaned_data["version"]),
+            now=now,
+            duration_ms=form.duration_ms(_millis(now)),
+        )
+    except services.ReviewConflict as conflict:
+        message = conflict.message
+        if message == services.ReviewConflict().message:
+            message = ALREADY_ANSWERED
+        return _conflict(request, message, levels)
+    if not request.htmx:
+        return redirect(review_url(levels))
+    return _render(
+        request,
+        queue.snapshot(user=request.user, profile=profile, now=now, levels=levels),
+    )
+
+
+@require_POST
+@login_required
+def undo(request: HtmxHttpRequest) -> HttpResponse:
+    form = UndoForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, first_error(form))
+    log_id, levels = int(form.cleaned_data["log"]), form.levels()
+    if not ReviewLog.objects.filter(user=request.user, pk=log_id).exists():
+        return HttpResponseNotFound(
+            "There is no such answer to undo; it may have been undone already.",
+            content_type="text/plain; charset=utf-8",
+        )
+    try:
+        question = services.undo_review(
+            user=request.user, log_id=log_id, now=timezone.now()
+        )
+    except services.ReviewConflict as conflict:
+        return _conflict(request, conflict.message, levels)
+    if not request.htmx:
+        messages.success(request, "Answer taken back. Answer it again when ready.")
+        return redirect(review_url(levels, card=question.pk))
+    snapshot = _snapshot(request, levels)
+    card = queue.card_for(
+        user=request.user, question_id=question.pk, today=snapshot.today
+    )
+    notice = "Answer taken back. Answer it again when ready."
+    return _render(request, snapshot, card=card, notice=notice)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
+    profile = profile_for(request.user)
+    is_new = profile.pk is None
+    form = SettingsForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.save_settings(profile=form.save(commit=False))
+        messages.success(request, "Settings saved.")
+        return redirect("cards:settings")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "is_new": is_new}
+    return render(request, "cards/settings.html", context, status=status)

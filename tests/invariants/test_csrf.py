@@ -1,0 +1,113 @@
+"""CSRF on every POST endpoint and no writes on GET (plan item 16).
+
+Endpoints are enumerated from the URLconf (tests/routes.py), so views added
+later (grade, undo, settings) are covered without editing this file.
+"""
+
+import pytest
+from django.apps import apps
+from django.middleware.csrf import REASON_BAD_ORIGIN, REASON_NO_CSRF_COOKIE
+from django.test import Client
+from django.urls import resolve
+
+from tests.factories import make_question, make_schedule, make_user
+from tests.routes import all_routes
+
+TOKEN = "a" * 32
+FAILURES: list[str] = []
+
+
+def record_csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW for these tests: remembers why a request was refused."""
+    from django.http import HttpResponseForbidden
+
+    FAILURES.append(reason)
+    return HttpResponseForbidden(reason)
+
+
+@pytest.fixture
+def staff(db, settings):
+    settings.CSRF_FAILURE_VIEW = "tests.invariants.test_csrf.record_csrf_failure"
+    FAILURES.clear()
+    root = make_user(username="root", is_superuser=True)
+    make_schedule(user=root, question=make_question())  # objects behind id 1
+    return root
+
+
+def client_for(user, *, token: bool) -> Client:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    if token:
+        client.cookies["csrftoken"] = TOKEN
+    return client
+
+
+def post(user, path, *, token: bool, **headers):
+    FAILURES.clear()
+    client = client_for(user, token=token)
+    extra = {"X-CSRFToken": TOKEN} if token else {}
+    response = client.post(path, {}, headers=extra | headers)
+    return response, list(FAILURES)
+
+
+def test_no_view_is_csrf_exempt():
+    exempt = [
+        r.path
+        for r in all_routes()
+        if getattr(resolve(r.path).func, "csrf_exempt", False)
+    ]
+    assert exempt == []
+
+
+def test_every_post_endpoint_refuses_tokenless_and_cross_origin(staff, figure):
+    post_endpoints, accepted = [], []
+    for route in all_routes():
+        response, failures = post(staff, route.path, token=True)
+        if response.status_code == 405:
+            continue  # does not take POST at all
+        post_endpoints.append(route.path)
+        if failures:  # a valid token in the header (as htmx sends it) must pass
+            pytest.fail(f"{route.path}: refused with a valid token: {failures}")
+        response, failures = post(staff, route.path, token=False)
+        if response.status_code != 403 or failures != [REASON_NO_CSRF_COOKIE]:
+            accepted.append(f"{route.path} without token: {response.status_code}")
+        response, failures = post(
+            staff, route.path, token=True, Origin="https://evil.example"
+        )
+        if response.status_code != 403 or failures != [
+            REASON_BAD_ORIGIN % "https://evil.example"
+        ]:
+            accepted.append(f"{route.path} cross-origin: {response.status_code}")
+    figure(
+        16,
+        f"{len(accepted)} of {len(post_endpoints)} POST endpoints accept a token-less "
+        "or cross-origin request",
+    )
+    assert accepted == []
+    assert {"/accounts/login/", "/accounts/logout/", "/account/import/"} <= set(
+        post_endpoints
+    )
+
+
+def row_counts() -> dict[str, int]:
+    return {m._meta.label: m.objects.count() for m in apps.get_models()}
+
+
+def test_no_get_changes_the_database(staff, figure):
+    learner = make_user(username="learner")
+    clients = {"anonymous": Client(), "learner": Client(), "staff": Client()}
+    clients["learner"].force_login(learner)
+    clients["staff"].force_login(staff)
+    before = row_counts()
+    requests = 0
+    changed = []
+    for route in all_routes():
+        for who, client in clients.items():
+            client.get(route.path)
+            requests += 1
+            now = row_counts()
+            if now != before:
+                changed.append(f"GET {route.path} as {who}")
+                before = now
+    figure(16, f"{len(changed)} of {requests:,} GETs changed a row count")
+    assert changed == []

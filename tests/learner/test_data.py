@@ -1,0 +1,252 @@
+"""A learner's export, import and deletion (plan item 13, invariant I3)."""
+
+import json
+import random
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from cards.learner import userdata
+from cards.models import LearnerProfile, ReviewLog, ReviewSchedule
+from cards.review import services
+from tests.factories import make_user
+
+START = date(2026, 1, 5)
+
+
+def study(user, questions, reviews: int, seed: int = 1, start: date = START) -> None:
+    """`reviews` answers through the real service, each on the card's due day."""
+    rng = random.Random(seed)
+    for n in range(reviews):
+        question = questions[n % len(questions)]
+        schedule = ReviewSchedule.objects.filter(user=user, question=question).first()
+        day = (schedule.redrill_on or schedule.due_on) if schedule else start
+        when = datetime.combine(day, time(12, n % 60, n % 59, n * 7919 % 1_000_000))
+        grade = 1 if schedule and schedule.interval_days > 60 else rng.randint(0, 5)
+        services.record_review(
+            user=user,
+            question=question,
+            grade=grade,
+            version=schedule.version if schedule else 0,
+            now=when.replace(tzinfo=UTC),
+            duration_ms=rng.choice([None, rng.randint(0, 600_000)]),
+        )
+
+
+def wipe(user) -> None:
+    ReviewLog.objects.filter(user=user).delete()
+    ReviewSchedule.objects.filter(user=user).delete()
+    LearnerProfile.objects.filter(user=user).delete()
+    user.refresh_from_db()
+
+
+def export(user) -> bytes:
+    user = type(user).objects.get(pk=user.pk)  # no cached profile
+    return userdata.dumps(userdata.export_user_data(user=user))
+
+
+def import_(user, blob: bytes) -> userdata.ImportResult:
+    user = type(user).objects.get(pk=user.pk)
+    return userdata.import_user_data(user=user, data=userdata.parse_user_data(blob))
+
+
+@pytest.fixture
+def learners(questions):
+    empty = make_user(username="empty")
+    LearnerProfile.objects.filter(user=empty).delete()  # never saved settings
+    heavy = make_user(username="heavy", time_zone="America/New_York", rollover_hour=2)
+    study(heavy, questions, 1_000)
+    unicode = make_user(
+        username="Zoë_李小龍",
+        email="zoë@例え.jp",
+        time_zone="Asia/Kolkata",
+        grade_scale="six",
+    )
+    study(unicode, questions[:3], 25, seed=2, start=date(2026, 2, 1))
+    return {"empty": empty, "1,000 reviews": heavy, "unicode-heavy": unicode}
+
+
+@pytest.fixture
+def pair(questions):
+    """Two learners with some history each, on different dates."""
+    first = make_user(username="first")
+    study(first, questions, 40, seed=4)
+    second = make_user(username="Zoë_李小龍")
+    study(second, questions[:3], 25, seed=2, start=date(2026, 2, 1))
+    return first, second
+
+
+@pytest.fixture
+def small_file(questions) -> dict:
+    """A valid export of a learner with 25 reviews of 3 questions."""
+    learner = make_user(username="small")
+    study(learner, questions[:3], 25, seed=3)
+    return json.loads(export(learner))
+
+
+def test_export_wipe_import_round_trips_byte_for_byte(learners, figure):
+    identical = duplicates = 0
+    for user in learners.values():
+        first = export(user)
+        wipe(user)
+        import_(user, first)
+        second = export(user)
+        rows = ReviewLog.objects.count() + ReviewSchedule.objects.count()
+        again = import_(user, first)
+        duplicates += ReviewLog.objects.count() + ReviewSchedule.objects.count() - rows
+        duplicates += again.schedules_added + again.reviews_added
+        identical += first == second == export(user)
+    figure(
+        13,
+        f"{identical}/{len(learners)} fixture users round-trip identical "
+        f"({', '.join(learners)}); {duplicates} duplicates on re-import",
+    )
+    assert identical == len(learners) and duplicates == 0
+    heavy = json.loads(export(learners["1,000 reviews"]))
+    assert len(heavy["reviews"]) == 1_000 and len(heavy["schedules"]) == 10
+
+
+def test_export_holds_only_the_learners_own_rows(pair):
+    mine = json.loads(export(pair[1]))
+    theirs = ReviewLog.objects.filter(user=pair[0])
+    their_times = {log.reviewed_at.isoformat() for log in theirs}
+    assert mine["account"]["username"] == "Zoë_李小龍"
+    assert len(mine["reviews"]) == 25
+    assert not their_times & {r["reviewed_at"] for r in mine["reviews"]}
+    assert "first" not in json.dumps(mine)
+
+
+def test_import_restores_into_a_new_account(pair):
+    blob = export(pair[0])
+    newcomer = make_user(username="newcomer")
+    result = import_(newcomer, blob)
+    assert (result.schedules_added, result.reviews_added) == (10, 40)
+    restored = json.loads(export(newcomer))
+    original = json.loads(blob)
+    for key in ("settings", "schedules", "reviews"):
+        assert restored[key] == original[key]
+
+
+def test_import_keeps_progress_already_made(pair, questions):
+    blob = export(pair[0])
+    other = make_user()
+    study(other, questions[:2], 3)
+    kept = {s.pk: s.version for s in ReviewSchedule.objects.filter(user=other)}
+    result = import_(other, blob)
+    assert (result.schedules_kept, result.schedules_added) == (2, 8)
+    for pk, version in kept.items():
+        assert ReviewSchedule.objects.get(pk=pk).version == version
+
+
+def mutate(data: dict, path: str, value) -> dict:
+    target = data
+    *parents, last = path.split(".")
+    for part in parents:
+        target = target[int(part)] if part.isdigit() else target[part]
+    if value is KeyError:
+        del target[last]
+    else:
+        target[int(last) if last.isdigit() else last] = value
+    return data
+
+
+BAD_FIELDS = [
+    ("format", "something-else", "not a GenAI Prep data file"),
+    ("version", 2, "version 1"),
+    ("version", True, "version 1"),
+    ("settings.time_zone", "Mars/Olympus", "time zone"),
+    ("settings.rollover_hour", 24, "between 0 and 23"),
+    ("settings.reviews_per_day", "200", "whole number"),
+    ("schedules.0.question", "no\x00pe", "NUL"),
+    ("schedules.0.ease", "1.00", "at least 1.30"),
+    ("schedules.0.ease", 2.5, "string"),
+    ("schedules.0.interval_days", 36_501, "between 0 and 36500"),
+    ("schedules.0.version", 2**63, "between 0 and"),
+    ("schedules.0.version", -1, "between 0 and"),
+    ("schedules.0.lapses", True, "whole number"),
+    ("schedules.0.due_on", "2026-13-01", "date such as"),
+    ("schedules.0.due_on", "20260105", "date such as"),
+    ("schedules.0.last_reviewed_at", "2026-01-05T12:00:00", "UTC offset"),
+    ("schedules.0.last_reviewed_at", "0001-01-01T00:00:00+01:00", "UTC offset"),
+    ("schedules.0.redrill_on", KeyError, "missing redrill_on"),
+    ("schedules.0.extra", 1, "unexpected extra"),
+    ("reviews.0.grade", 6, "between 0 and 5"),
+    ("reviews.0.grade", "3", "whole number"),
+    ("reviews.0.grade", 3.0, "whole number"),
+    ("reviews.0.kind", "cram", "must be one of"),
+    ("reviews.0.duration_ms", 10**12, "between 0 and"),
+    ("reviews.0.from_version", 10_000, "does not fit"),
+    ("reviews.0.question", "what-is-generative-ai-not", "has no schedule"),
+    ("reviews", {"not": "a list"}, "must be a list"),
+    ("account", [], "must be an object"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "message"), BAD_FIELDS)
+def test_invalid_files_are_refused_whole(small_file, path, value, message):
+    user = make_user()
+    data = mutate(small_file, path, value)
+    with pytest.raises(userdata.UserDataError, match=message):
+        import_(user, json.dumps(data).encode())
+    assert not ReviewSchedule.objects.filter(user=user).exists()
+    assert not ReviewLog.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize(
+    ("blob", "message"),
+    [
+        (b"\xff\xfe not utf-8", "not JSON"),
+        (b"{", "not JSON"),
+        (b"[]", "not a GenAI Prep"),
+        (b"[" * 100_000 + b"]" * 100_000, "not JSON"),
+        (
+            b'{"format": "genai-prep/user-data", "version": ' + b"9" * 5000 + b"}",
+            "JSON",
+        ),
+        (b" " * (userdata.MAX_IMPORT_BYTES + 1), "larger than"),
+    ],
+)
+def test_malformed_files_are_refused(db, blob, message):
+    with pytest.raises(userdata.UserDataError, match=message):
+        userdata.parse_user_data(blob)
+
+
+def test_questions_missing_from_the_bank_are_refused(small_file):
+    user = make_user()
+    extra = dict(small_file["schedules"][0], question="not-in-this-bank")
+    small_file["schedules"].append(extra)
+    with pytest.raises(userdata.UserDataError, match="not in this question bank"):
+        import_(user, json.dumps(small_file).encode())
+    assert (
+        not LearnerProfile.objects.filter(user=user, time_zone="UTC")
+        .exclude(rollover_hour=4)
+        .exists()
+    )
+    assert not ReviewSchedule.objects.filter(user=user).exists()
+
+
+def test_duplicate_schedule_and_review_are_refused(small_file):
+    data = json.loads(json.dumps(small_file))
+    data["schedules"].append(dict(data["schedules"][0]))
+    with pytest.raises(userdata.UserDataError, match="repeats a question"):
+        userdata.parse_user_data(json.dumps(data).encode())
+    data = small_file
+    data["reviews"].append(dict(data["reviews"][0]))
+    with pytest.raises(userdata.UserDataError, match="does not fit"):
+        userdata.parse_user_data(json.dumps(data).encode())
+
+
+def test_delete_account_removes_everything_of_the_learner_only(pair):
+    heavy, other = pair
+    others = ReviewLog.objects.filter(user=other).count()
+    userdata.delete_account(user=heavy)
+    assert not ReviewLog.objects.filter(user_id=heavy.pk).exists()
+    assert not ReviewSchedule.objects.filter(user_id=heavy.pk).exists()
+    assert not LearnerProfile.objects.filter(user_id=heavy.pk).exists()
+    assert ReviewLog.objects.filter(user=other).count() == others
+
+
+def test_dates_are_exported_in_utc(small_file):
+    data = small_file
+    moment = datetime.fromisoformat(data["reviews"][0]["reviewed_at"])
+    assert moment.utcoffset() == timedelta(0)

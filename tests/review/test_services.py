@@ -1,0 +1,273 @@
+"""Grading, undo and sign-up against the real database."""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from cards.models import LearnerProfile, ReviewKind, ReviewLog, ReviewSchedule
+from cards.review import services
+from tests.factories import make_question, make_schedule, make_user
+
+# 12:00 UTC on 5 January 2026: study day 2026-01-05 for a UTC learner.
+NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
+TODAY = date(2026, 1, 5)
+
+
+def grade(user, question, g, version, now=NOW):
+    return services.record_review(
+        user=user, question=question, grade=g, version=version, now=now
+    )
+
+
+def schedule_fields(schedule):
+    schedule.refresh_from_db()
+    return {
+        f.name: getattr(schedule, f.name) for f in ReviewSchedule._meta.concrete_fields
+    }
+
+
+def test_first_answer_creates_schedule_and_log(user):
+    question = make_question()
+    log = grade(user, question, 4, version=0)
+    schedule = ReviewSchedule.objects.get(user=user, question=question)
+    assert (schedule.repetitions, schedule.interval_days, schedule.ease) == (
+        1,
+        1,
+        Decimal("2.5"),
+    )
+    assert schedule.due_on == date(2026, 1, 6)
+    assert schedule.version == 1
+    assert schedule.redrill_on is None
+    assert log.kind == ReviewKind.NEW
+    assert (log.from_version, log.due_before, log.due_after) == (
+        0,
+        None,
+        date(2026, 1, 6),
+    )
+    assert log.study_day == TODAY
+
+
+def test_due_review_advances_schedule_and_logs_before_and_after(user):
+    schedule = make_schedule(user=user, due_on=TODAY, repetitions=2, interval_days=6)
+    log = grade(user, schedule.question, 5, version=schedule.version)
+    schedule.refresh_from_db()
+    assert (schedule.repetitions, schedule.interval_days, schedule.ease) == (
+        3,
+        15,
+        Decimal("2.6"),
+    )
+    assert schedule.due_on == date(2026, 1, 20)
+    assert log.kind == ReviewKind.REVIEW
+    assert (log.repetitions_before, log.interval_before, log.ease_before) == (
+        2,
+        6,
+        Decimal("2.5"),
+    )
+    assert (log.repetitions_after, log.interval_after, log.ease_after) == (
+        3,
+        15,
+        Decimal("2.6"),
+    )
+
+
+def test_stale_version_is_refused_and_writes_nothing(user):
+    schedule = make_schedule(user=user, due_on=TODAY, version=3)
+    before = schedule_fields(schedule)
+    with pytest.raises(services.ReviewConflict):
+        grade(user, schedule.question, 4, version=2)
+    assert schedule_fields(schedule) == before
+    assert ReviewLog.objects.count() == 0
+
+
+def test_replayed_grade_is_refused(user):
+    schedule = make_schedule(user=user, due_on=TODAY)
+    grade(user, schedule.question, 4, version=schedule.version)
+    after_first = schedule_fields(schedule)
+    for _ in range(10):
+        with pytest.raises(services.ReviewConflict):
+            grade(user, schedule.question, 4, version=after_first["version"] - 1)
+    assert schedule_fields(schedule) == after_first
+    assert ReviewLog.objects.count() == 1
+
+
+def test_second_first_answer_to_a_new_card_is_refused(user):
+    question = make_question()
+    grade(user, question, 4, version=0)
+    with pytest.raises(services.ReviewConflict):
+        grade(user, question, 4, version=0)
+    assert ReviewLog.objects.count() == 1
+
+
+def test_card_not_yet_due_is_refused(user):
+    schedule = make_schedule(user=user, due_on=date(2026, 1, 6))
+    with pytest.raises(services.ReviewConflict, match="not due"):
+        grade(user, schedule.question, 4, version=schedule.version)
+
+
+def test_inactive_question_cannot_be_started(user):
+    question = make_question(is_active=False)
+    with pytest.raises(services.ReviewConflict, match="retired"):
+        grade(user, question, 4, version=0)
+
+
+@pytest.mark.parametrize("bad", [-1, 6, "4", 4.0, None])
+def test_invalid_grade_writes_nothing(user, bad):
+    schedule = make_schedule(user=user, due_on=TODAY)
+    before = schedule_fields(schedule)
+    with pytest.raises(ValueError, match="grade"):
+        grade(user, schedule.question, bad, version=schedule.version)
+    assert schedule_fields(schedule) == before
+    assert ReviewLog.objects.count() == 0
+
+
+def test_lapse_is_counted_only_for_a_learned_card(user):
+    new_question = make_question()
+    grade(user, new_question, 1, version=0)
+    assert ReviewSchedule.objects.get(question=new_question).lapses == 0
+    schedule = make_schedule(user=user, due_on=TODAY, repetitions=3, interval_days=15)
+    grade(user, schedule.question, 2, version=schedule.version)
+    schedule.refresh_from_db()
+    assert (schedule.lapses, schedule.repetitions, schedule.interval_days) == (1, 0, 1)
+
+
+def test_answer_below_four_is_redrilled_without_changing_the_schedule(user):
+    schedule = make_schedule(user=user, due_on=TODAY, repetitions=2, interval_days=6)
+    grade(user, schedule.question, 3, version=schedule.version)
+    schedule.refresh_from_db()
+    state_after_review = (
+        schedule.repetitions,
+        schedule.interval_days,
+        schedule.ease,
+        schedule.due_on,
+    )
+    assert schedule.redrill_on == TODAY
+
+    # Still below 4: logged, comes back again, state unchanged.
+    log = grade(user, schedule.question, 2, version=schedule.version)
+    schedule.refresh_from_db()
+    assert log.kind == ReviewKind.REDRILL
+    assert schedule.redrill_on == TODAY
+    assert (
+        schedule.repetitions,
+        schedule.interval_days,
+        schedule.ease,
+        schedule.due_on,
+    ) == state_after_review
+
+    # Known now: leaves the re-drill queue, state still unchanged.
+    grade(user, schedule.question, 4, version=schedule.version)
+    schedule.refresh_from_db()
+    assert schedule.redrill_on is None
+    assert (
+        schedule.repetitions,
+        schedule.interval_days,
+        schedule.ease,
+        schedule.due_on,
+    ) == state_after_review
+    assert ReviewLog.objects.filter(kind=ReviewKind.REDRILL).count() == 2
+
+
+def test_yesterdays_redrill_does_not_linger(user):
+    schedule = make_schedule(user=user, due_on=TODAY, redrill_on=date(2026, 1, 4))
+    log = grade(user, schedule.question, 4, version=schedule.version)
+    assert log.kind == ReviewKind.REVIEW
+
+
+def test_study_day_follows_time_zone_and_rollover(db):
+    user = make_user(time_zone="Pacific/Kiritimati", rollover_hour=4)
+    question = make_question()
+    # 12:00 UTC is 02:00 on 6 January in Kiritimati: before 4:00, still the 5th.
+    log = grade(user, question, 4, version=0)
+    assert log.study_day == date(2026, 1, 5)
+    assert log.due_after == date(2026, 1, 6)
+
+
+def test_duration_is_clamped(user):
+    question = make_question()
+    log = services.record_review(
+        user=user, question=question, grade=4, version=0, now=NOW, duration_ms=10**9
+    )
+    assert log.duration_ms == services.MAX_DURATION_MS
+
+
+def test_undo_restores_the_schedule_exactly(user):
+    schedule = make_schedule(user=user, due_on=TODAY, redrill_on=None, lapses=2)
+    before = schedule_fields(schedule)
+    log = grade(user, schedule.question, 1, version=schedule.version)
+    question = services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert question == schedule.question
+    assert schedule_fields(schedule) == before
+    assert ReviewLog.objects.count() == 0
+
+
+def test_undo_of_a_new_card_makes_it_new_again(user):
+    question = make_question()
+    log = grade(user, question, 5, version=0)
+    services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert not ReviewSchedule.objects.exists()
+    assert grade(user, question, 5, version=0).kind == ReviewKind.NEW
+
+
+def test_undo_walks_back_todays_answers_in_reverse_order(user):
+    schedule = make_schedule(user=user, due_on=TODAY)
+    original = schedule_fields(schedule)
+    grade(user, schedule.question, 2, version=schedule.version)
+    grade(user, schedule.question, 3, version=schedule.version + 1)
+    grade(user, schedule.question, 5, version=schedule.version + 2)
+    while (log := services.last_undoable(user=user, now=NOW)) is not None:
+        services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert schedule_fields(schedule) == original
+
+
+def test_undo_twice_of_the_same_answer_is_refused(user):
+    question = make_question()
+    log = grade(user, question, 4, version=0)
+    services.undo_review(user=user, log_id=log.pk, now=NOW)
+    with pytest.raises(services.ReviewConflict, match="already undone"):
+        services.undo_review(user=user, log_id=log.pk, now=NOW)
+
+
+def test_undo_of_an_older_answer_to_the_same_card_is_refused(user):
+    schedule = make_schedule(user=user, due_on=TODAY)
+    first = grade(user, schedule.question, 1, version=schedule.version)
+    grade(user, schedule.question, 1, version=schedule.version + 1)
+    with pytest.raises(services.ReviewConflict, match="later answers"):
+        services.undo_review(user=user, log_id=first.pk, now=NOW)
+
+
+def test_undo_of_yesterdays_answer_is_refused(user):
+    question = make_question()
+    log = grade(user, question, 4, version=0, now=datetime(2026, 1, 4, 12, tzinfo=UTC))
+    with pytest.raises(services.ReviewConflict, match="today"):
+        services.undo_review(user=user, log_id=log.pk, now=NOW)
+
+
+def test_undo_of_another_users_answer_is_refused(user, other_user):
+    log = grade(other_user, make_question(), 4, version=0)
+    with pytest.raises(services.ReviewConflict):
+        services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert ReviewLog.objects.filter(pk=log.pk).exists()
+
+
+def test_sign_up_creates_user_and_settings(db):
+    user = services.sign_up(
+        username="carol",
+        email="c@example.com",
+        password="pw-1234-abcd",
+        time_zone="Europe/Paris",
+    )
+    assert get_user_model().objects.get(username="carol").check_password("pw-1234-abcd")
+    assert LearnerProfile.objects.get(user=user).time_zone == "Europe/Paris"
+
+
+def test_set_questions_active_keeps_schedules(user):
+    schedule = make_schedule(user=user)
+    from cards.models import Question
+
+    services.set_questions_active(
+        questions=Question.objects.filter(pk=schedule.question_id), is_active=False
+    )
+    schedule.refresh_from_db()
+    assert schedule.question.is_active is False
