@@ -1,38 +1,36 @@
-"""URLs of the learner-facing app."""
+"""URLs of the learner-facing app, by domain (all in the `cards` namespace)."""
 
 from django.urls import path
 
-from cards.bank import views
-from cards.learner import views as account_views
-from cards.review import views as review_views
+from cards.bank import views as bank
+from cards.learner import views as learner
+from cards.progress import views as progress
+from cards.review import views as review
 
 app_name = "cards"
 
+# The order is the URLconf's enumeration order in the route-walking tests
+# (tests/routes.py); tests/invariants/test_idor.py visits the changes page
+# before grading.
 urlpatterns: list = [
-    # Question bank (issue 5)
+    # The question bank, as learners see it
     path(
         "questions/<int:question_id>/changes/",
-        views.question_changes,
+        bank.question_changes,
         name="question_changes",
     ),
-    path("deck.apkg", views.anki_deck, name="anki_deck"),
-    # --- Progress page (issue 4)
-    path("progress/", views.progress, name="progress"),
-]
-
-# --- Review session and settings (issue 3) -----------------------------------
-urlpatterns += [
-    path("review/", review_views.review, name="review"),
-    path("review/<int:question_id>/answer/", review_views.reveal, name="reveal"),
-    path("review/<int:question_id>/grade/", review_views.grade, name="grade"),
-    path("review/undo/", review_views.undo, name="undo"),
-    path("settings/", review_views.learner_settings, name="settings"),
-]
-
-# --- The learner's own data (issue 6) ----------------------------------------
-urlpatterns += [
-    path("account/", account_views.account, name="account"),
-    path("account/export/", account_views.export_data, name="account_export"),
-    path("account/import/", account_views.import_data, name="account_import"),
-    path("account/delete/", account_views.delete_account, name="account_delete"),
+    path("deck.apkg", bank.anki_deck, name="anki_deck"),
+    # Progress
+    path("progress/", progress.progress, name="progress"),
+    # The daily review
+    path("review/", review.review, name="review"),
+    path("review/<int:question_id>/answer/", review.reveal, name="reveal"),
+    path("review/<int:question_id>/grade/", review.grade, name="grade"),
+    path("review/undo/", review.undo, name="undo"),
+    # The learner: settings and "Your data"
+    path("settings/", learner.learner_settings, name="settings"),
+    path("account/", learner.account, name="account"),
+    path("account/export/", learner.export_data, name="account_export"),
+    path("account/import/", learner.import_data, name="account_import"),
+    path("account/delete/", learner.delete_account, name="account_delete"),
 ]

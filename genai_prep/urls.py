@@ -4,11 +4,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from cards.bank import views
+from cards.learner import views as learner
+from cards.review import views as review
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/signup/", views.signup, name="signup"),
+    path("", review.home, name="home"),
+    path("accounts/signup/", learner.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("cards.urls")),
@@ -27,6 +28,6 @@ if settings.BENCH:
         path("bench/floor/query/", bench_views.floor_query, name="bench_floor_query"),
     ]
 # --- Reliability (issue 6): a database outage is a 503, never a traceback ------
-handler500 = "cards.web.middleware.server_error"
+handler500 = "cards.web.errors.server_error"
 # An unreadable request (too large, too many fields) is a 400 with a message.
-handler400 = "cards.web.middleware.bad_request"
+handler400 = "cards.web.errors.bad_request"

@@ -1,28 +1,25 @@
-"""Question bank admin: analytics columns, import with preview, export, revisions."""
+"""The question bank in the admin: questions with analytics columns, edits with
+revisions and diffs, read-only revisions. Import and export: admin_transfer.py."""
 
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin, messages
-from django.core import signing
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db.models import F, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
-from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from cards.bank import analytics, textdiff
 from cards.bank import formats as bank
 from cards.bank import services as bank_services
+from cards.bank.admin_transfer import QuestionTransferAdminMixin
 from cards.bank.formats.core import MAX_ANSWER, MAX_PROMPT
 from cards.models import Question, QuestionRevision
+from cards.web.admin import ReadOnlyAdmin
 
-IMPORT_SALT = "cards.admin.import"
-PREVIEW_MAX_AGE = 60 * 60  # seconds a preview can be applied
 REVISIONS_SHOWN = 50
 STATS = [
     "learners",
@@ -78,23 +75,6 @@ class QuestionAdminForm(forms.ModelForm):
         return data
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="Question file",
-        help_text=f"Markdown in the seed's format (.md, .txt), CSV or JSON; at most "
-        f"{bank.MAX_FILE_BYTES // 1000:,} kB, UTF-8.",
-    )
-    format = forms.ChoiceField(
-        choices=[
-            ("", "From the file name"),
-            ("markdown", "Markdown"),
-            ("csv", "CSV"),
-            ("json", "JSON"),
-        ],
-        required=False,
-    )
-
-
 class NeedsRewritingFilter(admin.SimpleListFilter):
     title = "needs rewriting"
     parameter_name = "rewrite"
@@ -108,35 +88,51 @@ class NeedsRewritingFilter(admin.SimpleListFilter):
         return queryset
 
 
-def _diff_html(old: str, new: str) -> str:
-    lines = []
-    for row in textdiff.diff_lines(old, new):
-        parts = (
-            format_html("<{0}>{1}</{0}>", _TAG[kind], text)
-            if kind in _TAG
-            else conditional_escape(text)
-            for kind, text in row.segments
-        )
-        lines.append(
-            format_html(
-                '<div class="gp-diff-{}"><span class="gp-sign" aria-hidden="true">'
-                "{}</span>{}</div>",
-                row.kind,
-                row.sign,
-                mark_safe("".join(parts)),  # noqa: S308 - every part escaped above
-            )
-        )
-    return format_html('<div class="gp-diff">{}</div>', mark_safe("".join(lines)))  # noqa: S308
-
-
-_TAG = {"removed": "del", "added": "ins"}
-
-
-class QuestionBankAdminMixin:
-    """Added to QuestionAdmin; keeps the bank features out of the base admin."""
-
+@admin.register(Question)
+class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
     form = QuestionAdminForm
-    change_list_template = "admin/cards/question/change_list.html"
+    list_display = ["prompt_excerpt", "level", "position", "is_active", "updated_at"]
+    list_display_links = ["prompt_excerpt"]
+    list_editable = ["position"]
+    list_filter = ["level", "is_active"]
+    search_fields = ["prompt", "answer", "key"]
+    ordering = ["level", "position", "id"]
+    prepopulated_fields = {"key": ["prompt"]}
+    readonly_fields = ["preview", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["level", "position", "prompt", "answer", "is_active"]}),
+        ("Preview", {"fields": ["preview"]}),
+        (
+            "Identity",
+            {"fields": ["key", "created_at", "updated_at"], "classes": ["collapse"]},
+        ),
+    ]
+    actions = ["activate", "deactivate"]
+    save_on_top = True
+
+    @admin.display(description="Question", ordering="prompt")
+    def prompt_excerpt(self, obj: Question) -> str:
+        return str(obj)
+
+    @admin.display(description="Rendered (as saved)")
+    def preview(self, obj: Question) -> str:
+        if not obj.pk:
+            return "Save to see the rendered question."
+        return format_html(
+            '<div class="gp-preview"><h3>Prompt</h3>{}<h3>Answer</h3>{}</div>',
+            mark_safe(obj.prompt_html),  # noqa: S308 - sanitised by nh3
+            mark_safe(obj.answer_html),  # noqa: S308
+        )
+
+    @admin.action(description="Activate selected questions")
+    def activate(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        count = bank_services.set_questions_active(questions=queryset, is_active=True)
+        self.message_user(request, f"Activated {count} question(s).")
+
+    @admin.action(description="Deactivate selected questions (keeps history)")
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
+        count = bank_services.set_questions_active(questions=queryset, is_active=False)
+        self.message_user(request, f"Deactivated {count} question(s).")
 
     # Analytics ---------------------------------------------------------------
 
@@ -241,187 +237,9 @@ class QuestionBankAdminMixin:
                 "within a day, with a note that it changed.",
             )
 
-    # Import and export -------------------------------------------------------
-
-    def can_import(self, request: HttpRequest) -> bool:
-        return self.has_add_permission(request) and self.has_change_permission(request)
-
-    def changelist_view(
-        self, request: HttpRequest, extra_context: dict | None = None
-    ) -> HttpResponse:
-        extra = {"can_import": self.can_import(request), **(extra_context or {})}
-        return super().changelist_view(request, extra)
-
-    def get_urls(self) -> list:
-        wrap = self.admin_site.admin_view
-        return [
-            path("import/", wrap(self.import_view), name="cards_question_import"),
-            path("export/", wrap(self.export_view), name="cards_question_export"),
-            *super().get_urls(),
-        ]
-
-    def _context(self, request: HttpRequest, title: str, **extra: object) -> dict:
-        return {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": title,
-            **extra,
-        }
-
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not (
-            self.has_add_permission(request) and self.has_change_permission(request)
-        ):
-            raise PermissionDenied
-        if request.method == "POST" and "token" in request.POST:
-            return self._apply_import(request)
-        form = ImportForm(request.POST or None, request.FILES or None)
-        if request.method != "POST":
-            return self._render_import(request, form=form)
-        if not form.is_valid():
-            return self._render_import(request, form=form, status=400)
-        upload = form.cleaned_data["file"]
-        fmt = form.cleaned_data["format"] or bank.detect_format(upload.name)
-        if fmt is None:
-            form.add_error("format", "Choose a format: the file name does not say.")
-            return self._render_import(request, form=form, status=400)
-        if upload.size > bank.MAX_FILE_BYTES:
-            form.add_error("file", f"The file has {upload.size:,} bytes; at most 1 MB.")
-            return self._render_import(request, form=form, status=400)
-        try:
-            text = bank.decode(upload.read())
-            plan = self._plan(text, fmt)
-        except bank.BankError as exc:
-            problems = [p.describe(upload.name) for p in exc.problems]
-            return self._render_import(
-                request, form=form, problems=problems, status=400
-            )
-        return self._render_preview(request, upload.name, fmt, text, plan)
-
-    def _plan(self, text: str, fmt: str) -> bank.ImportPlan:
-        return bank_services.import_questions(
-            parsed=bank.parse(text, fmt), editor=None, now=timezone.now(), dry_run=True
-        )
-
-    def _render_import(
-        self, request: HttpRequest, *, status: int = 200, **extra: object
-    ) -> TemplateResponse:
-        context = self._context(request, "Import questions", **extra)
-        return TemplateResponse(
-            request, "admin/cards/question/import.html", context, status=status
-        )
-
-    def _render_preview(
-        self,
-        request: HttpRequest,
-        name: str,
-        fmt: str,
-        text: str,
-        plan: bank.ImportPlan,
-        *,
-        status: int = 200,
-        warning: str = "",
-    ) -> TemplateResponse:
-        token = signing.dumps(
-            {"name": name, "format": fmt, "text": text, "plan": plan.fingerprint()},
-            salt=IMPORT_SALT,
-            compress=True,
-        )
-        rows = []
-        for change in plan.changes:
-            diffs = [
-                (what, _diff_html(getattr(change.old, what), getattr(change.new, what)))
-                for what in ("prompt", "answer")
-                if what in change.fields
-            ]
-            rows.append({"change": change, "diffs": diffs})
-        return self._render_import(
-            request,
-            status=status,
-            preview=True,
-            name=name,
-            plan=plan,
-            rows=rows,
-            token=token,
-            warning=warning,
-            repairs=[p.describe(name) for p in plan.repairs],
-        )
-
-    def _apply_import(self, request: HttpRequest) -> HttpResponse:
-        try:
-            payload = signing.loads(
-                request.POST["token"], salt=IMPORT_SALT, max_age=PREVIEW_MAX_AGE
-            )
-            parsed = bank.parse(payload["text"], payload["format"])
-        except (signing.BadSignature, bank.BankError, KeyError, TypeError):
-            return self._render_import(
-                request,
-                form=ImportForm(),
-                problems=["The preview expired or was altered; upload the file again."],
-                status=400,
-            )
-        try:
-            plan = bank_services.import_questions(
-                parsed=parsed,
-                editor=request.user,
-                now=timezone.now(),
-                expected=payload["plan"],
-            )
-        except bank_services.PlanChanged:
-            plan = self._plan(payload["text"], payload["format"])
-            warning = "The question bank changed since this preview. Check the new one."
-            return self._render_preview(
-                request,
-                payload["name"],
-                payload["format"],
-                payload["text"],
-                plan,
-                status=409,
-                warning=warning,
-            )
-        except bank.BankError as exc:
-            problems = [p.describe(payload["name"]) for p in exc.problems]
-            return self._render_import(
-                request, form=ImportForm(), problems=problems, status=400
-            )
-        self.message_user(request, f"Imported {payload['name']}: {plan.summary()}.")
-        return redirect("admin:cards_question_changelist")
-
-    def export_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        fmt = request.GET.get("format")
-        if fmt not in bank_services.EXPORT_TYPES:
-            status = 400 if fmt else 200
-            context = self._context(request, "Export questions", bad_format=fmt)
-            return TemplateResponse(
-                request, "admin/cards/question/export.html", context, status=status
-            )
-        try:
-            export = bank_services.export(fmt)
-        except bank.Unrepresentable as exc:
-            question = Question.objects.filter(key=exc.key).first()
-            url = reverse("admin:cards_question_change", args=[question.pk])
-            self.message_user(
-                request,
-                format_html(
-                    'Cannot export as {}: <a href="{}">{}</a> {}. Fix it, or export '
-                    "CSV or JSON.",
-                    fmt,
-                    url,
-                    exc.key,
-                    exc.reason,
-                ),
-                messages.ERROR,
-            )
-            return redirect("admin:cards_question_export")
-        response = HttpResponse(export.content, content_type=export.content_type)
-        response["Content-Disposition"] = f'attachment; filename="{export.filename}"'
-        return response
-
 
 @admin.register(QuestionRevision)
-class QuestionRevisionAdmin(admin.ModelAdmin):
+class QuestionRevisionAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "question",
@@ -448,17 +266,8 @@ class QuestionRevisionAdmin(admin.ModelAdmin):
 
     @admin.display(description="Prompt (old → new)")
     def prompt_diff(self, obj: QuestionRevision) -> str:
-        return _diff_html(obj.old_prompt, obj.new_prompt)
+        return textdiff.as_html(obj.old_prompt, obj.new_prompt)
 
     @admin.display(description="Answer (old → new)")
     def answer_diff(self, obj: QuestionRevision) -> str:
-        return _diff_html(obj.old_answer, obj.new_answer)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+        return textdiff.as_html(obj.old_answer, obj.new_answer)

@@ -12,6 +12,8 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from cards.bank import anki
 from cards.bank import formats as bank
@@ -223,6 +225,11 @@ def import_questions(
         )
     QuestionRevision.objects.bulk_create(revisions)
     return plan
+
+
+def set_questions_active(*, questions: QuerySet[Question], is_active: bool) -> int:
+    """Activate or retire questions in bulk; schedules and history stay."""
+    return questions.update(is_active=is_active, updated_at=timezone.now())
 
 
 @dataclass(frozen=True)

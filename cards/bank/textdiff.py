@@ -1,10 +1,14 @@
-"""Line and word differences between two texts, shaped for a template (difflib)."""
+"""Line and word differences between two texts, shaped for a template (difflib),
+and as HTML for the admin."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from dataclasses import dataclass
+
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 
 # Words and punctuation carry their trailing space, so a run of changed words
 # reads as one change instead of being split at every matching space.
@@ -55,3 +59,28 @@ def diff_lines(old: str, new: str) -> list[DiffLine]:
         rows += [DiffLine("removed", (("removed", line),)) for line in olds[pairs:]]
         rows += [DiffLine("added", (("added", line),)) for line in news[pairs:]]
     return rows
+
+
+def as_html(old: str, new: str) -> str:
+    """The diff as escaped HTML for the admin (<del>/<ins> inside the changed lines)."""
+    lines = []
+    for row in diff_lines(old, new):
+        parts = (
+            format_html("<{0}>{1}</{0}>", _TAGS[kind], text)
+            if kind in _TAGS
+            else conditional_escape(text)
+            for kind, text in row.segments
+        )
+        lines.append(
+            format_html(
+                '<div class="gp-diff-{}"><span class="gp-sign" aria-hidden="true">'
+                "{}</span>{}</div>",
+                row.kind,
+                row.sign,
+                mark_safe("".join(parts)),  # noqa: S308 - every part escaped above
+            )
+        )
+    return format_html('<div class="gp-diff">{}</div>', mark_safe("".join(lines)))  # noqa: S308
+
+
+_TAGS = {"removed": "del", "added": "ins"}

@@ -1,12 +1,7 @@
-"""The learner's own data at /account/: download, import, delete the account.
-
-Kept apart from views.py so that the review and settings screens, built in
-parallel, merge without touching these views.
-"""
+"""The learner's pages: sign-up, settings, and "Your data" (download, import, delete)."""
 
 from django.contrib import messages
-from django.contrib.auth import logout
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,9 +10,15 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cards.learner import userdata
+from cards.learner import services, userdata
+from cards.learner.forms import (
+    DeleteAccountForm,
+    ImportDataForm,
+    SettingsForm,
+    SignUpForm,
+)
 from cards.models import ReviewLog, ReviewSchedule, profile_for
-from cards.review.forms import DeleteAccountForm, ImportDataForm
+from cards.web.http import HtmxHttpRequest, login_required
 
 
 def _count(n: int, noun: str) -> str:
@@ -95,3 +96,35 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         status = 200
     context = {"form": form, **_counts(request.user)}
     return render(request, "account/delete.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HtmxHttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = SignUpForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = services.sign_up(
+            username=form.cleaned_data["username"],
+            email=form.cleaned_data["email"],
+            password=form.cleaned_data["password1"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        login(request, user, backend="cards.learner.backends.ModelBackendWithProfile")
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
+    profile = profile_for(request.user)
+    is_new = profile.pk is None
+    form = SettingsForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.save_settings(profile=form.save(commit=False))
+        messages.success(request, "Settings saved.")
+        return redirect("cards:settings")
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "is_new": is_new}
+    return render(request, "cards/settings.html", context, status=status)

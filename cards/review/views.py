@@ -1,19 +1,15 @@
-"""HTTP views of the daily review session and the learner's settings.
+"""The dashboard and the daily review: show a card, reveal it, grade it, undo.
 
-Kept apart from `views.py` (accounts and dashboard) so that each stays small.
 Every htmx request has a plain-HTML twin: a POST without htmx redirects (PRG).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, HttpResponseNotFound
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,13 +17,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
     require_GET,
-    require_http_methods,
     require_POST,
 )
 from django.views.decorators.vary import vary_on_headers
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.http import reswap, retarget
 
-from cards.bank.views import HtmxHttpRequest
 from cards.models import (
     Level,
     Question,
@@ -43,10 +37,10 @@ from cards.review.forms import (
     LevelsForm,
     RevealForm,
     ReviewPageForm,
-    SettingsForm,
     UndoForm,
     first_error,
 )
+from cards.web.http import HtmxHttpRequest, login_required
 
 ALREADY_ANSWERED = (
     "This card was already answered (perhaps in another tab), so that grade "
@@ -54,19 +48,27 @@ ALREADY_ANSWERED = (
 )
 
 
-def login_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Django's login_required, but an htmx request redirects the whole page."""
-
-    @wraps(view)
-    def wrapper(request: HtmxHttpRequest, *args: object, **kwargs: object):
-        if request.user.is_authenticated:
-            return view(request, *args, **kwargs)
-        if request.htmx:
-            page = request.htmx.current_url_abs_path or reverse("cards:review")
-            return HttpResponseClientRedirect(redirect_to_login(page).url)
-        return redirect_to_login(request.get_full_path())
-
-    return wrapper
+@require_GET
+def home(request: HtmxHttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(
+            request,
+            "cards/landing.html",
+            {"questions": Question.objects.active().count()},
+        )
+    snapshot = queue.snapshot(
+        user=request.user, profile=profile_for(request.user), now=timezone.now()
+    )
+    context = {
+        "queue": snapshot,
+        "due": snapshot.redrills + snapshot.reviews_left,
+        "new": snapshot.new_left,
+        "level_links": [
+            (label, f"{reverse('cards:review')}?level={value}")
+            for value, label in Level.choices
+        ],
+    }
+    return render(request, "cards/home.html", context)
 
 
 def review_url(levels: tuple[int, ...] = (), **extra: object) -> str:
@@ -285,18 +287,3 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
     )
     notice = "Answer taken back. Answer it again when ready."
     return _render(request, snapshot, card=card, notice=notice)
-
-
-@require_http_methods(["GET", "POST"])
-@login_required
-def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
-    profile = profile_for(request.user)
-    is_new = profile.pk is None
-    form = SettingsForm(request.POST or None, instance=profile)
-    if request.method == "POST" and form.is_valid():
-        services.save_settings(profile=form.save(commit=False))
-        messages.success(request, "Settings saved.")
-        return redirect("cards:settings")
-    status = 400 if request.method == "POST" else 200
-    context = {"form": form, "is_new": is_new}
-    return render(request, "cards/settings.html", context, status=status)

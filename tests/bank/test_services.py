@@ -324,3 +324,12 @@ def test_every_accepted_file_stores_on_this_database(db, text, fmt):
         plan = bank_services.import_questions(parsed=parsed, editor=None, now=NOW)
         assert Question.objects.count() == plan.counts["create"]
         transaction.set_rollback(True)
+
+
+def test_set_questions_active_keeps_schedules(user):
+    schedule = make_schedule(user=user)
+    bank_services.set_questions_active(
+        questions=Question.objects.filter(pk=schedule.question_id), is_active=False
+    )
+    schedule.refresh_from_db()
+    assert schedule.question.is_active is False

@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from cards.web.middleware import RETRY_AFTER_SECONDS
+from cards.web.errors import RETRY_AFTER_SECONDS
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from cards.models import ReviewLog, ReviewSchedule
-from cards.web.middleware import BAD_REQUEST_MESSAGE
+from cards.web.errors import BAD_REQUEST_MESSAGE
 from tests.factories import make_question, make_schedule
 from tests.routes import id_routes
 

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cards.review import services
+from cards.learner import services
 from cards.scheduling.days import study_day
 from tests.factories import make_schedule, make_user
 from tests.paths import ROOT

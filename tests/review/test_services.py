@@ -1,13 +1,12 @@
-"""Grading, undo and sign-up against the real database."""
+"""Grading and undo (cards/review/services.py) against the real database."""
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth import get_user_model
 
-from cards.models import LearnerProfile, ReviewKind, ReviewLog, ReviewSchedule
-from cards.review import services
+from cards.models import ReviewKind, ReviewLog, ReviewSchedule, profile_for
+from cards.review import queue, services
 from tests.factories import make_question, make_schedule, make_user
 
 # 12:00 UTC on 5 January 2026: study day 2026-01-05 for a UTC learner.
@@ -26,6 +25,11 @@ def schedule_fields(schedule):
     return {
         f.name: getattr(schedule, f.name) for f in ReviewSchedule._meta.concrete_fields
     }
+
+
+def undo_log_id(user):
+    """What the Undo button takes back: the queue's newest answer of today."""
+    return queue.snapshot(user=user, profile=profile_for(user), now=NOW).undo_log_id
 
 
 def test_first_answer_creates_schedule_and_log(user):
@@ -216,8 +220,8 @@ def test_undo_walks_back_todays_answers_in_reverse_order(user):
     grade(user, schedule.question, 2, version=schedule.version)
     grade(user, schedule.question, 3, version=schedule.version + 1)
     grade(user, schedule.question, 5, version=schedule.version + 2)
-    while (log := services.last_undoable(user=user, now=NOW)) is not None:
-        services.undo_review(user=user, log_id=log.pk, now=NOW)
+    while (log_id := undo_log_id(user)) is not None:
+        services.undo_review(user=user, log_id=log_id, now=NOW)
     assert schedule_fields(schedule) == original
 
 
@@ -249,25 +253,3 @@ def test_undo_of_another_users_answer_is_refused(user, other_user):
     with pytest.raises(services.ReviewConflict):
         services.undo_review(user=user, log_id=log.pk, now=NOW)
     assert ReviewLog.objects.filter(pk=log.pk).exists()
-
-
-def test_sign_up_creates_user_and_settings(db):
-    user = services.sign_up(
-        username="carol",
-        email="c@example.com",
-        password="pw-1234-abcd",
-        time_zone="Europe/Paris",
-    )
-    assert get_user_model().objects.get(username="carol").check_password("pw-1234-abcd")
-    assert LearnerProfile.objects.get(user=user).time_zone == "Europe/Paris"
-
-
-def test_set_questions_active_keeps_schedules(user):
-    schedule = make_schedule(user=user)
-    from cards.models import Question
-
-    services.set_questions_active(
-        questions=Question.objects.filter(pk=schedule.question_id), is_active=False
-    )
-    schedule.refresh_from_db()
-    assert schedule.question.is_active is False

@@ -1,0 +1,114 @@
+"""Forms of sign-up, settings and "Your data"."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import UserCreationForm
+
+from cards.learner.userdata import MAX_IMPORT_BYTES
+from cards.models import LearnerProfile, time_zone_names, validate_time_zone
+
+
+class SignUpForm(UserCreationForm):
+    email = forms.EmailField(
+        required=False,
+        help_text="Optional. Needed only to reset a forgotten password.",
+    )
+    # Filled in from the browser (static/js/app.js); UTC when JavaScript is off.
+    time_zone = forms.CharField(required=False, widget=forms.HiddenInput, max_length=64)
+
+    class Meta(UserCreationForm.Meta):
+        model = get_user_model()
+        fields = ("username", "email")
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data.get("time_zone") or "UTC"
+        try:
+            validate_time_zone(value)
+        except forms.ValidationError:
+            return "UTC"
+        return value
+
+
+def _hour_label(hour: int) -> str:
+    label = f"{hour:02d}:00"
+    return {0: f"{label} (midnight)", 4: f"{label} (default, as Anki)"}.get(hour, label)
+
+
+def _time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in time_zone_names():
+        region = name.split("/", 1)[0] if "/" in name else "Other"
+        groups.setdefault(region, []).append((name, name.replace("_", " ")))
+    return list(groups.items())
+
+
+class SettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=_time_zone_choices,
+        help_text="Your day starts and ends in this time zone.",
+    )
+    rollover_hour = forms.TypedChoiceField(
+        label="New day starts at",
+        choices=[(h, _hour_label(h)) for h in range(24)],
+        coerce=int,
+        help_text="Cards answered before this hour count for the previous day, "
+        "so a late session does not eat into tomorrow.",
+    )
+
+    class Meta:
+        model = LearnerProfile
+        fields = [
+            "time_zone",
+            "rollover_hour",
+            "new_cards_per_day",
+            "reviews_per_day",
+            "grade_scale",
+        ]
+        labels = {
+            "new_cards_per_day": "New cards per day",
+            "reviews_per_day": "Reviews per day",
+            "grade_scale": "Grade buttons",
+        }
+        help_texts = {
+            "new_cards_per_day": "0 to 500. Questions you have never answered.",
+            "reviews_per_day": "1 to 5,000. When you reach it the session ends, "
+            "even if more cards are due.",
+        }
+        widgets = {
+            "new_cards_per_day": forms.NumberInput(attrs={"min": 0, "max": 500}),
+            "reviews_per_day": forms.NumberInput(attrs={"min": 1, "max": 5000}),
+            "grade_scale": forms.RadioSelect,
+        }
+
+
+class ImportDataForm(forms.Form):
+    file = forms.FileField(
+        label="Data file",
+        help_text="A .json file from “Download my data” (at most 20 MB).",
+        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 20 MB.")
+        return upload
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="To confirm that it is you.",
+    )
+
+    def __init__(self, user, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError("That is not your password.")
+        return password

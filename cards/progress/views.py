@@ -1,0 +1,34 @@
+"""The progress page: one read of the aggregates, shaped in Python, rendered as SVG."""
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.decorators.vary import vary_on_headers
+
+from cards import progress as charts
+from cards.models import profile_for
+from cards.progress import queries
+from cards.progress.forms import ProgressRangeForm
+from cards.web.http import HtmxHttpRequest, login_required
+
+
+@require_GET
+@login_required
+@never_cache
+@vary_on_headers("HX-Request")
+def progress(request: HtmxHttpRequest) -> HttpResponse:
+    form = ProgressRangeForm(request.GET)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Choose a range of 30, 90 or 365 days.")
+    span = form.cleaned_data["days"]
+    profile = profile_for(request.user)
+    today = profile.study_day(timezone.now())
+    if request.htmx and not request.htmx.history_restore_request:
+        days = queries.daily_activity(request.user)
+        context = {"activity": charts.activity(days, today=today, span=span)}
+        return render(request, "cards/progress.html#activity", context)
+    page = charts.build_page(queries.snapshot(request.user, today=today), span=span)
+    context = {"page": page, "activity": page.activity, "profile": profile}
+    return render(request, "cards/progress.html", context)
