@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cards.models import Question, ReviewLog, ReviewSchedule, profile_for
+from cards.review import queue_sql
 
 BIG_TABLES = ("cards_reviewlog", "cards_reviewschedule")
 SEQ_SCAN = re.compile(r"Seq Scan on (cards_reviewlog|cards_reviewschedule)")
@@ -71,11 +72,7 @@ def foundation_plans(learner, heavy) -> list[dict]:
     query: what the review and progress pages will at least need."""
     now = timezone.now()
     today = profile_for(learner).study_day(now)
-    due = (
-        ReviewSchedule.objects.due_for(learner, on=today)
-        .select_related("question")
-        .order_by("due_on", "id")[:1]
-    )
+    due = queue_sql.due_reviews_for(learner, today).select_related("question")[:1]
     started = ReviewSchedule.objects.for_user(learner).values("question_id")
     new = (
         Question.objects.active()
@@ -93,7 +90,7 @@ def foundation_plans(learner, heavy) -> list[dict]:
     )
     entries = []
     for source, qs in (
-        ("foundation due_for (next due card)", due),
+        ("due reviews, most overdue first (next due card)", due),
         ("foundation new cards (next 10)", new),
         ("representative progress: reviews per day, 365 days", per_day),
     ):

@@ -4,7 +4,7 @@ Pure Python (no Django): each learner studies on most days of their history in
 their own time zone, answers what is due (most overdue first), then new cards up
 to their daily limit, re-drills every answer below 4 until it is 4 or 5, and
 each answer is turned into exactly the rows `services.record_review` would
-write. Rows come out as PostgreSQL COPY text lines (tab-separated, \\N for
+write: its kind comes from the answer rule (cards/review/answer.py). Rows come out as PostgreSQL COPY text lines (tab-separated, \\N for
 NULL) because that is the fastest form to produce and to load; the generic
 writer splits them again.
 """
@@ -18,8 +18,11 @@ from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
+from cards.review import answer
 from cards.scheduling import sm2
 from cards.scheduling.days import study_day
+
+SM2 = sm2.SM2()
 
 NULL = "\\N"
 HEAVY_USERNAME = "bench-heavy"
@@ -100,6 +103,14 @@ class LearnerSpec:
     first_day: date
     last_day: date  # yesterday in the learner's own study days
     deck: int  # how many questions (in bank order) the learner may start
+
+
+@dataclass(frozen=True, slots=True)
+class _Days:
+    """What the answer rule reads of a schedule, as day ordinals."""
+
+    due_on: int
+    redrill_on: int | None
 
 
 class Ids:
@@ -232,7 +243,9 @@ def simulate(
         clock = 0.0
         day_text = _day_text(d)
         for c in todo:
-            kind = "new" if version[c] == 0 else "review"
+            # Days are ordinals here; the rule only compares them.
+            started_card = None if version[c] == 0 else _Days(due[c], None)
+            kind = answer.kind_of(started_card, today=d)
             if kind == "new":
                 p = spec.skill * 0.75
                 sched_id[c] = ids.schedule
@@ -262,7 +275,7 @@ def simulate(
                     r1, i1, e1 = _next(r0, i0, e0, grade)
                     reps[c], ivl[c], ease[c] = r1, i1, e1
                     due[c] = d + i1
-                    if grade < sm2.PASSING_GRADE and r0 > 0:
+                    if grade < sm2.PASSING_GRADE and r0 > 0:  # SM2.is_learned
                         lapses[c] = l0 + 1
                 redrill_before = day_text if kind == "redrill" else NULL
                 version[c] = v0 + 1
@@ -277,10 +290,10 @@ def simulate(
                     f"{_ease_text(ease[c])}\t{_day_text(due[c])}"
                 )
                 ids.log += 1
-                if not sm2.needs_redrill(grade):
+                if not SM2.needs_redrill(grade):
                     break
                 # Re-drilled the same day until it is answered 4 or 5 (SM-2 step 7).
-                kind = "redrill"
+                kind = answer.kind_of(_Days(due[c], d), today=d)
                 grade = 4 if rng.random() < 0.55 else 5 if rng.random() < 0.5 else 3
             buckets.setdefault(due[c], []).append(c)
 

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.text import Truncator, slugify
 
 from cards import markdown, scheduling
+from cards.review import answer
 from cards.scheduling import days, sm2
 
 KEY_MAX_LENGTH = 80
@@ -164,9 +165,6 @@ class ReviewScheduleQuerySet(models.QuerySet["ReviewSchedule"]):
     def for_user(self, user: models.Model) -> ReviewScheduleQuerySet:
         return self.filter(user=user)
 
-    def due_for(self, user: models.Model, *, on: date) -> ReviewScheduleQuerySet:
-        return self.filter(user=user, due_on__lte=on, question__is_active=True)
-
 
 class ReviewSchedule(models.Model):
     """One learner's SM-2 state for one question, created at its first answer."""
@@ -233,15 +231,29 @@ class ReviewSchedule(models.Model):
         self.due_on = due_on
 
     @property
+    def scheduler(self) -> str:
+        return scheduling.DEFAULT
+
+    def elapsed_days(self, *, today: date, profile: LearnerProfile) -> int:
+        """Study days since the last answer (0 if never answered, or today)."""
+        if self.last_reviewed_at is None:
+            return 0
+        return max(0, (today - profile.study_day(self.last_reviewed_at)).days)
+
+    @property
     def has_unseen_change(self) -> bool:
         """The question changed substantially since this learner last answered it."""
         return self.unseen_change_id is not None
 
 
 class ReviewKind(models.TextChoices):
-    NEW = "new", "New card"
-    REVIEW = "review", "Scheduled review"
-    REDRILL = "redrill", "Same-day re-drill"
+    """The kinds of cards/review/answer.py (the answer rule owns them)."""
+
+    NEW = answer.Kind.NEW.value, "New card"
+    REVIEW = answer.Kind.REVIEW.value, "Scheduled review"
+    REDRILL = answer.Kind.REDRILL.value, "Same-day re-drill"
+    DRILL = answer.Kind.DRILL.value, "Drill (off the schedule)"
+    MOCK = answer.Kind.MOCK.value, "Mock interview (off the schedule)"
 
 
 class ReviewLogQuerySet(models.QuerySet["ReviewLog"]):
@@ -314,6 +326,14 @@ class ReviewLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} graded {self.question} {self.grade} on {self.study_day}"
+
+    @property
+    def started_schedule(self) -> bool:
+        """This answer created its schedule (so undoing it deletes the schedule).
+
+        The first answer to a card, whatever its flow, has no due date before it.
+        """
+        return self.due_before is None
 
 
 # Question bank: revisions (issue 5) ------------------------------------------

@@ -12,7 +12,6 @@ from cards.markdown import render
 from cards.models import (
     LearnerProfile,
     Question,
-    ReviewSchedule,
     make_key,
     profile_for,
 )
@@ -29,16 +28,6 @@ def test_question_with_history_cannot_be_deleted(user):
     schedule = make_schedule(user=user)
     with pytest.raises(ProtectedError):
         schedule.question.delete()
-
-
-def test_due_for_is_per_user_and_skips_inactive_questions(user, other_user):
-    due = make_schedule(user=user, due_on=date(2026, 1, 5))
-    make_schedule(user=user, due_on=date(2026, 1, 6))
-    make_schedule(user=other_user, due_on=date(2026, 1, 1))
-    make_schedule(
-        user=user, due_on=date(2026, 1, 1), question=make_question(is_active=False)
-    )
-    assert list(ReviewSchedule.objects.due_for(user, on=date(2026, 1, 5))) == [due]
 
 
 def test_as_state_and_apply_round_trip(user):

@@ -1,8 +1,8 @@
 """The demo learner: a year of study simulated through the real grading service.
 
 Every answer goes through `services.record_review` at its simulated moment, and
-each day's cards come from the real due query, so the history has exactly the
-shape a learner's would. Only recall is simulated: the chance of remembering
+each day's cards come from the queue's own due query, so the history has
+exactly the shape a learner's would. Only recall is simulated: the chance of remembering
 falls with the time since the last answer relative to the card's interval and
 ease, and harder levels are forgotten sooner. Development use only.
 """
@@ -24,7 +24,7 @@ from cards.models import (
     ReviewLog,
     ReviewSchedule,
 )
-from cards.review import services
+from cards.review import queue_sql, services
 
 USERNAME = "demo"
 PASSWORD = "demo-prep-2026"
@@ -199,9 +199,9 @@ def simulate(*, user: object, now: datetime, days: int, rng: random.Random) -> i
                 now - timedelta(minutes=45),
             )
         due = list(
-            ReviewSchedule.objects.due_for(user, on=day)
-            .select_related("question")
-            .order_by("due_on", "id")[: profile.reviews_per_day]
+            queue_sql.due_reviews_for(user, day).select_related("question")[
+                : profile.reviews_per_day
+            ]
         )
         fresh = [
             unstarted.pop() for _ in range(rng.choice((0, 0, 1, 1, 1, 2))) if unstarted

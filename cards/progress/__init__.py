@@ -1,9 +1,10 @@
-"""Pure shaping of aggregated study statistics into figures and chart data (no ORM).
+"""Progress: the page's figures and charts (this package's pure shaping, here).
 
-`cards.progress.queries` reads the aggregates from the database into the input rows of
-`core`; everything in this package is plain Python over those few rows, so it
-is unit-tested without a database. Days are the learner's study days
-throughout. `geometry` lays out the SVG; the other modules decide what to draw.
+`queries` reads the aggregates from the database (GROUP BY in SQL) into the
+input rows of `core`; `views` renders the page. Everything else is plain
+Python over those few rows, so it is unit-tested without a database. Days are
+the learner's study days throughout. `geometry` lays out the SVG; the other
+modules decide what to draw.
 """
 
 from __future__ import annotations

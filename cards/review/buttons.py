@@ -1,14 +1,16 @@
 """Grade buttons: the four- and six-button scales and where each answer leads.
 
-Pure functions over `scheduling` (no ORM), so the previews on the buttons are
-computed by the very code that later applies the grade.
+Pure (no ORM): each button shows the answer rule's outcome for its grade
+(cards/review/answer.py), the very code that later applies the grade.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
-from cards.scheduling import sm2
+from cards.review.answer import Outcome
 
 FOUR = "four"
 SIX = "six"
@@ -78,29 +80,19 @@ class GradeButton:
 
 
 def buttons(
-    *,
-    scale: str,
-    state: sm2.CardState,
-    is_redrill: bool,
-    days_until_due: int = 0,
+    *, scale: str, today: date, outcome: Callable[[int], Outcome]
 ) -> list[GradeButton]:
     """One button per grade of `scale`, each with the interval it leads to.
 
-    A re-drill answer leaves the schedule alone, so its buttons show when the
-    card is due anyway (`days_until_due`); an answer below 4 also brings the
-    card back later today.
+    `outcome(grade)` is what an answer with that grade does (the answer rule),
+    so a re-drill's or an off-schedule success's buttons show the due date it
+    keeps, and an answer that brings the card back later today is marked.
     """
     result = []
     for choice in choices(scale):
-        again_today = sm2.needs_redrill(choice.grade)
-        if is_redrill:
-            days = 0 if again_today else days_until_due
-        else:
-            days = sm2.next_state(
-                state,
-                grade=choice.grade,
-                max_interval_days=sm2.MAX_INTERVAL_DAYS,
-            ).interval_days
+        after = outcome(choice.grade)
+        days = (after.due_on - today).days
+        again_today = after.redrill_on == today
         short, spoken = describe_interval(days)
         if days < 1:
             words = "see it again later today"

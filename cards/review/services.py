@@ -1,51 +1,46 @@
-"""The daily loop's writes: grading an answer, and taking one back."""
+"""The daily loop's writes: grading an answer, and taking one back.
+
+Both go through the answer rule (cards/review/answer.py) and hold the
+schedule's row lock for their transaction; ReviewConflict says why not.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 
 from cards import scheduling
-from cards.models import (
-    Question,
-    ReviewKind,
-    ReviewLog,
-    ReviewSchedule,
-    profile_for,
-)
-from cards.scheduling import sm2
+from cards.models import Question, ReviewLog, ReviewSchedule, profile_for
+from cards.review import answer
+from cards.review.conflicts import Reason, ReviewConflict
+
+__all__ = ["MAX_DURATION_MS", "ReviewConflict", "record_review", "undo_review"]
 
 MAX_DURATION_MS = 10 * 60 * 1000  # an answer left open longer is not study time
 
 
-class ReviewConflict(Exception):
-    """The card is no longer in the state the learner saw (409 for the views)."""
-
-    def __init__(self, message: str = "This card was already graded.") -> None:
-        super().__init__(message)
-        self.message = message
-
-
 @dataclass(frozen=True)
-class Snapshot:
+class _Before:
+    """The schedule as it was before an answer (what the log keeps)."""
+
     repetitions: int
     interval_days: int
     ease: object
-    due_on: object
+    due_on: date | None
     lapses: int
-    redrill_on: object
-    last_reviewed_at: object
+    redrill_on: date | None
+    last_reviewed_at: datetime | None
 
 
-def _snapshot(schedule: ReviewSchedule) -> Snapshot:
-    return Snapshot(
+def _before(schedule: ReviewSchedule, *, created: bool) -> _Before:
+    return _Before(
         repetitions=schedule.repetitions,
         interval_days=schedule.interval_days,
         ease=schedule.ease,
-        due_on=schedule.due_on,
+        due_on=None if created else schedule.due_on,
         lapses=schedule.lapses,
         redrill_on=schedule.redrill_on,
         last_reviewed_at=schedule.last_reviewed_at,
@@ -70,15 +65,20 @@ def record_review(
     version: int,
     now: datetime,
     duration_ms: int | None = None,
+    flow: str = answer.Flow.REVIEW,
 ) -> ReviewLog:
     """Grade `question` for `user`, exactly once per shown state.
 
     `version` is the schedule version the card was shown at (0 for a card never
-    answered). The schedule row is locked for the transaction, so of two
-    concurrent answers to the same shown state one wins and the other raises
-    ReviewConflict; a unique constraint on the log is the backstop.
+    answered). `flow` is where the answer comes from: the daily review keeps to
+    the schedule, drills and mock interviews may answer a card before it is due
+    (the rule for answers off the schedule). The schedule row is locked for the
+    transaction, so of two concurrent answers to the same shown state one wins
+    and the other raises ReviewConflict; a unique constraint on the log is the
+    backstop.
     """
     grade = scheduling.validate_grade(grade)
+    flow = answer.Flow(flow)
     try:
         return _record_review(
             user=user,
@@ -87,13 +87,14 @@ def record_review(
             version=version,
             now=now,
             duration_ms=duration_ms,
+            flow=flow,
         )
     except IntegrityError:
         # A concurrent first answer to the same new card inserted its schedule
         # first (or the log's one-answer-per-version backstop fired). The whole
         # atomic block has rolled back, so nothing was written. Catching it out
         # here rather than around the insert saves a savepoint per grade.
-        raise ReviewConflict() from None
+        raise ReviewConflict(Reason.STALE) from None
 
 
 @transaction.atomic
@@ -105,43 +106,38 @@ def _record_review(
     version: int,
     now: datetime,
     duration_ms: int | None,
+    flow: answer.Flow,
 ) -> ReviewLog:
-    today = profile_for(user).study_day(now)
+    profile = profile_for(user)
+    today = profile.study_day(now)
     schedule = _locked_schedule(user, question)
-    if schedule is None:
-        if version != 0:
-            raise ReviewConflict()
-        if not question.is_active:
-            raise ReviewConflict("This question has been retired.")
-        kind = ReviewKind.NEW
+    kind = answer.accept(
+        schedule,
+        shown_version=version,
+        is_active=question.is_active,
+        today=today,
+        flow=flow,
+    )
+    created = schedule is None
+    if created:
         schedule = ReviewSchedule(user=user, question=question, due_on=today)
-    else:
-        if schedule.version != version:
-            raise ReviewConflict()
-        if schedule.redrill_on == today:
-            kind = ReviewKind.REDRILL
-        elif schedule.due_on > today:
-            raise ReviewConflict("This card is not due yet.")
-        else:
-            kind = ReviewKind.REVIEW
-        if not question.is_active:
-            raise ReviewConflict("This question has been retired.")
-
-    before = _snapshot(schedule)
-    if kind != ReviewKind.REDRILL:
-        # Re-drill answers are logged but leave the SM-2 state alone (step 7).
-        scheduler = sm2.SM2()
-        new = scheduler.next_state(schedule.as_state(), grade, elapsed_days=0)
-        schedule.apply(new, due_on=scheduler.due_on(new, today))
-        if grade < scheduling.PASSING_GRADE and before.repetitions > 0:
-            schedule.lapses += 1
-    schedule.redrill_on = today if sm2.needs_redrill(grade) else None
+    before = _before(schedule, created=created)
+    result = answer.outcome_for(
+        kind,
+        None if created else schedule,
+        grade=grade,
+        today=today,
+        elapsed_days=schedule.elapsed_days(today=today, profile=profile),
+    )
+    schedule.apply(result.state, due_on=result.due_on)
+    schedule.redrill_on = result.redrill_on
+    schedule.lapses += result.is_lapse
     schedule.last_reviewed_at = now
     # Question bank: answering the card is seeing its substantially changed text.
     schedule.unseen_change = None
     from_version = schedule.version
     schedule.version = from_version + 1
-    schedule.save(force_insert=kind == ReviewKind.NEW)
+    schedule.save(force_insert=created)
 
     if duration_ms is not None:
         duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))
@@ -158,7 +154,7 @@ def _record_review(
         repetitions_before=before.repetitions,
         interval_before=before.interval_days,
         ease_before=before.ease,
-        due_before=None if kind == ReviewKind.NEW else before.due_on,
+        due_before=before.due_on,
         lapses_before=before.lapses,
         redrill_before=before.redrill_on,
         last_reviewed_before=before.last_reviewed_at,
@@ -174,7 +170,9 @@ def undo_review(*, user: AbstractBaseUser, log_id: int, now: datetime) -> Questi
     """Take back answer `log_id` and restore its schedule exactly as it was.
 
     Only the newest answer of one of today's cards can be undone, so undoing
-    repeatedly walks today's answers back in reverse order. Returns the
+    repeatedly walks today's answers back in reverse order. The answer is
+    looked up once, under a row lock: one that is gone (or not this learner's)
+    is ALREADY_UNDONE, whichever request got there first. Returns the
     question, to be shown again.
     """
     log = (
@@ -184,16 +182,15 @@ def undo_review(*, user: AbstractBaseUser, log_id: int, now: datetime) -> Questi
         .first()
     )
     if log is None:
-        raise ReviewConflict("That answer was already undone.")
-    today = profile_for(user).study_day(now)
-    if log.study_day != today:
-        raise ReviewConflict("Only today's answers can be undone.")
+        raise ReviewConflict(Reason.ALREADY_UNDONE)
+    if log.study_day != profile_for(user).study_day(now):
+        raise ReviewConflict(Reason.NOT_TODAY)
     schedule = ReviewSchedule.objects.select_for_update().get(pk=log.schedule_id)
     if schedule.version != log.from_version + 1:
-        raise ReviewConflict("Undo the later answers to this card first.")
+        raise ReviewConflict(Reason.LATER_ANSWERS)
     question = log.question
     log.delete()
-    if log.kind == ReviewKind.NEW:
+    if log.started_schedule:
         schedule.delete()
         return question
     schedule.repetitions = log.repetitions_before

@@ -10,7 +10,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotFound
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,13 +25,10 @@ from django_htmx.http import reswap, retarget
 from cards.models import (
     Level,
     Question,
-    ReviewKind,
-    ReviewLog,
-    ReviewSchedule,
     profile_for,
 )
-from cards.review import buttons as grades
-from cards.review import queue, services
+from cards.review import answer, buttons, queue, services
+from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
     GradeForm,
     LevelsForm,
@@ -42,10 +39,9 @@ from cards.review.forms import (
 )
 from cards.web.http import HtmxHttpRequest, login_required
 
-ALREADY_ANSWERED = (
-    "This card was already answered (perhaps in another tab), so that grade "
-    "was not counted twice. Here is your next card."
-)
+# Refusals with a status of their own; every other reason is a 409.
+STATUS = {Reason.ALREADY_UNDONE: 404}
+UNDONE = "Answer taken back. Answer it again when ready."
 
 
 @require_GET
@@ -83,7 +79,7 @@ def _millis(moment: datetime) -> int:
 @dataclass(frozen=True)
 class Revealed:
     answer_html: str
-    buttons: list[grades.GradeButton]
+    buttons: list[buttons.GradeButton]
 
 
 def _level_names(levels: tuple[int, ...]) -> str:
@@ -144,40 +140,46 @@ def _bad_request(request: HtmxHttpRequest, message: str) -> HttpResponse:
 
 
 def _conflict(
-    request: HtmxHttpRequest, message: str, levels: tuple[int, ...]
+    request: HtmxHttpRequest, conflict: ReviewConflict, levels: tuple[int, ...]
 ) -> HttpResponse:
-    """409: the card changed since it was shown; show the message and move on."""
-    return _render(request, _snapshot(request, levels), notice=message, status=409)
+    """The refusal's message (409: show it with the next card; 404: plain text)."""
+    status = STATUS.get(conflict.reason, 409)
+    if status == 404:
+        return HttpResponse(
+            conflict.message, status=404, content_type="text/plain; charset=utf-8"
+        )
+    snapshot = _snapshot(request, levels)
+    return _render(request, snapshot, notice=conflict.message, status=status)
 
 
-def _gradeable(
-    question: Question, schedule: ReviewSchedule | None, version: int, today
-) -> tuple[str | None, str]:
-    """(kind, "") when this shown card can be answered now, else (None, why)."""
-    kind = queue.kind_of(schedule, today=today)
-    if version != (schedule.version if schedule else 0):
-        return None, ALREADY_ANSWERED
-    if not question.is_active:
-        return None, "This question has been retired from the bank."
-    if kind is None:
-        return None, "This card is not due today."
-    return kind, ""
+def _card_or_none(
+    request: HtmxHttpRequest, question_id: int, today
+) -> queue.Card | None:
+    """The card of `question_id` if it can be answered now, else None (the queue's)."""
+    question = Question.objects.filter(pk=question_id).first()
+    if question is None:
+        return None
+    try:
+        return queue.card_for(user=request.user, question=question, today=today)
+    except ReviewConflict:
+        return None
 
 
 def _revealed(
-    question: Question,
-    schedule: ReviewSchedule | None,
-    kind: str,
-    scale: str,
-    today,
+    question: Question, card: queue.Card, *, scale: str, profile, today
 ) -> Revealed:
-    buttons = grades.buttons(
-        scale=scale,
-        state=schedule.as_state() if schedule else queue.NEW_STATE,
-        is_redrill=kind == ReviewKind.REDRILL,
-        days_until_due=(schedule.due_on - today).days if schedule else 0,
+    schedule = card.schedule
+    elapsed = schedule.elapsed_days(today=today, profile=profile) if schedule else 0
+
+    def outcome(grade: int) -> answer.Outcome:
+        return answer.outcome_for(
+            card.kind, schedule, grade=grade, today=today, elapsed_days=elapsed
+        )
+
+    return Revealed(
+        question.answer_html,
+        buttons.buttons(scale=scale, today=today, outcome=outcome),
     )
-    return Revealed(question.answer_html, buttons)
 
 
 # A card shown from a cache (or the back button) would carry a stale version.
@@ -193,10 +195,7 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
     card = None
     if form.cleaned_data["card"]:
         # After an undo without JavaScript: show the card that was taken back.
-        card = queue.card_for(
-            user=request.user, question_id=int(form.cleaned_data["card"]),
-            today=snapshot.today,
-        )  # fmt: skip
+        card = _card_or_none(request, int(form.cleaned_data["card"]), snapshot.today)
     return _render(request, snapshot, card=card)
 
 
@@ -210,19 +209,23 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     if not form.is_valid():
         return _bad_request(request, first_error(form))
     profile, levels = profile_for(request.user), form.levels()
-    schedule = ReviewSchedule.objects.filter(user=request.user, question=question)
-    schedule = schedule.first()
-    today = profile.study_day(timezone.now())
-    version = int(form.cleaned_data["version"])
-    kind, problem = _gradeable(question, schedule, version, today)
-    if kind is None:
-        return _conflict(request, problem, levels)
-    card = queue.Card(question.pk, question.prompt, question.level, version, kind)
-    revealed = _revealed(question, schedule, kind, profile.grade_scale, today)
+    snapshot = _snapshot(request, levels)
+    try:
+        card = queue.card_for(
+            user=request.user,
+            question=question,
+            today=snapshot.today,
+            version=int(form.cleaned_data["version"]),
+        )
+    except ReviewConflict as conflict:
+        return _conflict(request, conflict, levels)
+    revealed = _revealed(
+        question, card, scale=profile.grade_scale, profile=profile, today=snapshot.today
+    )
     shown_at = form.cleaned_data["shown_at"]
     return _render(
         request,
-        _snapshot(request, levels),
+        snapshot,
         card=card,
         revealed=revealed,
         shown_at=int(shown_at) if shown_at else None,
@@ -247,11 +250,8 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
             now=now,
             duration_ms=form.duration_ms(_millis(now)),
         )
-    except services.ReviewConflict as conflict:
-        message = conflict.message
-        if message == services.ReviewConflict().message:
-            message = ALREADY_ANSWERED
-        return _conflict(request, message, levels)
+    except ReviewConflict as conflict:
+        return _conflict(request, conflict, levels)
     if not request.htmx:
         return redirect(review_url(levels))
     return _render(
@@ -266,24 +266,16 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
     form = UndoForm(request.POST)
     if not form.is_valid():
         return _bad_request(request, first_error(form))
-    log_id, levels = int(form.cleaned_data["log"]), form.levels()
-    if not ReviewLog.objects.filter(user=request.user, pk=log_id).exists():
-        return HttpResponseNotFound(
-            "There is no such answer to undo; it may have been undone already.",
-            content_type="text/plain; charset=utf-8",
-        )
+    levels = form.levels()
     try:
         question = services.undo_review(
-            user=request.user, log_id=log_id, now=timezone.now()
+            user=request.user, log_id=int(form.cleaned_data["log"]), now=timezone.now()
         )
-    except services.ReviewConflict as conflict:
-        return _conflict(request, conflict.message, levels)
+    except ReviewConflict as conflict:
+        return _conflict(request, conflict, levels)
     if not request.htmx:
-        messages.success(request, "Answer taken back. Answer it again when ready.")
+        messages.success(request, UNDONE)
         return redirect(review_url(levels, card=question.pk))
     snapshot = _snapshot(request, levels)
-    card = queue.card_for(
-        user=request.user, question_id=question.pk, today=snapshot.today
-    )
-    notice = "Answer taken back. Answer it again when ready."
-    return _render(request, snapshot, card=card, notice=notice)
+    card = _card_or_none(request, question.pk, snapshot.today)
+    return _render(request, snapshot, card=card, notice=UNDONE)

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from cards.models import ReviewLog, ReviewSchedule
 from cards.review import services
-from cards.review.views import ALREADY_ANSWERED
+from cards.review.conflicts import MESSAGES, Reason
 from tests.clock import frozen_moment
 from tests.factories import make_question, make_schedule, make_user
 
@@ -55,7 +55,7 @@ def test_replayed_grades_add_nothing(db, figure):
         grade(control, question, 4, version)
         rows = ReviewLog.objects.filter(user=replayer).count()
         for _ in range(10):  # double click, second tab, proxy retry ...
-            with pytest.raises(services.ReviewConflict, match="already graded"):
+            with pytest.raises(services.ReviewConflict, match="already answered"):
                 grade(replayer, question, 4, version)
             refused += 1
         extra_rows += ReviewLog.objects.filter(user=replayer).count() - rows
@@ -106,7 +106,9 @@ def test_replayed_http_grades_add_nothing(db, figure):
                 {"grade": four_buttons[(n + i) % 4], "version": str(version)},
                 headers=HTMX if (i // 2) % 2 else {},
             )
-            refused += replay.status_code == 409 and ALREADY_ANSWERED in replay.text
+            refused += (
+                replay.status_code == 409 and MESSAGES[Reason.STALE] in replay.text
+            )
         extra_rows += ReviewLog.objects.filter(user=replayer).count() - rows
         mine = ReviewSchedule.objects.get(user=replayer, question=question)
         single = ReviewSchedule.objects.get(user=control, question=question)
@@ -238,8 +240,9 @@ def test_pending_grade_on_a_retired_card_is_refused(admin_client):
     shown = schedule.version
     assert admin_edit(admin_client, schedule.question, is_active="").status_code == 302
     before = state(schedule)
-    with pytest.raises(services.ReviewConflict, match="retired"):
+    with pytest.raises(services.ReviewConflict) as refused:
         grade(learner, schedule.question, 4, shown)
+    assert refused.value.reason == Reason.RETIRED
     assert state(schedule) == before and not ReviewLog.objects.exists()
 
 

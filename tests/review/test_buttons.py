@@ -1,18 +1,38 @@
 """Grade buttons: scales, keys and the interval each answer leads to (no DB)."""
 
 import ast
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from cards.review import answer
 from cards.review import buttons as grades
-from cards.scheduling import sm2
-from cards.scheduling.sm2 import CardState
+from cards.scheduling.sm2 import SM2, CardState
+
+TODAY = date(2026, 1, 5)
 
 
 def labels(buttons):
     return [(b.grade, b.choice.label, b.interval, b.again_today) for b in buttons]
+
+
+def shown(scale, kind, state=None, due_in=0, redrill_on=None):
+    """The buttons of a card of `kind` with `state`, due in `due_in` days."""
+
+    def outcome(grade):
+        return answer.outcome(
+            kind,
+            scheduler=SM2(),
+            state=state,
+            due_on=None if state is None else TODAY + timedelta(days=due_in),
+            redrill_on=redrill_on,
+            grade=grade,
+            today=TODAY,
+        )
+
+    return grades.buttons(scale=scale, today=TODAY, outcome=outcome)
 
 
 def test_four_buttons_map_to_sm2_grades_1_3_4_5_with_keys_1_to_4():
@@ -35,7 +55,7 @@ def test_six_buttons_are_the_sm2_grades_with_their_own_keys():
 
 
 def test_new_card_buttons():
-    buttons = grades.buttons(scale=grades.FOUR, state=CardState(), is_redrill=False)
+    buttons = shown(grades.FOUR, answer.Kind.NEW)
     assert labels(buttons) == [
         (1, "Again", "1 d", True),
         (3, "Hard", "1 d", True),
@@ -46,7 +66,7 @@ def test_new_card_buttons():
 
 def test_mature_card_buttons_show_months():
     state = CardState(repetitions=5, interval_days=40, ease=Decimal("2.6"))
-    buttons = grades.buttons(scale=grades.FOUR, state=state, is_redrill=False)
+    buttons = shown(grades.FOUR, answer.Kind.REVIEW, state)
     assert [b.interval for b in buttons] == ["1 d", "3.4 mo", "3.4 mo", "3.4 mo"]
     assert buttons[0].aria_label == (
         "Again (I did not know it): see it again later today, then in 1 day"
@@ -58,29 +78,43 @@ def test_mature_card_buttons_show_months():
 
 def test_buttons_never_exceed_the_maximum_interval():
     state = CardState(repetitions=30, interval_days=36_000, ease=Decimal("3.0"))
-    buttons = grades.buttons(scale=grades.SIX, state=state, is_redrill=False)
+    buttons = shown(grades.SIX, answer.Kind.REVIEW, state)
     assert buttons[-1].interval == "99.9 y"  # 36,500 days
 
 
 def test_redrill_buttons_keep_the_schedule():
-    buttons = grades.buttons(
-        scale=grades.FOUR, state=CardState(), is_redrill=True, days_until_due=6
-    )
+    state = CardState(repetitions=2, interval_days=6)
+    buttons = shown(grades.FOUR, answer.Kind.REDRILL, state, due_in=6, redrill_on=TODAY)
+    # Below 4 it comes back later today and stays due in 6 days; 4 and 5 end
+    # the re-drill. Either way the due date stays where it was.
     assert labels(buttons) == [
-        (1, "Again", "today", False),
-        (3, "Hard", "today", False),
+        (1, "Again", "6 d", True),
+        (3, "Hard", "6 d", True),
         (4, "Good", "6 d", False),
         (5, "Easy", "6 d", False),
     ]
-    assert buttons[0].aria_label.endswith("see it again later today")
+    assert buttons[0].aria_label.endswith("see it again later today, then in 6 days")
+
+
+def test_off_schedule_buttons_never_lengthen_and_reset_on_a_failure():
+    state = CardState(repetitions=4, interval_days=40, ease=Decimal("2.6"))
+    buttons = shown(grades.SIX, answer.Kind.DRILL, state, due_in=25)
+    assert labels(buttons) == [
+        (0, "Blackout", "1 d", False),
+        (1, "Wrong", "1 d", False),
+        (2, "Almost", "1 d", False),
+        (3, "Hard", "25 d", False),
+        (4, "Good", "25 d", False),
+        (5, "Perfect", "25 d", False),
+    ]
 
 
 @pytest.mark.parametrize("scale", [grades.FOUR, grades.SIX])
 def test_previews_match_what_grading_does(scale):
     state = CardState(repetitions=2, interval_days=6, ease=Decimal("2.36"))
-    for button in grades.buttons(scale=scale, state=state, is_redrill=False):
-        new = sm2.next_state(state, grade=button.grade)
-        assert button.interval == grades.describe_interval(new.interval_days)[0]
+    intervals = SM2().intervals(state, elapsed_days=0)
+    for button in shown(scale, answer.Kind.REVIEW, state):
+        assert button.interval == grades.describe_interval(intervals[button.grade])[0]
 
 
 @pytest.mark.parametrize(

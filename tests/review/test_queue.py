@@ -4,8 +4,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from cards.models import (
     LearnerProfile,
@@ -207,27 +205,6 @@ def test_finish_screen_figures(user):
     assert q.next_due_on == TODAY + timedelta(1) and q.due_by_tomorrow == 1
 
 
-def test_kind_of_agrees_with_record_review(user):
-    cases = [
-        make_schedule(user=user, due_on=TODAY),
-        make_schedule(user=user, due_on=TODAY + timedelta(3), redrill_on=TODAY),
-        make_schedule(user=user, due_on=TODAY - timedelta(3)),
-    ]
-    for schedule in cases:
-        predicted = queue.kind_of(schedule, today=TODAY)
-        log = services.record_review(
-            user=user,
-            question=schedule.question,
-            grade=4,
-            version=schedule.version,
-            now=NOW,
-        )
-        assert log.kind == predicted
-    assert queue.kind_of(None, today=TODAY) == ReviewKind.NEW
-    not_due = make_schedule(user=user, due_on=TODAY + timedelta(1))
-    assert queue.kind_of(not_due, today=TODAY) is None
-
-
 # Study days: in the learner's zone, starting at the rollover hour -----------
 
 ZONES_AND_DAYS = [
@@ -283,55 +260,3 @@ def test_rollover_hour_is_the_learners(db, rollover):
     before = local("Asia/Tokyo", date(2026, 1, 5), rollover) - timedelta(minutes=1)
     assert snap(user, before).card is None
     assert snap(user, before + timedelta(minutes=1)).card is not None
-
-
-# --- The compiled snapshot statement --------------------------------------------
-
-
-@given(
-    user_pk=st.integers(1, 2**31 - 1),
-    today=st.dates(min_value=date(2000, 1, 1), max_value=date(2200, 12, 31)),
-    ready_before=st.datetimes(
-        min_value=datetime(2000, 1, 1),
-        max_value=datetime(2200, 1, 1),
-        timezones=st.just(UTC),
-    ),
-    levels=st.sets(st.sampled_from(Level.values)).map(lambda s: tuple(sorted(s))),
-)
-@settings(
-    max_examples=60,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
-def test_cached_snapshot_statement_equals_a_fresh_compile(
-    db, user_pk, today, ready_before, levels
-):
-    fresh = (
-        queue._snapshot_query(
-            user_pk, today=today, ready_before=ready_before, levels=levels
-        )
-        .query.get_compiler("default")
-        .as_sql()
-    )
-    cached = queue._snapshot_statement(
-        user_pk=user_pk, today=today, ready_before=ready_before, levels=levels
-    )
-    assert cached[0] == fresh[0]
-    assert list(cached[1]) == list(fresh[1])
-    assert [type(p) for p in cached[1]] == [type(p) for p in fresh[1]]
-
-
-def test_cached_snapshot_reads_what_the_orm_reads(user):
-    questions = [make_question(level=level) for level in (1, 2, 3, 3)]
-    today = user.profile.study_day(NOW)
-    make_schedule(user=user, question=questions[0], due_on=today, redrill_on=today)
-    make_schedule(user=user, question=questions[1], due_on=today - timedelta(days=2))
-    for levels in [(), (1,), (2, 3)]:
-        ready_before = NOW - queue.REDRILL_DELAY
-        via_orm = queue._snapshot_query(
-            user.pk, today=today, ready_before=ready_before, levels=levels
-        ).get()
-        cached = queue._counts_and_heads(user, today=today, now=NOW, levels=levels)
-        via_orm["next_due_on"] = queue._as_date(via_orm["next_due_on"])
-        cached["next_due_on"] = queue._as_date(cached["next_due_on"])
-        assert cached == via_orm

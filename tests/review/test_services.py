@@ -7,6 +7,7 @@ import pytest
 
 from cards.models import ReviewKind, ReviewLog, ReviewSchedule, profile_for
 from cards.review import queue, services
+from cards.review.conflicts import Reason
 from tests.factories import make_question, make_schedule, make_user
 
 # 12:00 UTC on 5 January 2026: study day 2026-01-05 for a UTC learner.
@@ -76,44 +77,27 @@ def test_due_review_advances_schedule_and_logs_before_and_after(user):
     )
 
 
-def test_stale_version_is_refused_and_writes_nothing(user):
-    schedule = make_schedule(user=user, due_on=TODAY, version=3)
-    before = schedule_fields(schedule)
-    with pytest.raises(services.ReviewConflict):
-        grade(user, schedule.question, 4, version=2)
-    assert schedule_fields(schedule) == before
-    assert ReviewLog.objects.count() == 0
-
-
-def test_replayed_grade_is_refused(user):
-    schedule = make_schedule(user=user, due_on=TODAY)
-    grade(user, schedule.question, 4, version=schedule.version)
-    after_first = schedule_fields(schedule)
-    for _ in range(10):
-        with pytest.raises(services.ReviewConflict):
-            grade(user, schedule.question, 4, version=after_first["version"] - 1)
-    assert schedule_fields(schedule) == after_first
-    assert ReviewLog.objects.count() == 1
-
-
 def test_second_first_answer_to_a_new_card_is_refused(user):
     question = make_question()
     grade(user, question, 4, version=0)
-    with pytest.raises(services.ReviewConflict):
+    with pytest.raises(services.ReviewConflict) as refused:
         grade(user, question, 4, version=0)
+    assert refused.value.reason == Reason.STALE
     assert ReviewLog.objects.count() == 1
 
 
 def test_card_not_yet_due_is_refused(user):
     schedule = make_schedule(user=user, due_on=date(2026, 1, 6))
-    with pytest.raises(services.ReviewConflict, match="not due"):
+    with pytest.raises(services.ReviewConflict) as refused:
         grade(user, schedule.question, 4, version=schedule.version)
+    assert refused.value.reason == Reason.NOT_DUE
 
 
 def test_inactive_question_cannot_be_started(user):
     question = make_question(is_active=False)
-    with pytest.raises(services.ReviewConflict, match="retired"):
+    with pytest.raises(services.ReviewConflict) as refused:
         grade(user, question, 4, version=0)
+    assert refused.value.reason == Reason.RETIRED
 
 
 @pytest.mark.parametrize("bad", [-1, 6, "4", 4.0, None])
@@ -229,27 +213,105 @@ def test_undo_twice_of_the_same_answer_is_refused(user):
     question = make_question()
     log = grade(user, question, 4, version=0)
     services.undo_review(user=user, log_id=log.pk, now=NOW)
-    with pytest.raises(services.ReviewConflict, match="already undone"):
+    with pytest.raises(services.ReviewConflict) as refused:
         services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert refused.value.reason == Reason.ALREADY_UNDONE
 
 
 def test_undo_of_an_older_answer_to_the_same_card_is_refused(user):
     schedule = make_schedule(user=user, due_on=TODAY)
     first = grade(user, schedule.question, 1, version=schedule.version)
     grade(user, schedule.question, 1, version=schedule.version + 1)
-    with pytest.raises(services.ReviewConflict, match="later answers"):
+    with pytest.raises(services.ReviewConflict) as refused:
         services.undo_review(user=user, log_id=first.pk, now=NOW)
+    assert refused.value.reason == Reason.LATER_ANSWERS
 
 
 def test_undo_of_yesterdays_answer_is_refused(user):
     question = make_question()
     log = grade(user, question, 4, version=0, now=datetime(2026, 1, 4, 12, tzinfo=UTC))
-    with pytest.raises(services.ReviewConflict, match="today"):
+    with pytest.raises(services.ReviewConflict) as refused:
         services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert refused.value.reason == Reason.NOT_TODAY
 
 
 def test_undo_of_another_users_answer_is_refused(user, other_user):
     log = grade(other_user, make_question(), 4, version=0)
-    with pytest.raises(services.ReviewConflict):
+    with pytest.raises(services.ReviewConflict) as refused:
         services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert refused.value.reason == Reason.ALREADY_UNDONE
     assert ReviewLog.objects.filter(pk=log.pk).exists()
+
+
+# Answers off the schedule (drills, mock interviews) ---------------------------
+
+
+def drill(user, question, g, version, flow="drill"):
+    return services.record_review(
+        user=user, question=question, grade=g, version=version, now=NOW, flow=flow
+    )
+
+
+@pytest.mark.parametrize("flow", ["drill", "mock"])
+def test_success_before_the_due_date_is_logged_and_changes_no_schedule(user, flow):
+    schedule = make_schedule(
+        user=user, due_on=date(2026, 1, 20), repetitions=3, interval_days=15
+    )
+    before = schedule_fields(schedule)
+    log = drill(user, schedule.question, 5, schedule.version, flow)
+    after = schedule_fields(schedule)
+    assert log.kind == flow
+    assert after["version"] == before["version"] + 1
+    assert after["last_reviewed_at"] == NOW
+    unchanged = {
+        k: v for k, v in after.items() if k not in {"version", "last_reviewed_at"}
+    }
+    assert unchanged == {k: before[k] for k in unchanged}
+    assert (log.due_before, log.due_after) == (date(2026, 1, 20), date(2026, 1, 20))
+
+
+def test_failure_before_the_due_date_is_a_lapse_and_resets_without_a_redrill(user):
+    schedule = make_schedule(
+        user=user, due_on=date(2026, 1, 20), repetitions=3, interval_days=15, lapses=1
+    )
+    log = drill(user, schedule.question, 1, schedule.version, "mock")
+    schedule.refresh_from_db()
+    assert log.kind == ReviewKind.MOCK
+    assert (schedule.repetitions, schedule.interval_days, schedule.lapses) == (0, 1, 2)
+    assert (schedule.due_on, schedule.redrill_on) == (date(2026, 1, 6), None)
+
+
+def test_a_drill_of_a_due_card_is_an_ordinary_review(user):
+    schedule = make_schedule(user=user, due_on=TODAY, repetitions=2, interval_days=6)
+    log = drill(user, schedule.question, 5, schedule.version)
+    schedule.refresh_from_db()
+    assert log.kind == ReviewKind.REVIEW and schedule.interval_days == 15
+
+
+def test_a_drilled_new_card_starts_its_schedule_and_undo_removes_it(user):
+    question = make_question()
+    log = drill(user, question, 2, 0)
+    schedule = ReviewSchedule.objects.get(user=user, question=question)
+    assert log.kind == ReviewKind.DRILL and log.started_schedule
+    assert (schedule.due_on, schedule.redrill_on, schedule.lapses) == (
+        date(2026, 1, 6),
+        None,
+        0,
+    )
+    services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert not ReviewSchedule.objects.filter(question=question).exists()
+
+
+@pytest.mark.parametrize("g", [1, 4])
+def test_undo_of_an_off_schedule_answer_restores_the_schedule_exactly(user, g):
+    schedule = make_schedule(user=user, due_on=date(2026, 2, 1), lapses=3)
+    before = schedule_fields(schedule)
+    log = drill(user, schedule.question, g, schedule.version)
+    services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert schedule_fields(schedule) == before
+
+
+def test_an_unknown_flow_is_refused_before_anything_is_read(user):
+    with pytest.raises(ValueError, match="Flow"):
+        drill(user, make_question(), 4, 0, flow="cram")
+    assert not ReviewLog.objects.exists()

@@ -1,0 +1,199 @@
+"""The answer rule: what kind of answer this is, and what it does to the schedule.
+
+Pure: the standard library and the Scheduler protocol, no Django. The grading
+service, the queue, the grade buttons and the benchmark's simulator all ask
+`kind_of` and `outcome`, so the rule is written once; docs/ARCHITECTURE.md
+states it and tests/review/test_answer.py checks the queue's SQL against it.
+
+| kind      | when                                         | the schedule                      |
+|-----------|----------------------------------------------|-----------------------------------|
+| new       | no schedule yet (first answer ever)          | next_state from the initial state |
+| review    | due (due_on <= today), not re-drilling today | next_state; a failed learned card lapses |
+| redrill   | re-drilling today (redrill_on == today)      | logged; the state is left alone   |
+| drill, mock | not due, in a flow off the schedule        | the rule for answers off the schedule |
+| refused   | not due, in the daily review                 | nothing (ReviewConflict NOT_DUE)  |
+
+New and review answers below the scheduler's re-drill threshold (SM-2: 4)
+come back later the same study day.
+
+The rule for answers off the schedule (drills, mock interviews, the interview
+plan): an answer given before the card is due is logged with its flow's kind;
+a failure counts as a lapse (if the card was learned) and resets the card
+exactly as a due failure would, due after the new interval and with no
+same-day re-drill; a success never lengthens the interval or moves the due
+date later: the state and due date stay exactly as they were. A card never
+answered starts its schedule as a first answer would, without a re-drill.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, Protocol
+
+from cards import scheduling
+from cards.review.conflicts import Reason, ReviewConflict
+from cards.scheduling.base import PASSING_GRADE, Scheduler
+
+
+class Flow(StrEnum):
+    """Where an answer comes from."""
+
+    REVIEW = "review"  # the daily queue: keeps to the schedule
+    DRILL = "drill"  # practice the learner picks ("drill my weakest")
+    MOCK = "mock"  # a mock interview
+
+
+class Kind(StrEnum):
+    """What an answer counts as (ReviewLog.kind)."""
+
+    NEW = "new"
+    REVIEW = "review"
+    REDRILL = "redrill"
+    DRILL = "drill"
+    MOCK = "mock"
+
+
+# Flows that may answer a card before it is due, and the kind they log.
+OFF_SCHEDULE = {Flow.DRILL: Kind.DRILL, Flow.MOCK: Kind.MOCK}
+OFF_SCHEDULE_KINDS = frozenset(OFF_SCHEDULE.values())
+
+
+class Scheduled(Protocol):
+    """What the rule reads of a schedule (a ReviewSchedule has it)."""
+
+    due_on: date
+    redrill_on: date | None
+
+
+class Stored(Scheduled, Protocol):
+    """A stored schedule: its version, and its state with the scheduler's name."""
+
+    version: int
+    scheduler: str
+
+    def as_state(self) -> Any: ...
+
+
+def kind_of(
+    schedule: Scheduled | None, *, today: date, flow: str = Flow.REVIEW
+) -> Kind | None:
+    """The kind of an answer given on study day `today` in `flow`, or None when
+    `flow` refuses it (a card not due, in the daily review)."""
+    flow = Flow(flow)
+    if schedule is None:
+        return OFF_SCHEDULE.get(flow, Kind.NEW)
+    if schedule.redrill_on == today:
+        return Kind.REDRILL
+    if schedule.due_on <= today:
+        return Kind.REVIEW
+    return OFF_SCHEDULE.get(flow)
+
+
+def accept(
+    schedule: Stored | None,
+    *,
+    shown_version: int | None,
+    is_active: bool,
+    today: date,
+    flow: str = Flow.REVIEW,
+) -> Kind:
+    """The kind of an answer to a card shown at `shown_version` (None: not shown
+    yet), or ReviewConflict: stale first, then retired, then not due."""
+    current = 0 if schedule is None else schedule.version
+    if shown_version is not None and shown_version != current:
+        raise ReviewConflict(Reason.STALE)
+    if not is_active:
+        raise ReviewConflict(Reason.RETIRED)
+    kind = kind_of(schedule, today=today, flow=flow)
+    if kind is None:
+        raise ReviewConflict(Reason.NOT_DUE)
+    return kind
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one answer leaves: the scheduler state, the dates, a lapse or not."""
+
+    state: Any
+    due_on: date
+    redrill_on: date | None
+    is_lapse: bool
+
+
+def outcome(
+    kind: Kind,
+    *,
+    scheduler: Scheduler,
+    state: Any | None,
+    due_on: date | None,
+    redrill_on: date | None,
+    grade: int,
+    today: date,
+    elapsed_days: int = 0,
+    cap: int | None = None,
+) -> Outcome:
+    """The effect of an answer of `kind` with `grade` on study day `today`.
+
+    `state`, `due_on` and `redrill_on` are the schedule's (state None for a card
+    never answered); `cap` is the interview plan's limit on the interval.
+    """
+    started = state is not None
+    before = state if started else scheduler.initial_state()
+    if kind is Kind.REDRILL:
+        # SM-2 step 7: logged, the state left alone, back again until known.
+        again = today if scheduler.needs_redrill(grade) else None
+        return Outcome(before, due_on, again, is_lapse=False)
+    off_schedule = kind in OFF_SCHEDULE_KINDS
+    failed = grade < PASSING_GRADE
+    if off_schedule and started and not failed:
+        # A success before the card is due never lengthens its interval.
+        return Outcome(before, due_on, redrill_on, is_lapse=False)
+    new = scheduler.next_state(before, grade, elapsed_days=elapsed_days)
+    # Off the schedule, the session the answer came from is the practice.
+    redrills = not off_schedule and scheduler.needs_redrill(grade)
+    again = today if redrills else None
+    return Outcome(
+        new,
+        scheduler.due_on(new, today, cap=cap),
+        again,
+        is_lapse=started and failed and scheduler.is_learned(before),
+    )
+
+
+def outcome_for(
+    kind: Kind,
+    schedule: Stored | None,
+    *,
+    grade: int,
+    today: date,
+    elapsed_days: int = 0,
+    cap: int | None = None,
+) -> Outcome:
+    """`outcome` for a stored schedule (None: never answered), with its scheduler.
+
+    What grading applies and what the grade buttons preview.
+    """
+    if schedule is None:
+        return outcome(
+            kind,
+            scheduler=scheduling.get(scheduling.DEFAULT),
+            state=None,
+            due_on=None,
+            redrill_on=None,
+            grade=grade,
+            today=today,
+            cap=cap,
+        )
+    return outcome(
+        kind,
+        scheduler=scheduling.get(schedule.scheduler),
+        state=schedule.as_state(),
+        due_on=schedule.due_on,
+        redrill_on=schedule.redrill_on,
+        grade=grade,
+        today=today,
+        elapsed_days=elapsed_days,
+        cap=cap,
+    )

@@ -1,0 +1,285 @@
+"""The queue's one SQL statement: its querysets, and the compiled statement cache.
+
+`snapshot_query` builds the statement with the ORM: every count of today's
+queue and the head of each sub-queue (re-drills, due reviews, new cards) as
+scalar subqueries on the learner's own user row. Which card is in which
+sub-queue is the answer rule of cards/review/answer.py written as SQL;
+tests/review/test_answer.py checks the two agree on random schedules.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import connections, router
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    JSONField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Greatest, JSONObject
+
+from cards.models import Question, ReviewKind, ReviewLog, ReviewSchedule
+
+
+class DayNumber(Func):
+    """Days since 1970-01-01 of a date column, on SQLite and PostgreSQL."""
+
+    output_field = IntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        return super().as_sql(
+            compiler, connection, template="(%(expressions)s - DATE '1970-01-01')"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):  # type: ignore[override]
+        return super().as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) - 2440587.5 AS INTEGER)",
+        )
+
+
+class _Count(Subquery):
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
+    output_field = IntegerField()
+
+
+def _count(queryset: QuerySet) -> _Count:
+    return _Count(queryset.order_by().values("pk"))
+
+
+def _head(queryset: QuerySet, **fields: object) -> Subquery:
+    """The first row of `queryset` as a JSON object (None when it is empty)."""
+    return Subquery(
+        queryset.values(head=JSONObject(**fields))[:1], output_field=JSONField()
+    )
+
+
+def _scalar(queryset: QuerySet, field: str) -> Subquery:
+    return Subquery(queryset.values(field)[:1])
+
+
+def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSchedule]:
+    schedules = ReviewSchedule.objects.filter(user=user, question__is_active=True)
+    levels = tuple(levels)
+    return schedules.filter(question__level__in=levels) if levels else schedules
+
+
+def active_questions_for(levels: Iterable[int] = ()) -> QuerySet[Question]:
+    levels = tuple(levels)
+    questions = Question.objects.active()
+    return questions.filter(level__in=levels) if levels else questions
+
+
+def new_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Question]:
+    """Active questions this learner has never answered, in study order."""
+    started = ReviewSchedule.objects.filter(user=user, question=OuterRef("pk"))
+    questions = Question.objects.active().filter(~Exists(started))
+    levels = tuple(levels)
+    if levels:
+        questions = questions.filter(level__in=levels)
+    return questions.order_by("level", "position", "pk")
+
+
+def redrills_for(
+    user: object, today: date, levels: Iterable[int] = ()
+) -> QuerySet[ReviewSchedule]:
+    return (
+        schedules_for(user, levels)
+        .filter(redrill_on=today)
+        .order_by(F("last_reviewed_at").asc(nulls_first=True), "pk")
+    )
+
+
+def due_reviews_for(
+    user: object, today: date, levels: Iterable[int] = ()
+) -> QuerySet[ReviewSchedule]:
+    """Due reviews, most overdue first relative to their interval."""
+    today_number = (today - date(1970, 1, 1)).days
+    overdue = Cast(Value(today_number) - DayNumber("due_on"), FloatField()) / Cast(
+        Greatest("interval_days", 1), FloatField()
+    )
+    return (
+        schedules_for(user, levels)
+        .filter(due_on__lte=today)
+        .exclude(redrill_on=today)
+        .annotate(overdue=overdue)
+        .order_by("-overdue", "due_on", "question__level", "question__position", "pk")
+    )
+
+
+def snapshot_query(
+    user_pk: int, *, today: date, ready_before: datetime, levels: tuple[int, ...]
+) -> QuerySet:
+    """Every figure of the queue and each sub-queue's head, in one statement."""
+    logs = ReviewLog.objects.filter(user=user_pk, study_day=today)
+    schedules = schedules_for(user_pk, levels)
+    redrills = redrills_for(user_pk, today, levels)
+    due = due_reviews_for(user_pk, today, levels)
+    new = new_questions_for(user_pk, levels)
+    ready = Case(
+        When(
+            Q(last_reviewed_at__isnull=True) | Q(last_reviewed_at__lte=ready_before),
+            then=Value(1),
+        ),
+        default=Value(0),
+    )
+    card_fields = {
+        "id": F("question_id"),
+        "prompt": F("question__prompt"),
+        "level": F("question__level"),
+        "version": F("version"),
+        "changed": F("unseen_change_id"),
+    }
+    tomorrow = today + timedelta(days=1)
+    figures = {
+        "redrills": _count(redrills),
+        "due": _count(due),
+        # Active questions minus those started: two index lookups, where
+        # counting the anti-join would visit every question of the bank.
+        "new_available": Greatest(
+            _count(active_questions_for(levels)) - _count(schedules), 0
+        ),
+        "new_done": _count(logs.filter(kind=ReviewKind.NEW)),
+        "reviews_done": _count(logs.filter(kind=ReviewKind.REVIEW)),
+        "redrills_done": _count(logs.filter(kind=ReviewKind.REDRILL)),
+        "next_due_on": _scalar(
+            schedules.filter(due_on__gt=today)
+            .values("user")
+            .annotate(first=Min("due_on")),
+            "first",
+        ),
+        "due_by_tomorrow": _count(
+            schedules.filter(due_on__lte=tomorrow).exclude(redrill_on=today)
+        ),
+        "undo_log_id": _scalar(logs.values("user").annotate(last=Max("pk")), "last"),
+        "redrill_head": _head(redrills, ready=ready, **card_fields),
+        "review_head": _head(due, **card_fields),
+        "new_head": _head(
+            new, id=F("pk"), prompt=F("prompt"), level=F("level"), version=Value(0)
+        ),
+    }
+    # The learner's own user row is a one-row table to hang the subqueries on.
+    return (
+        get_user_model().objects.filter(pk=user_pk).annotate(**figures).values(*figures)
+    )
+
+
+# Building and compiling that statement with the ORM costs several times more
+# Python than the database spends running it. Its SQL depends only on the
+# database and the level filter; the learner, the day and the re-drill cutoff
+# are parameters. So it is compiled once per (database, levels) with sentinel
+# values, and each call puts the real values where the sentinels were.
+# tests/review/test_queue.py checks the result equals a fresh compile, parameter by
+# parameter.
+_SENTINEL_USER = -730_194_628  # within int32: PostgreSQL ids are integers
+_SENTINEL_DAY = date(1901, 2, 3)
+_SENTINEL_READY = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple
+    # (position in params, name of the value that goes there)
+    slots: tuple[tuple[int, str], ...]
+    columns: tuple[str, ...]
+
+
+_compiled: dict[tuple[str, tuple[int, ...]], _Compiled] = {}
+
+
+def _values(
+    ops: object, *, user_pk: int, today: date, ready_before: datetime
+) -> dict[str, object]:
+    """Each variable's parameter as the backend receives it, by name."""
+    return {
+        "user": user_pk,
+        "today": ops.adapt_datefield_value(today),
+        "tomorrow": ops.adapt_datefield_value(today + timedelta(days=1)),
+        "today_number": (today - date(1970, 1, 1)).days,
+        "ready_before": ops.adapt_datetimefield_value(ready_before),
+    }
+
+
+def _compile(levels: tuple[int, ...], alias: str) -> _Compiled:
+    queryset = snapshot_query(
+        _SENTINEL_USER,
+        today=_SENTINEL_DAY,
+        ready_before=_SENTINEL_READY,
+        levels=levels,
+    ).using(alias)
+    compiler = queryset.query.get_compiler(alias)
+    sql, params = compiler.as_sql()
+    columns = tuple(name for _, _, name in compiler.select)
+    sentinels = _values(
+        connections[alias].ops,
+        user_pk=_SENTINEL_USER,
+        today=_SENTINEL_DAY,
+        ready_before=_SENTINEL_READY,
+    )
+    slots = tuple(
+        (position, name)
+        for position, param in enumerate(params)
+        for name, sentinel in sentinels.items()
+        if isinstance(param, type(sentinel)) and param == sentinel
+    )
+    if {name for _, name in slots} != set(sentinels):
+        raise RuntimeError("the queue statement no longer takes every variable")
+    return _Compiled(sql, tuple(params), slots, columns)
+
+
+def snapshot_statement(
+    *, user_pk: int, today: date, ready_before: datetime, levels: tuple[int, ...]
+) -> tuple[str, list, tuple[str, ...]]:
+    """The statement's SQL, this call's parameters and the result's column names."""
+    alias = router.db_for_read(get_user_model())
+    key = (alias, levels)
+    compiled = _compiled.get(key)
+    if compiled is None:
+        compiled = _compiled[key] = _compile(levels, alias)
+    values = _values(
+        connections[alias].ops, user_pk=user_pk, today=today, ready_before=ready_before
+    )
+    params = list(compiled.params)
+    for position, name in compiled.slots:
+        value, original = values[name], compiled.params[position]
+        if isinstance(original, int) and type(original) is not int:
+            # Keep the backend's wrapper type (psycopg's Int4 for an int Value).
+            value = type(original)(value)
+        params[position] = value
+    return compiled.sql, params, compiled.columns
+
+
+def counts_and_heads(
+    user_pk: int, *, today: date, ready_before: datetime, levels: tuple[int, ...]
+) -> dict:
+    """Run the statement: every figure, and each sub-queue's head as a dict."""
+    alias = router.db_for_read(get_user_model())
+    sql, params, columns = snapshot_statement(
+        user_pk=user_pk, today=today, ready_before=ready_before, levels=levels
+    )
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, params)
+        row = dict(zip(columns, cursor.fetchone(), strict=True))
+    for head in ("redrill_head", "review_head", "new_head"):
+        if isinstance(row[head], str):
+            row[head] = json.loads(row[head])
+    return row
