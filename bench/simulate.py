@@ -11,6 +11,7 @@ writer splits them again.
 
 from __future__ import annotations
 
+import json
 import random
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -140,6 +141,14 @@ def _next(
 @cache
 def _ease_text(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
+
+
+@cache
+def _state_text(reps: int, interval: int, ease_cents: int) -> str:
+    """The SM-2 state as ReviewSchedule.state holds it (SM2.dumps), as JSON text."""
+    return json.dumps(
+        {"ease": _ease_text(ease_cents), "interval_days": interval, "repetitions": reps}
+    )
 
 
 @cache
@@ -284,10 +293,11 @@ def simulate(
                     created[c] = at
                 logs.append(
                     f"{ids.log}\t{user}\t{sched_id[c]}\t{deck[c]}\t{kind}\t{grade}\t"
-                    f"{at}\t{day_text}\t{duration}\t{v0}\t{r0}\t{i0}\t{_ease_text(e0)}\t"
+                    f"{at}\t{day_text}\t{duration}\t{v0}\t{SM2.name}\t"
+                    f"{_state_text(r0, i0, e0)}\t"
                     f"{NULL if kind == 'new' else _day_text(due0)}\t{l0}\t"
-                    f"{redrill_before}\t{last0}\t{reps[c]}\t{ivl[c]}\t"
-                    f"{_ease_text(ease[c])}\t{_day_text(due[c])}"
+                    f"{redrill_before}\t{last0}\t{_state_text(reps[c], ivl[c], ease[c])}\t"
+                    f"{_day_text(due[c])}"
                 )
                 ids.log += 1
                 if not SM2.needs_redrill(grade):
@@ -298,9 +308,10 @@ def simulate(
             buckets.setdefault(due[c], []).append(c)
 
     schedules = [
-        f"{sched_id[c]}\t{user}\t{deck[c]}\t{reps[c]}\t{ivl[c]}\t{_ease_text(ease[c])}\t"
-        f"{_day_text(due[c])}\t{lapses[c]}\t{NULL}\t{last_at[c]}\t{version[c]}\t"
-        f"{created[c]}"
+        f"{sched_id[c]}\t{user}\t{deck[c]}\t{SM2.name}\t"
+        f"{_state_text(reps[c], ivl[c], ease[c])}\t{reps[c]}\t{ivl[c]}\t"
+        f"{_ease_text(ease[c])}\t{_day_text(due[c])}\t{lapses[c]}\t{NULL}\t"
+        f"{last_at[c]}\t{version[c]}\t{created[c]}"
         for c in range(started)
     ]
     return schedules, logs
@@ -310,6 +321,8 @@ SCHEDULE_COLUMNS = [
     "id",
     "user_id",
     "question_id",
+    "scheduler",
+    "state",
     "repetitions",
     "interval_days",
     "ease",
@@ -331,15 +344,12 @@ LOG_COLUMNS = [
     "study_day",
     "duration_ms",
     "from_version",
-    "repetitions_before",
-    "interval_before",
-    "ease_before",
+    "scheduler",
+    "state_before",
     "due_before",
     "lapses_before",
     "redrill_before",
     "last_reviewed_before",
-    "repetitions_after",
-    "interval_after",
-    "ease_after",
+    "state_after",
     "due_after",
 ]

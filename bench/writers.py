@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.contrib.auth import get_user_model
 from django.db import connection
 
@@ -156,6 +158,12 @@ class BulkStream:
         self.model = model
         self.columns = columns
         self.pending: list = []
+        # COPY parses JSON text into a json column itself; a model field wants the value.
+        self.json = {
+            f.attname
+            for f in model._meta.concrete_fields
+            if f.get_internal_type() == "JSONField"
+        }
 
     def __enter__(self):
         return self.write
@@ -163,9 +171,10 @@ class BulkStream:
     def write(self, lines: list[str]) -> None:
         for line in lines:
             values = [None if v == simulate.NULL else v for v in line.split("\t")]
-            self.pending.append(
-                self.model(**dict(zip(self.columns, values, strict=True)))
-            )
+            row = dict(zip(self.columns, values, strict=True))
+            for name in self.json & row.keys():
+                row[name] = json.loads(row[name])
+            self.pending.append(self.model(**row))
 
     def __exit__(self, *exc) -> None:
         if exc[0] is None:

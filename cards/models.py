@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -167,7 +169,14 @@ class ReviewScheduleQuerySet(models.QuerySet["ReviewSchedule"]):
 
 
 class ReviewSchedule(models.Model):
-    """One learner's SM-2 state for one question, created at its first answer."""
+    """One learner's schedule for one question, created at its first answer.
+
+    `state` is the scheduler's whole state (its `dumps`), named by `scheduler`.
+    The columns beside it are what queries filter, sort and aggregate: the
+    due and re-drill days, the version, the lapses, and, projected from the
+    state by `apply`, the interval and SM-2's repetitions and ease (progress
+    and the bank's analytics read them). Write the state only through `apply`.
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schedules"
@@ -175,6 +184,12 @@ class ReviewSchedule(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.PROTECT, related_name="schedules"
     )
+    scheduler = models.CharField(
+        max_length=16,
+        default=scheduling.DEFAULT,
+        help_text="The scheduler whose state `state` is (cards/scheduling).",
+    )
+    state = models.JSONField(help_text="The scheduler's whole state, serialised.")
     repetitions = models.PositiveIntegerField(default=0)
     interval_days = models.PositiveIntegerField(default=0)
     ease = models.DecimalField(max_digits=8, decimal_places=2, default=sm2.DEFAULT_EASE)
@@ -217,22 +232,20 @@ class ReviewSchedule(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.question} (due {self.due_on})"
 
-    def as_state(self) -> sm2.CardState:
-        return sm2.CardState(
-            repetitions=self.repetitions,
-            interval_days=self.interval_days,
-            ease=self.ease,
-        )
+    def as_state(self) -> Any:
+        """The scheduler's state, restored from `state`."""
+        return scheduling.get(self.scheduler).loads(self.state)
 
-    def apply(self, state: sm2.CardState, *, due_on: date) -> None:
-        self.repetitions = state.repetitions
-        self.interval_days = state.interval_days
-        self.ease = state.ease
+    def apply(self, state: Any, *, due_on: date, scheduler: str | None = None) -> None:
+        """Store `state` (of `scheduler`, else the schedule's own) and its columns."""
+        self.scheduler = scheduler or self.scheduler
+        owner = scheduling.get(self.scheduler)
+        self.state = owner.dumps(state)
+        self.interval_days = owner.interval_days(state)
+        # SM-2's; a scheduler without them leaves a card the defaults.
+        self.repetitions = self.state.get("repetitions", 0)
+        self.ease = Decimal(self.state.get("ease", sm2.DEFAULT_EASE))
         self.due_on = due_on
-
-    @property
-    def scheduler(self) -> str:
-        return scheduling.DEFAULT
 
     def elapsed_days(self, *, today: date, profile: LearnerProfile) -> int:
         """Study days since the last answer (0 if never answered, or today)."""
@@ -267,8 +280,9 @@ class ReviewLogQuerySet(models.QuerySet["ReviewLog"]):
 class ReviewLog(models.Model):
     """Every accepted answer with the schedule state before and after it.
 
-    Append-only, except that undo removes the row it restores from. The before
-    and after states are what undo, the charts and a future FSRS need.
+    Append-only, except that undo removes the row it restores from. The states
+    are in `scheduler`'s serialised form, like ReviewSchedule.state, so a
+    second scheduler needs no new columns.
     """
 
     user = models.ForeignKey(
@@ -290,16 +304,14 @@ class ReviewLog(models.Model):
         null=True, blank=True, help_text="Time from showing the card to the answer."
     )
     from_version = models.PositiveIntegerField()
-    repetitions_before = models.PositiveIntegerField()
-    interval_before = models.PositiveIntegerField()
-    ease_before = models.DecimalField(max_digits=8, decimal_places=2)
+    # The schedule before and after, whole: undo restores the before.
+    scheduler = models.CharField(max_length=16, default=scheduling.DEFAULT)
+    state_before = models.JSONField(help_text="The scheduler's state before.")
     due_before = models.DateField(null=True, blank=True)
     lapses_before = models.PositiveIntegerField()
     redrill_before = models.DateField(null=True, blank=True)
     last_reviewed_before = models.DateTimeField(null=True, blank=True)
-    repetitions_after = models.PositiveIntegerField()
-    interval_after = models.PositiveIntegerField()
-    ease_after = models.DecimalField(max_digits=8, decimal_places=2)
+    state_after = models.JSONField(help_text="The scheduler's state after.")
     due_after = models.DateField()
 
     objects = ReviewLogQuerySet.as_manager()

@@ -1,12 +1,21 @@
 """Keyword-only factories with sensible defaults (no factory_boy)."""
 
 import itertools
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 
-from cards.models import LearnerProfile, Level, Question, ReviewSchedule, make_key
+from cards.models import (
+    LearnerProfile,
+    Level,
+    Question,
+    ReviewKind,
+    ReviewLog,
+    ReviewSchedule,
+    make_key,
+)
+from cards.scheduling.sm2 import SM2, CardState
 
 _seq = itertools.count(1)
 PASSWORD = "correct-horse-battery-9"
@@ -58,6 +67,24 @@ def make_question(
     )
 
 
+def sm2_fields(
+    repetitions: int = 0, interval_days: int = 0, ease: Decimal | str = "2.50"
+) -> dict:
+    """An SM-2 state as ReviewSchedule stores it: the JSON and its columns."""
+    state = SM2().dumps(CardState(repetitions, interval_days, Decimal(ease)))
+    return {
+        "scheduler": SM2.name,
+        "state": state,
+        "repetitions": repetitions,
+        "interval_days": interval_days,
+        "ease": Decimal(state["ease"]),
+    }
+
+
+def sm2_state(repetitions: int = 0, interval_days: int = 0, ease="2.50") -> dict:
+    return sm2_fields(repetitions, interval_days, ease)["state"]
+
+
 def make_schedule(
     *,
     user,
@@ -74,10 +101,46 @@ def make_schedule(
         user=user,
         question=question or make_question(),
         due_on=due_on,
-        repetitions=repetitions,
-        interval_days=interval_days,
-        ease=Decimal(ease),
         lapses=lapses,
         version=version,
         redrill_on=redrill_on,
+        **sm2_fields(repetitions, interval_days, ease),
     )
+
+
+def make_log(
+    *,
+    schedule: ReviewSchedule,
+    grade: int = 4,
+    kind: str = ReviewKind.REVIEW,
+    reviewed_at: datetime,
+    study_day: date,
+    from_version: int = 0,
+    before: tuple = (0, 0, "2.50"),
+    after: tuple = (1, 1, "2.50"),
+    due_after: date | None = None,
+    duration_ms: int | None = None,
+    save: bool = True,
+) -> ReviewLog:
+    """A review-log row written by hand (histories the service would take long
+    to build); `before` and `after` are SM-2 (repetitions, interval, ease)."""
+    log = ReviewLog(
+        user_id=schedule.user_id,
+        schedule=schedule,
+        question_id=schedule.question_id,
+        kind=kind,
+        grade=grade,
+        reviewed_at=reviewed_at,
+        study_day=study_day,
+        duration_ms=duration_ms,
+        from_version=from_version,
+        scheduler=SM2.name,
+        state_before=sm2_state(*before),
+        due_before=None if kind == ReviewKind.NEW else study_day,
+        lapses_before=0,
+        state_after=sm2_state(*after),
+        due_after=due_after or study_day + timedelta(days=after[1]),
+    )
+    if save:
+        log.save()
+    return log

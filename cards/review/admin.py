@@ -31,7 +31,7 @@ class ReviewLogAdmin(ReadOnlyAdmin):
         "question",
         "kind",
         "grade",
-        "interval_after",
+        "due_after",
     ]
     list_filter = ["kind", "grade"]
     list_select_related = ["user", "question"]

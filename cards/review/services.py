@@ -26,9 +26,7 @@ MAX_DURATION_MS = 10 * 60 * 1000  # an answer left open longer is not study time
 class _Before:
     """The schedule as it was before an answer (what the log keeps)."""
 
-    repetitions: int
-    interval_days: int
-    ease: object
+    state: dict
     due_on: date | None
     lapses: int
     redrill_on: date | None
@@ -37,9 +35,7 @@ class _Before:
 
 def _before(schedule: ReviewSchedule, *, created: bool) -> _Before:
     return _Before(
-        repetitions=schedule.repetitions,
-        interval_days=schedule.interval_days,
-        ease=schedule.ease,
+        state=schedule.state,
         due_on=None if created else schedule.due_on,
         lapses=schedule.lapses,
         redrill_on=schedule.redrill_on,
@@ -120,7 +116,10 @@ def _record_review(
     )
     created = schedule is None
     if created:
-        schedule = ReviewSchedule(user=user, question=question, due_on=today)
+        # A first answer starts from the default scheduler's initial state.
+        schedule = ReviewSchedule(user=user, question=question)
+        initial = scheduling.get(scheduling.DEFAULT).initial_state()
+        schedule.apply(initial, due_on=today, scheduler=scheduling.DEFAULT)
     before = _before(schedule, created=created)
     result = answer.outcome_for(
         kind,
@@ -151,16 +150,13 @@ def _record_review(
         study_day=today,
         duration_ms=duration_ms,
         from_version=from_version,
-        repetitions_before=before.repetitions,
-        interval_before=before.interval_days,
-        ease_before=before.ease,
+        scheduler=schedule.scheduler,
+        state_before=before.state,
         due_before=before.due_on,
         lapses_before=before.lapses,
         redrill_before=before.redrill_on,
         last_reviewed_before=before.last_reviewed_at,
-        repetitions_after=schedule.repetitions,
-        interval_after=schedule.interval_days,
-        ease_after=schedule.ease,
+        state_after=schedule.state,
         due_after=schedule.due_on,
     )
 
@@ -193,10 +189,11 @@ def undo_review(*, user: AbstractBaseUser, log_id: int, now: datetime) -> Questi
     if log.started_schedule:
         schedule.delete()
         return question
-    schedule.repetitions = log.repetitions_before
-    schedule.interval_days = log.interval_before
-    schedule.ease = log.ease_before
-    schedule.due_on = log.due_before
+    # The state before, whole, in the form the answer's scheduler wrote it.
+    owner = scheduling.get(log.scheduler)
+    schedule.apply(
+        owner.loads(log.state_before), due_on=log.due_before, scheduler=log.scheduler
+    )
     schedule.lapses = log.lapses_before
     schedule.redrill_on = log.redrill_before
     schedule.last_reviewed_at = log.last_reviewed_before

@@ -7,31 +7,20 @@ import pytest
 from django.db.models import F
 
 from cards.bank import analytics
-from cards.models import Question, ReviewKind, ReviewLog
-from tests.factories import make_question, make_schedule, make_user
+from cards.models import Question, ReviewLog
+from tests.factories import make_log, make_question, make_schedule, make_user
 
 WHEN = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 
 
 def log(schedule, *grades):
     for n, grade in enumerate(grades):
-        ReviewLog.objects.create(
-            user=schedule.user,
+        make_log(
             schedule=schedule,
-            question=schedule.question,
-            kind=ReviewKind.REVIEW,
             grade=grade,
             reviewed_at=WHEN,
             study_day=date(2026, 1, 5),
             from_version=n,
-            repetitions_before=0,
-            interval_before=0,
-            ease_before=Decimal("2.5"),
-            lapses_before=0,
-            repetitions_after=1,
-            interval_after=1,
-            ease_after=Decimal("2.5"),
-            due_after=date(2026, 1, 6),
         )
 
 

@@ -13,6 +13,7 @@ from cards.scheduling import sm2
 from tests.factories import make_user
 
 XS = simulate.SCALES["XS"]
+SM2 = sm2.SM2()
 
 
 @pytest.fixture
@@ -51,33 +52,27 @@ def test_generated_history_replays_through_the_real_scheduler(generated):
     profiles = {p.user_id: p for p in LearnerProfile.objects.all()}
     last = {}
     for log in ReviewLog.objects.order_by("schedule_id", "from_version"):
-        before = sm2.CardState(
-            repetitions=log.repetitions_before,
-            interval_days=log.interval_before,
-            ease=log.ease_before,
-        )
-        after = sm2.CardState(
-            repetitions=log.repetitions_after,
-            interval_days=log.interval_after,
-            ease=log.ease_after,
-        )
+        assert log.scheduler == "sm2"
+        before, after = SM2.loads(log.state_before), SM2.loads(log.state_after)
         if log.kind == "redrill":
             assert after == before and log.redrill_before == log.study_day
         else:
             assert after == sm2.next_state(before, grade=log.grade)
-            assert (log.due_after - log.study_day).days == log.interval_after
+            assert (log.due_after - log.study_day).days == after.interval_days
         assert profiles[log.user_id].study_day(log.reviewed_at) == log.study_day
         previous = last.get(log.schedule_id)
         if previous is not None:
-            assert previous.interval_after == log.interval_before
+            assert previous.state_after == log.state_before
             assert previous.due_after == log.due_before
         last[log.schedule_id] = log
     for schedule in ReviewSchedule.objects.all():
         final = last[schedule.pk]
-        assert (schedule.interval_days, schedule.due_on, schedule.ease) == (
-            final.interval_after,
-            final.due_after,
-            final.ease_after,
+        assert (schedule.state, schedule.due_on) == (final.state_after, final.due_after)
+        state = schedule.as_state()
+        assert (schedule.repetitions, schedule.interval_days, schedule.ease) == (
+            state.repetitions,
+            state.interval_days,
+            state.ease,
         )
 
 

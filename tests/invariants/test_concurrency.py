@@ -57,31 +57,16 @@ def assert_history_is_a_chain(schedule: ReviewSchedule) -> None:
     """Each answer starts from the state the previous one left (nothing overwritten)."""
     logs = list(schedule.logs.order_by("from_version"))
     assert [log.from_version for log in logs] == list(range(schedule.version))
+    scheduler = sm2.SM2()
     for before, after in zip(logs, logs[1:], strict=False):
         assert after.kind != ReviewKind.NEW
-        assert (after.repetitions_before, after.interval_before, after.ease_before) == (
-            before.repetitions_after,
-            before.interval_after,
-            before.ease_after,
-        )
+        assert after.state_before == before.state_after
         if after.kind == ReviewKind.REVIEW:
-            state = sm2.next_state(
-                sm2.CardState(
-                    after.repetitions_before, after.interval_before, after.ease_before
-                ),
-                grade=after.grade,
-                max_interval_days=sm2.MAX_INTERVAL_DAYS,
+            state = scheduler.next_state(
+                scheduler.loads(after.state_before), after.grade, elapsed_days=0
             )
-            assert (after.repetitions_after, after.interval_after) == (
-                state.repetitions,
-                state.interval_days,
-            )
-    last = logs[-1]
-    assert (schedule.repetitions, schedule.interval_days, schedule.ease) == (
-        last.repetitions_after,
-        last.interval_after,
-        last.ease_after,
-    )
+            assert after.state_after == scheduler.dumps(state)
+    assert schedule.state == logs[-1].state_after
 
 
 @pytest.mark.django_db(transaction=True)

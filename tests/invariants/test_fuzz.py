@@ -32,6 +32,8 @@ JSON_TOKENS = [
     '"reviews"', '"account"', '"question"', '"grade"', '"ease"', '"2.50"', '"1.30"',
     '"due_on"', '"2026-01-05"', '"2026-01-05T12:00:00+00:00"', "null", "true", "0",
     "-1", "2147483648", "36501", '"\\u0000"', '"\\ud800"', "[]", "{}", "1e400",
+    '"scheduler"', '"sm2"', '"state"', '"state_before"', '"state_after"',
+    '"interval_days"', '"repetitions"', "1",
 ]  # fmt: skip
 
 

@@ -98,7 +98,7 @@ def test_two_hundred_straight_fives_are_stored_without_overflow(user, figure):
     assert schedule.interval_days == MAX_INTERVAL_DAYS
     assert schedule.due_on == TODAY + timedelta(days=MAX_INTERVAL_DAYS)
     assert schedule.ease == Decimal("22.50")
-    assert last.interval_after == MAX_INTERVAL_DAYS
+    assert last.state_after["interval_days"] == MAX_INTERVAL_DAYS
 
 
 FIELDS = [f.name for f in ReviewSchedule._meta.fields]

@@ -152,15 +152,20 @@ def mutate(data: dict, path: str, value) -> dict:
 
 BAD_FIELDS = [
     ("format", "something-else", "not a GenAI Prep data file"),
-    ("version", 2, "version 1"),
-    ("version", True, "version 1"),
+    ("version", 3, "version 1 or 2"),
+    ("version", True, "version 1 or 2"),
     ("settings.time_zone", "Mars/Olympus", "time zone"),
     ("settings.rollover_hour", 24, "between 0 and 23"),
     ("settings.reviews_per_day", "200", "whole number"),
     ("schedules.0.question", "no\x00pe", "NUL"),
-    ("schedules.0.ease", "1.00", "at least 1.30"),
-    ("schedules.0.ease", 2.5, "string"),
-    ("schedules.0.interval_days", 36_501, "between 0 and 36500"),
+    ("schedules.0.state.ease", "1.00", "at least 1.30"),
+    ("schedules.0.state.ease", 2.5, "decimal such as 2.50"),
+    ("schedules.0.state.interval_days", 36_501, "from 0 to 36500"),
+    ("schedules.0.state.repetitions", 2**31, "between 0 and 2147483647"),
+    ("schedules.0.state.extra", 1, "SM-2 state has exactly"),
+    ("schedules.0.state", [2, 6, "2.50"], "must be an object"),
+    ("schedules.0.scheduler", "sm3", "must be one of sm2"),
+    ("reviews.0.state_after.ease", "2.5", "decimal such as 2.50"),
     ("schedules.0.version", 2**63, "between 0 and"),
     ("schedules.0.version", -1, "between 0 and"),
     ("schedules.0.lapses", True, "whole number"),
@@ -250,3 +255,58 @@ def test_dates_are_exported_in_utc(small_file):
     data = small_file
     moment = datetime.fromisoformat(data["reviews"][0]["reviewed_at"])
     assert moment.utcoffset() == timedelta(0)
+
+
+# Version 1 files (before the serialised scheduler state) ------------------------
+
+
+def as_version_1(data: dict) -> dict:
+    """`data` as a version 1 export wrote it: SM-2's state spelled out in columns."""
+    data = json.loads(json.dumps(data))
+    data["version"] = 1
+
+    def columns(state, suffix=""):
+        names = ("repetitions", "interval_days", "ease")
+        if suffix:
+            names = ("repetitions", "interval", "ease")
+        return {
+            f"{n}{suffix}": state[key]
+            for n, key in zip(
+                names, ("repetitions", "interval_days", "ease"), strict=True
+            )
+        }
+
+    for s in data["schedules"]:
+        assert s.pop("scheduler") == "sm2"
+        s.update(columns(s.pop("state")))
+    for r in data["reviews"]:
+        assert r.pop("scheduler") == "sm2"
+        r.update(columns(r.pop("state_before"), "_before"))
+        r.update(columns(r.pop("state_after"), "_after"))
+    return data
+
+
+def test_a_version_1_file_imports_to_the_same_data(small_file):
+    old = as_version_1(small_file)
+    assert "ease_before" in old["reviews"][0] and "state" not in old["schedules"][0]
+    user = make_user(username="small-again")
+    result = import_(user, json.dumps(old).encode())
+    assert (result.schedules_added, result.reviews_added) == (3, 25)
+    again = json.loads(export(user))
+    for key in ("settings", "schedules", "reviews"):
+        assert again[key] == small_file[key]
+    assert again["version"] == 2
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "message"),
+    [
+        ("schedules.0.ease", "1.00", r"schedules\[0\]\.state: ease must be at least"),
+        ("reviews.0.interval_after", -1, r"reviews\[0\]\.state_after: interval_days"),
+        ("reviews.0.ease_before", KeyError, "missing ease_before"),
+    ],
+)
+def test_a_bad_version_1_file_says_where(small_file, path, value, message):
+    data = mutate(as_version_1(small_file), path, value)
+    with pytest.raises(userdata.UserDataError, match=message):
+        userdata.parse_user_data(json.dumps(data).encode())

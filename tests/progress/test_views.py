@@ -12,7 +12,7 @@ from django.urls import reverse
 from cards.models import ReviewKind, ReviewLog, ReviewSchedule, profile_for
 from cards.review import services
 from tests.clock import frozen_moment
-from tests.factories import make_question, make_user
+from tests.factories import make_log, make_question, make_user, sm2_fields
 from tests.paths import ROOT
 
 URL = "/progress/"
@@ -162,12 +162,10 @@ def bulk_history(user, *, questions: int, days: int, per_day: int) -> int:
         ReviewSchedule(
             user=user,
             question=q,
-            repetitions=3,
-            interval_days=(i % 60) + 1,
-            ease=Decimal("1.30") + Decimal(i % 20) / 10,
             lapses=i % 4,
             due_on=today + timedelta(days=i % 45 - 10),
             version=days,
+            **sm2_fields(3, (i % 60) + 1, Decimal("1.30") + Decimal(i % 20) / 10),
         )
         for i, q in enumerate(qs)
     )
@@ -177,24 +175,17 @@ def bulk_history(user, *, questions: int, days: int, per_day: int) -> int:
         for k in range(per_day):
             s = schedules[(d * per_day + k) % len(schedules)]
             logs.append(
-                ReviewLog(
-                    user=user,
+                make_log(
                     schedule=s,
-                    question_id=s.question_id,
                     kind=[ReviewKind.NEW, ReviewKind.REVIEW, ReviewKind.REDRILL][k % 3],
                     grade=k % 6,
                     reviewed_at=now - timedelta(days=d),
                     study_day=day,
                     duration_ms=1000 * (k % 40),
                     from_version=d * 1000 + k,
-                    repetitions_before=1,
-                    interval_before=1,
-                    ease_before="2.50",
-                    lapses_before=0,
-                    repetitions_after=2,
-                    interval_after=6,
-                    ease_after="2.50",
-                    due_after=day + timedelta(days=6),
+                    before=(1, 1, "2.50"),
+                    after=(2, 6, "2.50"),
+                    save=False,
                 )
             )
     ReviewLog.objects.bulk_create(logs, batch_size=2000)

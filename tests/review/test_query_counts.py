@@ -8,10 +8,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cards.models import LearnerProfile, Question, ReviewKind, ReviewLog, ReviewSchedule
+from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 from cards.review import services
 from tests.clock import frozen_moment
-from tests.factories import make_question, make_schedule, make_user
+from tests.factories import (
+    make_log,
+    make_question,
+    make_schedule,
+    make_user,
+    sm2_fields,
+)
 
 MAX_QUERIES = 10
 HTMX = {"HX-Request": "true"}
@@ -36,30 +42,22 @@ def _crowd(*, questions: int, learners: int, logs_per_learner: int) -> None:
                 user=learner,
                 question_id=pk,
                 due_on=today + timedelta(days=rng.randint(-30, 30)),
-                interval_days=rng.randint(1, 60),
-                repetitions=3,
                 version=logs_per_learner,
+                **sm2_fields(3, rng.randint(1, 60)),
             )
             for pk in rng.sample(bank, len(bank) // 2)
         )
         ReviewLog.objects.bulk_create(
-            ReviewLog(
-                user=learner,
-                schedule=(s := schedules[i % len(schedules)]),
-                question_id=s.question_id,
-                kind=ReviewKind.REVIEW,
+            make_log(
+                schedule=schedules[i % len(schedules)],
                 grade=rng.randint(0, 5),
                 reviewed_at=now - timedelta(days=i % 90),
                 study_day=today - timedelta(days=i % 90),
                 from_version=i // len(schedules),
-                repetitions_before=2,
-                interval_before=6,
-                ease_before="2.50",
-                lapses_before=0,
-                repetitions_after=3,
-                interval_after=15,
-                ease_after="2.50",
+                before=(2, 6, "2.50"),
+                after=(3, 15, "2.50"),
                 due_after=today,
+                save=False,
             )
             for i in range(logs_per_learner)
         )

@@ -65,16 +65,9 @@ def test_due_review_advances_schedule_and_logs_before_and_after(user):
     )
     assert schedule.due_on == date(2026, 1, 20)
     assert log.kind == ReviewKind.REVIEW
-    assert (log.repetitions_before, log.interval_before, log.ease_before) == (
-        2,
-        6,
-        Decimal("2.5"),
-    )
-    assert (log.repetitions_after, log.interval_after, log.ease_after) == (
-        3,
-        15,
-        Decimal("2.6"),
-    )
+    assert log.scheduler == "sm2"
+    assert log.state_before == {"ease": "2.50", "interval_days": 6, "repetitions": 2}
+    assert log.state_after == {"ease": "2.60", "interval_days": 15, "repetitions": 3}
 
 
 def test_second_first_answer_to_a_new_card_is_refused(user):
