@@ -235,6 +235,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.csp.ContentSecurityPolicyMiddleware") + 1,
     "cards.web.middleware.PrivatePagesNoStoreMiddleware",
 )
+# Times on pages are shown in the learner's zone (after authentication).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "cards.web.middleware.LearnerTimeZoneMiddleware",
+)
 MIDDLEWARE += [
     "cards.web.middleware.DatabaseUnavailableMiddleware",
     "axes.middleware.AxesMiddleware",

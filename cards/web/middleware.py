@@ -1,4 +1,5 @@
-"""Request-wide safety nets: database outages, private-page caching, client IP."""
+"""Request-wide concerns: database outages, private-page caching, the learner's
+time zone, client IP."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
+from cards.models import profile_for
 from cards.web.errors import DATABASE_DOWN, unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -34,6 +37,36 @@ class DatabaseUnavailableMiddleware:
             return None
         logger.error("Database unavailable on %s: %s", request.path, exception)
         return unavailable_response(request)
+
+
+class LearnerTimeZoneMiddleware:
+    """Show times in the learner's own time zone, not the server's.
+
+    A learner's dates ("rewritten on 5 Jan") must be their calendar's, wherever
+    the server runs. The profile comes with the user (the auth backend loads
+    both in one query), so this costs no query of its own.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        try:
+            # The first touch of request.user loads the session and the user.
+            is_learner = user is not None and user.is_authenticated
+        except DATABASE_DOWN as error:
+            # Outside a view, DatabaseUnavailableMiddleware cannot catch it.
+            logger.error("Database unavailable on %s: %s", request.path, error)
+            return unavailable_response(request)
+        if is_learner:
+            timezone.activate(profile_for(user).tzinfo)
+        else:
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
 
 class PrivatePagesNoStoreMiddleware:

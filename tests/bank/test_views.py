@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from django.urls import reverse
 
 from cards.bank import services as bank_services
-from tests.factories import make_question, make_schedule
+from tests.factories import make_question, make_schedule, make_user
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 
@@ -94,3 +94,15 @@ def test_learner_downloads_the_anki_deck(client, logged_in_client, questions):
     assert r["Content-Disposition"] == 'attachment; filename="genai-prep.apkg"'
     client.logout()
     assert client.get(reverse("cards:anki_deck")).status_code == 302
+
+
+def test_dates_are_shown_in_the_learners_time_zone(client, db, settings):
+    # 12:00 UTC on 5 Jan is already 6 Jan in Kiritimati (UTC+14), whatever
+    # zone the server runs in (found by make clock-sweep in Pacific/Auckland).
+    settings.TIME_ZONE = "America/Los_Angeles"
+    learner = make_user(time_zone="Pacific/Kiritimati")
+    schedule = make_schedule(user=learner)
+    rewrite(schedule.question, "Newer.")
+    client.force_login(learner)
+    r = client.get(reverse("cards:question_changes", args=[schedule.question_id]))
+    assert "on 6 Jan 2026" in r.text
