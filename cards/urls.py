@@ -29,6 +29,8 @@ urlpatterns: list = [
     path("review/undo/", review.undo, name="undo"),
     # The learner: settings and "Your data"
     path("settings/", learner.learner_settings, name="settings"),
+    path("settings/scheduler/", learner.scheduler_settings, name="scheduler_settings"),
+    path("settings/workload/", learner.workload_estimate, name="workload"),
     path("account/", learner.account, name="account"),
     path("account/export/", learner.export_data, name="account_export"),
     path("account/import/", learner.import_data, name="account_import"),

@@ -25,6 +25,7 @@ from django_htmx.http import reswap, retarget
 from cards.models import (
     Level,
     Question,
+    SchedulerChoice,
     profile_for,
 )
 from cards.review import answer, buttons, queue, services
@@ -113,6 +114,7 @@ def _render(
         "level_choices": Level.choices,
         "all_levels_url": review_url(),
         "settings_url": reverse("cards:settings"),
+        "is_fsrs": profile_for(request.user).scheduler == SchedulerChoice.FSRS,
     }
     template = "cards/review.html#card" if request.htmx else "cards/review.html"
     return render(request, template, context, status=status)
@@ -173,7 +175,13 @@ def _revealed(
 
     def outcome(grade: int) -> answer.Outcome:
         return answer.outcome_for(
-            card.kind, schedule, grade=grade, today=today, elapsed_days=elapsed
+            card.kind,
+            schedule,
+            grade=grade,
+            today=today,
+            elapsed_days=elapsed,
+            new_scheduler=profile.scheduler,
+            desired_retention=profile.retention,
         )
 
     return Revealed(
