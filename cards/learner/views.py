@@ -181,7 +181,8 @@ def scheduler_settings(request: HtmxHttpRequest) -> HttpResponse:
 def workload_estimate(request: HtmxHttpRequest) -> HttpResponse:
     profile = profile_for(request.user)
     rows = workload.estimate(user=request.user, profile=profile, now=timezone.now())
-    context = {"workload": rows}
+    fit = workload.default_parameters_fit(user=request.user)
+    context = {"workload": rows, "fit": fit}
     if request.htmx:
         return render(request, "cards/settings.html#workload", context)
     context |= {

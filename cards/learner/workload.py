@@ -14,7 +14,7 @@ from datetime import datetime
 from cards import scheduling
 from cards.learner.scheduler_switch import replay
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
-from cards.scheduling import convert, fsrs, workload
+from cards.scheduling import convert, evaluation, fsrs, workload
 
 
 @dataclass(frozen=True)
@@ -77,3 +77,15 @@ def estimate(*, user: object, profile: LearnerProfile, now: datetime) -> list[Es
         )
         for r in workload.RETENTIONS
     ]
+
+
+def default_parameters_fit(*, user: object) -> evaluation.Evaluation:
+    """The log-loss of FSRS's default parameters on the learner's whole history."""
+    histories = defaultdict(list)
+    for schedule_id, day, grade in (
+        ReviewLog.objects.filter(user=user)
+        .order_by("reviewed_at", "from_version")
+        .values_list("schedule_id", "study_day", "grade")
+    ):
+        histories[schedule_id].append((day, grade))
+    return evaluation.evaluate(histories.values(), fsrs.configured())

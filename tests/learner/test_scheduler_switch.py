@@ -237,6 +237,8 @@ def test_the_workload_estimate_falls_as_retention_falls(client, learner):
     r = client.get(reverse("cards:workload"), headers={"HX-Request": "true"})
     assert r.status_code == 200 and "<html" not in r.text
     assert r.text.count("<tr") == 5 and 'id="workload"' in r.text
+    assert "default parameters have a log-loss of" in r.text
+    assert "no optimiser that fits them qualifies here" in r.text
     from cards.learner import workload
 
     rows_ = workload.estimate(user=learner, profile=profile_for(learner), now=NOW)
