@@ -14,7 +14,9 @@ COST = (
 
 class SchedulerForm(forms.Form):
     scheduler = forms.ChoiceField(
-        label="Scheduler", choices=SchedulerChoice.choices, widget=forms.RadioSelect
+        label="Scheduling algorithm",
+        choices=SchedulerChoice.choices,
+        widget=forms.RadioSelect,
     )
     desired_retention = forms.DecimalField(
         label="Desired retention (FSRS)",
