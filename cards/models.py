@@ -278,8 +278,10 @@ class ReviewSchedule(models.Model):
         owner = scheduling.get(self.scheduler)
         self.state = owner.dumps(state)
         self.interval_days = owner.interval_days(state)
-        # SM-2's; a scheduler without them leaves a card the defaults.
-        self.repetitions = self.state.get("repetitions", 0)
+        # SM-2's; a scheduler without them leaves a card the defaults, except
+        # that an FSRS card in review counts as settled for progress (>= 2).
+        settled = 2 if self.state.get("phase") == "review" else 0
+        self.repetitions = self.state.get("repetitions", settled)
         self.ease = Decimal(self.state.get("ease", sm2.DEFAULT_EASE))
         self.due_on = due_on
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from cards.learner import scheduler_switch
 from cards.models import LearnerProfile, ReviewLog, ReviewSchedule, profile_for
 from cards.review import services
-from cards.review.conflicts import ReviewConflict
+from cards.review.conflicts import Reason, ReviewConflict
 from cards.scheduling import convert, fsrs, sm2
 from tests.factories import make_question, make_schedule, make_user
 
@@ -246,3 +246,17 @@ def test_the_workload_estimate_falls_as_retention_falls(client, learner):
     assert [row.retention for row in rows_] == [0.80, 0.85, 0.90, 0.95]
     assert per_day == sorted(per_day) and per_day[-1] > per_day[0] > 0
     assert client.get(reverse("cards:workload")).status_code == 200
+
+
+def test_an_answer_from_before_a_switch_is_undone_after_switching_back(db):
+    user, question = make_user(), make_question()
+    log = services.record_review(
+        user=user, question=question, grade=5, version=0, now=NOW
+    )
+    switch(user, "fsrs")
+    with pytest.raises(ReviewConflict) as refused:
+        services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert refused.value.reason is Reason.LATER_ANSWERS
+    switch(user, "sm2")
+    services.undo_review(user=user, log_id=log.pk, now=NOW)
+    assert not ReviewSchedule.objects.filter(user=user).exists()

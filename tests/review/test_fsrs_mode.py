@@ -200,3 +200,15 @@ def test_grading_through_the_view_in_fsrs_mode(client, learner):
     )
     assert r.status_code == 200 and '<section id="card"' in r.text
     assert state_of(learner, question).scheduler == "fsrs"
+
+
+def test_progress_counts_fsrs_cards_in_review_as_settled(client, learner):
+    from cards.progress import queries
+
+    stepping, learned = make_question(), make_question()
+    grade(learner, stepping, 4)  # in a learning step
+    grade(learner, learned, 5)  # straight to review
+    level = queries.cards_by_level(learner, today=TODAY)[0]  # both are Basic
+    assert (level.learning, level.young) == (1, 1)
+    client.force_login(learner)
+    assert client.get(reverse("cards:progress")).status_code == 200
