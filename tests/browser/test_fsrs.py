@@ -58,12 +58,15 @@ def test_a_learner_studies_with_fsrs_and_switches_back(
 
     # Undo brings the card back; Easy graduates it straight away.
     page.keyboard.press("u")
+    expect(page.get_by_text("Answer taken back")).to_be_visible()
+    expect(page.locator(".count-redrill .count-n")).to_have_text("0")
     face(page, "front")
     expect(page.get_by_role("link", name=re.compile("^Card info"))).to_have_attribute(
         "href", info_url
     )
     reveal(page, keyboard=True)
     page.keyboard.press("4")
+    expect(page.locator(".count-new .count-n")).to_have_text("9")
     face(page, "front")
     expect(page.locator(".count-redrill .count-n")).to_have_text("0")
 
