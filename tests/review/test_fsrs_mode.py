@@ -210,5 +210,7 @@ def test_progress_counts_fsrs_cards_in_review_as_settled(client, learner):
     grade(learner, learned, 5)  # straight to review
     level = queries.cards_by_level(learner, today=TODAY)[0]  # both are Basic
     assert (level.learning, level.young) == (1, 1)
+    # FSRS has no ease: the ease figures are SM-2's cards only.
+    assert level.ease is None and queries.ease_counts(learner) == ()
     client.force_login(learner)
     assert client.get(reverse("cards:progress")).status_code == 200
