@@ -27,8 +27,11 @@ urlpatterns: list = [
     path("review/<int:question_id>/answer/", review.reveal, name="reveal"),
     path("review/<int:question_id>/grade/", review.grade, name="grade"),
     path("review/undo/", review.undo, name="undo"),
+    path("review/<int:question_id>/info/", review.card_info_page, name="card_info"),
     # The learner: settings and "Your data"
     path("settings/", learner.learner_settings, name="settings"),
+    path("settings/scheduler/", learner.scheduler_settings, name="scheduler_settings"),
+    path("settings/workload/", learner.workload_estimate, name="workload"),
     path("account/", learner.account, name="account"),
     path("account/export/", learner.export_data, name="account_export"),
     path("account/import/", learner.import_data, name="account_import"),

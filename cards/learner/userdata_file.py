@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from cards import scheduling
@@ -47,7 +48,12 @@ SETTINGS_FIELDS = (
     "new_cards_per_day",
     "reviews_per_day",
     "grade_scale",
+    "scheduler",
+    "desired_retention",
 )
+# Added with FSRS (issue 19): files written before it lack them (SM-2, 0.90).
+OPTIONAL_SETTINGS = {"scheduler": "sm2", "desired_retention": "0.90"}
+_RETENTION = re.compile(r"^0\.[0-9]{2}$")
 
 
 SCHEDULE_FIELDS = (
@@ -248,8 +254,21 @@ def _upgrade_v1(records: list, fields: tuple[str, ...], name: str) -> list:
 
 
 def _settings(raw: object) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        raw = OPTIONAL_SETTINGS | raw
     if not isinstance(raw, dict) or set(raw) != set(SETTINGS_FIELDS):
         raise _fail("settings", f"must have exactly {', '.join(SETTINGS_FIELDS)}")
+    if raw["scheduler"] not in scheduling.SCHEDULERS:
+        raise _fail(
+            "settings.scheduler", f"must be one of {', '.join(scheduling.SCHEDULERS)}"
+        )
+    retention = raw["desired_retention"]
+    if (
+        not isinstance(retention, str)
+        or not _RETENTION.match(retention)
+        or not Decimal("0.70") <= Decimal(retention) <= Decimal("0.97")
+    ):
+        raise _fail("settings.desired_retention", "must be a decimal from 0.70 to 0.97")
     limits = {"rollover_hour": (0, 23), "new_cards_per_day": (0, 500)}
     limits["reviews_per_day"] = (1, 5_000)
     for name, (low, high) in limits.items():
@@ -262,7 +281,7 @@ def _settings(raw: object) -> dict[str, Any]:
         raise _fail("settings.time_zone", "is not a known time zone")
     if raw["grade_scale"] not in GradeScale.values:
         raise _fail("settings.grade_scale", "must be four or six")
-    return dict(raw)
+    return dict(raw, desired_retention=Decimal(retention))
 
 
 def parse_user_data(blob: bytes) -> ParsedData:

@@ -25,9 +25,11 @@ from django_htmx.http import reswap, retarget
 from cards.models import (
     Level,
     Question,
+    ReviewSchedule,
+    SchedulerChoice,
     profile_for,
 )
-from cards.review import answer, buttons, queue, services
+from cards.review import answer, buttons, card_info, queue, services
 from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
     GradeForm,
@@ -113,6 +115,7 @@ def _render(
         "level_choices": Level.choices,
         "all_levels_url": review_url(),
         "settings_url": reverse("cards:settings"),
+        "is_fsrs": profile_for(request.user).scheduler == SchedulerChoice.FSRS,
     }
     template = "cards/review.html#card" if request.htmx else "cards/review.html"
     return render(request, template, context, status=status)
@@ -173,7 +176,13 @@ def _revealed(
 
     def outcome(grade: int) -> answer.Outcome:
         return answer.outcome_for(
-            card.kind, schedule, grade=grade, today=today, elapsed_days=elapsed
+            card.kind,
+            schedule,
+            grade=grade,
+            today=today,
+            elapsed_days=elapsed,
+            new_scheduler=profile.scheduler,
+            desired_retention=profile.retention,
         )
 
     return Revealed(
@@ -279,3 +288,17 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
     snapshot = _snapshot(request, levels)
     card = _card_or_none(request, question.pk, snapshot.today)
     return _render(request, snapshot, card=card, notice=UNDONE)
+
+
+@never_cache
+@require_GET
+@login_required
+def card_info_page(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=question_id)
+    schedule = ReviewSchedule.objects.filter(
+        user=request.user, question=question
+    ).first()
+    context = card_info.context(
+        schedule, question=question, user=request.user, now=timezone.now()
+    )
+    return render(request, "cards/card_info.html", context)
