@@ -40,6 +40,7 @@ from cards.models import (
     ReviewSchedule,
     profile_for,
 )
+from cards.planning.userdata import export_plan, import_plan
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -90,6 +91,7 @@ def export_user_data(*, user: AbstractBaseUser) -> dict[str, Any]:
             "date_joined": _out(user.date_joined),
         },
         "settings": {f: getattr(profile, f) for f in SETTINGS_FIELDS},
+        "plan": export_plan(user),
         "schedules": sorted(
             (
                 {"question": s.question.key}
@@ -132,6 +134,8 @@ def import_user_data(*, user: AbstractBaseUser, data: ParsedData) -> ImportResul
         setattr(profile, name, value)
     profile.full_clean()
     profile.save()
+    if data.plan is not None:
+        import_plan(user, data.plan)
 
     started = set(
         ReviewSchedule.objects.for_user(user)

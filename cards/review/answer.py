@@ -27,6 +27,7 @@ answered starts its schedule as a first answer would, without a re-drill.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -170,11 +171,22 @@ def outcome_for(
     today: date,
     elapsed_days: int = 0,
     cap: int | None = None,
+    cap_for: Callable[[int], int | None] | None = None,
 ) -> Outcome:
     """`outcome` for a stored schedule (None: never answered), with its scheduler.
 
-    What grading applies and what the grade buttons preview.
+    What grading applies and what the grade buttons preview. `cap_for` is the
+    interview plan's cap as a function of the interval the answer would
+    otherwise get (cards/planning/reads.capper_for).
     """
+    if cap_for is not None and cap is None:
+        free = outcome_for(
+            kind, schedule, grade=grade, today=today, elapsed_days=elapsed_days
+        )
+        owner = scheduling.get(schedule.scheduler if schedule else scheduling.DEFAULT)
+        cap = cap_for(owner.interval_days(free.state))
+        if cap is None:
+            return free
     if schedule is None:
         return outcome(
             kind,
