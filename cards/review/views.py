@@ -27,6 +27,7 @@ from cards.models import (
     Question,
     profile_for,
 )
+from cards.planning import dashboard as planning_dashboard
 from cards.planning import reads as planning_reads
 from cards.planning import services as planning
 from cards.review import answer, buttons, queue, services
@@ -57,7 +58,15 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
     snapshot = planned_snapshot(
         user=request.user, profile=profile_for(request.user), now=timezone.now()
     )
+    profile = profile_for(request.user)
     context = {
+        **planning_dashboard.home_context(
+            request.user,
+            profile,
+            timezone.now(),
+            plan_on=snapshot.plan_on,
+            due=snapshot.due,
+        ),
         "queue": snapshot,
         "due": snapshot.redrills + snapshot.reviews_left,
         "new": snapshot.new_left,

@@ -15,8 +15,10 @@ from datetime import date, timedelta
 from cards.scheduling.plan.core import Card, PlanError
 
 MAX_BREAK_DAYS = 90
-# A backlog above this multiple of the usual day's load is offered a spread.
+# A backlog above this multiple of the usual day's load is offered a spread;
+# fewer than MIN_BACKLOG due cards are never a wall worth spreading.
 BACKLOG_FACTOR = 1.5
+MIN_BACKLOG = 30
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -100,7 +102,7 @@ class BacklogOffer:
 def backlog_offer(*, due: int, usual: float) -> BacklogOffer | None:
     """An offer to spread `due` cards, when they exceed the usual day's load."""
     usual = max(1, round(usual))
-    if due <= BACKLOG_FACTOR * usual:
+    if due < MIN_BACKLOG or due <= BACKLOG_FACTOR * usual:
         return None
     days = math.ceil(due / usual)
     return BacklogOffer(due=due, days=days, per_day=math.ceil(due / days), usual=usual)
