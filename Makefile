@@ -144,3 +144,10 @@ soak: $(BENCH_STAMP) pg-up
 # Plan item 14 for longer than CI's budget: FUZZ_SECONDS per harness (default 300).
 fuzz: $(STAMP)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(PY) -m pytest -q tests/invariants/test_fuzz.py
+# --- Interview plan (issue 17) -------------------------------------------------
+.PHONY: plan-sim
+# Simulated learners (FSRS-6 memory) against the plan; pure Python, no database.
+# Prints the tables of docs/PLAN.md. PLAN_SIM_ARGS="--runs 2" for a quick look.
+PLAN_SIM_ARGS ?=
+plan-sim: $(STAMP)
+	$(PY) -m bench.plan_sim $(PLAN_SIM_ARGS)

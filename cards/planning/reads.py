@@ -101,18 +101,27 @@ def capper_for(
     user: object, *, today: date, level: int
 ) -> Callable[[int], int | None] | None:
     """The plan's cap for a card of `level` answered today, as a function of the
-    interval it would get; None when no plan caps it (no date, another level,
-    not the run-up)."""
+    interval it would get: the interview plan's (in its run-up, for its levels),
+    else one that keeps it off planned days away; None when neither applies."""
     interview = active_interview(user)
-    if interview is None or plan.phase(interview, today) is not plan.Phase.RUN_UP:
-        return None
-    if not interview.scope.includes(plan.Card(id=0, level=level)):
-        return None
-    load = due_load(user, today + timedelta(days=1), interview.on)
+    planned = (
+        interview is not None
+        and plan.phase(interview, today) is plan.Phase.RUN_UP
+        and interview.scope.includes(plan.Card(id=0, level=level))
+    )
     away = away_days(user, after=today)
+    if not planned and not away:
+        return None
+    last = max([interview.on] if planned else [], default=today)
+    last = max([last, *away])
+    load = due_load(user, today + timedelta(days=1), last + timedelta(days=1))
 
     def cap(interval: int) -> int | None:
-        return plan.cap_for(interview, today, interval=interval, load=load, away=away)
+        if planned:
+            return plan.cap_for(
+                interview, today, interval=interval, load=load, away=away
+            )
+        return plan.away_cap(today, interval=interval, away=away, load=load)
 
     return cap
 

@@ -169,3 +169,20 @@ def test_spreading_a_backlog_loses_nothing_and_takes_the_most_at_risk_first(
     if kept and moves:
         worst_moved = min(c.recall_on(TODAY) for c in cards if c.id in moves)
         assert max(c.recall_on(TODAY) for c in kept) <= worst_moved
+
+
+def test_an_answer_before_a_break_is_never_due_while_away():
+    away = frozenset(day(d) for d in range(5, 12))
+    for interval in range(1, 20):
+        cap = plan.away_cap(TODAY, interval=interval, away=away)
+        due = TODAY + timedelta(days=min(interval, cap or interval))
+        assert due not in away
+        assert cap is None or 1 <= cap < interval
+    # Spread over the days before it, the least loaded first.
+    load = {day(4): 9, day(3): 9, day(2): 1, day(1): 5}
+    assert plan.away_cap(TODAY, interval=6, away=away, load=load) == 2
+
+
+def test_a_break_starting_tomorrow_leaves_the_card_for_the_day_back():
+    away = frozenset(day(d) for d in range(1, 4))
+    assert plan.away_cap(TODAY, interval=2, away=away) is None

@@ -8,6 +8,7 @@ cards/planning/); it never reads a clock or the database.
 
 from cards.scheduling.plan.breaks import (
     BacklogOffer,
+    away_cap,
     backlog_offer,
     before_break,
     spread_backlog,
@@ -53,6 +54,7 @@ __all__ = [
     "PlanError",
     "Readiness",
     "Scope",
+    "away_cap",
     "backlog_offer",
     "before_break",
     "bring_back",

@@ -19,6 +19,8 @@ MAX_BREAK_DAYS = 90
 # fewer than MIN_BACKLOG due cards are never a wall worth spreading.
 BACKLOG_FACTOR = 1.5
 MIN_BACKLOG = 30
+# A card that would fall due while away comes on one of this many days before.
+AWAY_CAP_DAYS = 7
 
 
 def _days(first: date, last: date) -> list[date]:
@@ -74,13 +76,42 @@ def before_break(
     moves: dict[int, date] = {}
     for i, card in enumerate(moving):
         day = (
-            _least_loaded(before, counts, latest_first=True)
+            _least_loaded(before, counts, latest_first=False)
             if i < early
             else _least_loaded(after, counts, latest_first=False)
         )
         counts[day] += 1
         moves[card.id] = day
     return moves
+
+
+def away_cap(
+    today: date,
+    *,
+    interval: int,
+    away: frozenset[date],
+    load: Mapping[date, int] | None = None,
+) -> int | None:
+    """A cap that keeps a card answered today from falling due on a day away.
+
+    The card comes before the break instead, on the least-loaded of the
+    AWAY_CAP_DAYS days before it (ties: the latest). None when
+    its due day is not a day away, or when no day before the break is left
+    (it is then due on the day back, like the rest of the break's cards).
+    """
+    due = today + timedelta(days=interval)
+    if due not in away:
+        return None
+    start = due
+    while start - timedelta(days=1) in away:
+        start -= timedelta(days=1)
+    last = start - timedelta(days=1)
+    first = max(today + timedelta(days=1), last - timedelta(days=AWAY_CAP_DAYS - 1))
+    if last <= today:
+        return None
+    days = [d for d in _days(first, last) if d not in away] or [last]
+    counts = {d: (load or {}).get(d, 0) for d in days}
+    return (_least_loaded(days, counts, latest_first=True) - today).days
 
 
 @dataclass(frozen=True)

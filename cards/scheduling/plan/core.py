@@ -241,5 +241,8 @@ def cap_for(
     if not days:
         days = [last]
     best = min(days, key=lambda d: (load.get(d, 0), -d.toordinal()))
+    if best in away:  # every allowed day is a day away: come before the break
+        while best in away and best > today + timedelta(days=1):
+            best -= timedelta(days=1)
     cap = (best - today).days
     return cap if cap < interval else None
