@@ -211,3 +211,28 @@ def test_deleting_the_account_removes_the_plan_and_breaks(user, clock):
     )
     user.delete()
     assert not InterviewPlan.objects.exists() and not StudyBreak.objects.exists()
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "Europe/London"])
+def test_the_days_plan_is_made_once_per_study_day_at_the_rollover(db, clock, zone):
+    learner = make_user(time_zone=zone, rollover_hour=4)
+    for _ in range(30):
+        make_question()
+    services.set_interview(
+        user=learner,
+        on=learner.profile.study_day(clock.now) + timedelta(days=20),
+        levels=[],
+        minutes_per_day=None,
+        now=clock.now,
+    )
+    start = clock.now
+    assert services.prepare_day(user=learner, now=start) is not None
+    # Local midnight is not a new study day; the rollover hour is.
+    moment = start
+    while learner.profile.study_day(moment) == learner.profile.study_day(start):
+        assert services.prepare_day(user=learner, now=moment) is None
+        moment += timedelta(minutes=30)
+    local = moment.astimezone(learner.profile.tzinfo)
+    assert (local.hour, local.minute) in {(4, 0), (4, 30)}
+    made = services.prepare_day(user=learner, now=moment)
+    assert made is not None and made.today == learner.profile.study_day(moment)
