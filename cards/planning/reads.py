@@ -6,7 +6,7 @@ import statistics
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
 
 from cards import scheduling
 from cards.models import LearnerProfile, Question, ReviewKind, ReviewLog, ReviewSchedule
@@ -103,13 +103,25 @@ def capper_for(
     """The plan's cap for a card of `level` answered today, as a function of the
     interval it would get: the interview plan's (in its run-up, for its levels),
     else one that keeps it off planned days away; None when neither applies."""
-    interview = active_interview(user)
+    # One query for the learner with neither (a break always has a plan row).
+    row = (
+        InterviewPlan.objects.filter(user=user)
+        .annotate(
+            has_away=Exists(
+                StudyBreak.objects.filter(user=OuterRef("user"), ends_on__gte=today)
+            )
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    interview = row.as_interview()
     planned = (
         interview is not None
         and plan.phase(interview, today) is plan.Phase.RUN_UP
         and interview.scope.includes(plan.Card(id=0, level=level))
     )
-    away = away_days(user, after=today)
+    away = away_days(user, after=today) if row.has_away else frozenset()
     if not planned and not away:
         return None
     last = max([interview.on] if planned else [], default=today)

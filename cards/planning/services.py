@@ -96,6 +96,8 @@ def plan_break(
         away_to=ends_on,
         load=load,
     )
+    # The plan row is where the grading path looks for breaks (reads.capper_for).
+    InterviewPlan.objects.get_or_create(user=user)
     away = StudyBreak.objects.create(user=user, starts_on=starts_on, ends_on=ends_on)
     return away, _move(user, moves)
 

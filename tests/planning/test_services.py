@@ -236,3 +236,16 @@ def test_the_days_plan_is_made_once_per_study_day_at_the_rollover(db, clock, zon
     assert (local.hour, local.minute) in {(4, 0), (4, 30)}
     made = services.prepare_day(user=learner, now=moment)
     assert made is not None and made.today == learner.profile.study_day(moment)
+
+
+def test_an_answer_before_a_planned_break_is_not_due_while_away(user, clock):
+    today = today_of(user, clock)
+    schedule = make_schedule(user=user, due_on=today, repetitions=1, interval_days=1)
+    start, end = today + timedelta(days=3), today + timedelta(days=12)
+    services.plan_break(user=user, starts_on=start, ends_on=end, now=clock.now)
+    review.record_review(
+        user=user, question=schedule.question, grade=4, version=2, now=clock.now
+    )
+    schedule.refresh_from_db()
+    assert schedule.interval_days == 6  # SM-2's own, whole
+    assert today < schedule.due_on < start
