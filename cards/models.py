@@ -430,3 +430,8 @@ class QuestionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+# The interview plan and breaks (issue 17) live in their domain's module;
+# imported here so that the app registry (one app label) finds them.
+from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401

@@ -42,6 +42,7 @@ from cards.models import (
     ReviewSchedule,
     profile_for,
 )
+from cards.planning.userdata import export_plan, import_plan
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -92,6 +93,7 @@ def export_user_data(*, user: AbstractBaseUser) -> dict[str, Any]:
             "date_joined": _out(user.date_joined),
         },
         "settings": {f: _out(getattr(profile, f)) for f in SETTINGS_FIELDS},
+        "plan": export_plan(user),
         "schedules": sorted(
             (
                 {"question": s.question.key}
@@ -136,6 +138,8 @@ def import_user_data(
         setattr(profile, name, value)
     profile.full_clean()
     profile.save()
+    if data.plan is not None:
+        import_plan(user, data.plan)
 
     started = set(
         ReviewSchedule.objects.for_user(user)

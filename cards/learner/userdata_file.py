@@ -18,6 +18,7 @@ from typing import Any
 
 from cards import scheduling
 from cards.models import KEY_MAX_LENGTH, GradeScale, ReviewKind, time_zone_names
+from cards.planning.userdata import parse_plan
 from cards.review.services import MAX_DURATION_MS
 from cards.scheduling import sm2
 
@@ -127,6 +128,7 @@ class ParsedData:
     settings: dict[str, Any]
     schedules: list[dict[str, Any]]
     reviews: list[dict[str, Any]]
+    plan: dict[str, Any] | None = None  # cards/planning/userdata.py
 
 
 def dumps(data: dict[str, Any]) -> bytes:
@@ -299,7 +301,8 @@ def parse_user_data(blob: bytes) -> ParsedData:
         readable = " or ".join(map(str, READABLE_VERSIONS))
         raise UserDataError(f"Only version {readable} files can be imported.")
     expected = {"format", "version", "account", "settings", "schedules", "reviews"}
-    if set(data) != expected:
+    # The interview plan (issue 17) is optional: older files have none.
+    if set(data) - {"plan"} != expected:
         raise UserDataError(
             f"The file must have exactly: {', '.join(sorted(expected))}."
         )
@@ -309,6 +312,10 @@ def parse_user_data(blob: bytes) -> ParsedData:
         if not isinstance(data[name], list) or len(data[name]) > MAX_RECORDS:
             raise _fail(name, f"must be a list of at most {MAX_RECORDS} entries")
     settings = _settings(data["settings"])
+    try:
+        plan = parse_plan(data["plan"]) if "plan" in data else None
+    except ValueError as error:
+        raise UserDataError(f"The file's {error}.") from None
     if version == 1:
         data["schedules"] = _upgrade_v1(data["schedules"], SCHEDULE_FIELDS, "schedules")
         data["reviews"] = _upgrade_v1(data["reviews"], REVIEW_FIELDS, "reviews")
@@ -333,4 +340,6 @@ def parse_user_data(blob: bytes) -> ParsedData:
         if r["from_version"] >= versions[r["question"]] or pair in seen:
             raise _fail(f"reviews[{i}]", "does not fit its schedule's version")
         seen.add(pair)
-    return ParsedData(settings=settings, schedules=schedules, reviews=reviews)
+    return ParsedData(
+        settings=settings, schedules=schedules, reviews=reviews, plan=plan
+    )

@@ -30,6 +30,7 @@ answered starts its schedule as a first answer would, without a re-drill.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -187,13 +188,33 @@ def outcome_for(
     cap: int | None = None,
     new_scheduler: str = scheduling.DEFAULT,
     desired_retention: float | None = None,
+    cap_for: Callable[[int], int | None] | None = None,
 ) -> Outcome:
     """`outcome` for a stored schedule (None: never answered), with its scheduler.
 
     What grading applies and what the grade buttons preview. A card never
     answered starts with `new_scheduler` (the learner's); `desired_retention`
-    is the learner's FSRS setting (SM-2 ignores it).
+    is the learner's FSRS setting (SM-2 ignores it). `cap_for` is the
+    interview plan's cap as a function of the interval the answer would
+    otherwise get (cards/planning/reads.capper_for).
     """
+    if cap_for is not None and cap is None:
+        free = outcome_for(
+            kind,
+            schedule,
+            grade=grade,
+            today=today,
+            elapsed_days=elapsed_days,
+            new_scheduler=new_scheduler,
+            desired_retention=desired_retention,
+        )
+        owner = scheduling.configured(
+            schedule.scheduler if schedule else new_scheduler,
+            desired_retention=desired_retention,
+        )
+        cap = cap_for(owner.interval_days(free.state))
+        if cap is None:
+            return free
     if schedule is None:
         return outcome(
             kind,

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from cards import scheduling
 from cards.models import Question, ReviewLog, ReviewSchedule, profile_for
+from cards.planning import reads as planning
 from cards.review import answer
 from cards.review.conflicts import Reason, ReviewConflict
 
@@ -129,6 +130,8 @@ def _record_review(
         elapsed_days=schedule.elapsed_days(today=today, profile=profile),
         new_scheduler=profile.scheduler,
         desired_retention=profile.retention,
+        # The interview plan caps the interval (None: no plan, or not now).
+        cap_for=planning.capper_for(user, today=today, level=question.level),
     )
     schedule.apply(result.state, due_on=result.due_on)
     schedule.redrill_on = result.redrill_on

@@ -29,6 +29,9 @@ from cards.models import (
     SchedulerChoice,
     profile_for,
 )
+from cards.planning import dashboard as planning_dashboard
+from cards.planning import reads as planning_reads
+from cards.planning import services as planning
 from cards.review import answer, buttons, card_info, queue, services
 from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
@@ -54,10 +57,18 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "cards/landing.html",
             {"questions": Question.objects.active().count()},
         )
-    snapshot = queue.snapshot(
+    snapshot = planned_snapshot(
         user=request.user, profile=profile_for(request.user), now=timezone.now()
     )
+    profile = profile_for(request.user)
     context = {
+        **planning_dashboard.home_context(
+            request.user,
+            profile,
+            timezone.now(),
+            plan_on=snapshot.plan_on,
+            due=snapshot.due,
+        ),
         "queue": snapshot,
         "due": snapshot.redrills + snapshot.reviews_left,
         "new": snapshot.new_left,
@@ -122,12 +133,22 @@ def _render(
 
 
 def _snapshot(request: HtmxHttpRequest, levels: tuple[int, ...]) -> queue.Queue:
-    return queue.snapshot(
+    return planned_snapshot(
         user=request.user,
         profile=profile_for(request.user),
         now=timezone.now(),
         levels=levels,
     )
+
+
+def planned_snapshot(*, user, profile, now: datetime, levels=()) -> queue.Queue:
+    """The queue, after making today's interview plan if it is not made yet
+    (once per study day: its pace, and the final window's cards brought in)."""
+    snapshot = queue.snapshot(user=user, profile=profile, now=now, levels=levels)
+    if not snapshot.needs_plan:
+        return snapshot
+    planning.prepare_day(user=user, now=now)
+    return queue.snapshot(user=user, profile=profile, now=now, levels=levels)
 
 
 def _bad_request(request: HtmxHttpRequest, message: str) -> HttpResponse:
@@ -174,6 +195,9 @@ def _revealed(
     schedule = card.schedule
     elapsed = schedule.elapsed_days(today=today, profile=profile) if schedule else 0
 
+    # The interview plan's cap, as grading will apply it.
+    cap_for = planning_reads.capper_for(profile.user, today=today, level=card.level)
+
     def outcome(grade: int) -> answer.Outcome:
         return answer.outcome_for(
             card.kind,
@@ -183,6 +207,7 @@ def _revealed(
             elapsed_days=elapsed,
             new_scheduler=profile.scheduler,
             desired_retention=profile.retention,
+            cap_for=cap_for,
         )
 
     return Revealed(
@@ -265,7 +290,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         return redirect(review_url(levels))
     return _render(
         request,
-        queue.snapshot(user=request.user, profile=profile, now=now, levels=levels),
+        planned_snapshot(user=request.user, profile=profile, now=now, levels=levels),
     )
 
 
