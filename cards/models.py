@@ -103,6 +103,52 @@ class Question(models.Model):
         return markdown.render(self.answer)
 
 
+KEY_POINT_MAX = 300
+
+
+class KeyPoint(models.Model):
+    """What a strict, fair interviewer listens for (cards/review/check.py).
+
+    A `must` point weighs more; asserting a misconception costs score.
+    """
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="key_points"
+    )
+    order = models.PositiveSmallIntegerField(default=0)
+    statement = models.CharField(max_length=KEY_POINT_MAX)
+    aliases = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Other ways to say it, separated by semicolons: MHA; multi-head.",
+    )
+    is_must = models.BooleanField(
+        "must mention", default=False, help_text="Weighs twice a plain point."
+    )
+    is_misconception = models.BooleanField(
+        "misconception",
+        default=False,
+        help_text="A wrong claim: asserting it costs score.",
+    )
+
+    class Meta:
+        ordering = ["question", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(is_must=True, is_misconception=True),
+                name="key_point_must_is_not_wrong",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        kind = "wrong" if self.is_misconception else "must" if self.is_must else "point"
+        return f"{kind}: {self.statement}"
+
+    @property
+    def alias_list(self) -> list[str]:
+        return [a.strip() for a in self.aliases.split(";") if a.strip()]
+
+
 class GradeScale(models.TextChoices):
     FOUR = "four", "Four buttons: Again, Hard, Good, Easy"
     SIX = "six", "Six SM-2 grades, 0 to 5"
@@ -383,6 +429,9 @@ class QuestionRevision(models.Model):
     new_prompt = models.TextField()
     old_answer = models.TextField(blank=True)
     new_answer = models.TextField()
+    # One `must: statement | also: alias` line per key point (issue 15).
+    old_key_points = models.TextField(blank=True, default="")
+    new_key_points = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]

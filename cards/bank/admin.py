@@ -17,7 +17,7 @@ from cards.bank import formats as bank
 from cards.bank import services as bank_services
 from cards.bank.admin_transfer import QuestionTransferAdminMixin
 from cards.bank.formats.core import MAX_ANSWER, MAX_PROMPT
-from cards.models import Question, QuestionRevision
+from cards.models import KeyPoint, Question, QuestionRevision
 from cards.web.admin import ReadOnlyAdmin
 
 REVISIONS_SHOWN = 50
@@ -75,6 +75,13 @@ class QuestionAdminForm(forms.ModelForm):
         return data
 
 
+class KeyPointInline(admin.TabularInline):
+    model = KeyPoint
+    fields = ["order", "statement", "aliases", "is_must", "is_misconception"]
+    extra = 0
+    verbose_name = "key point"
+
+
 class NeedsRewritingFilter(admin.SimpleListFilter):
     title = "needs rewriting"
     parameter_name = "rewrite"
@@ -108,6 +115,7 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
         ),
     ]
     actions = ["activate", "deactivate"]
+    inlines = [KeyPointInline]
     save_on_top = True
 
     @admin.display(description="Question", ordering="prompt")
@@ -221,6 +229,16 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
             rows,
         )
 
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list, change: bool
+    ) -> None:
+        question = form.instance
+        before = tuple(bank_services.point_data(p) for p in question.key_points.all())
+        super().save_related(request, form, formsets, change)
+        bank_services.record_key_point_edit(
+            question=question, before=before, editor=request.user, now=timezone.now()
+        )
+
     def save_model(
         self, request: HttpRequest, obj: Question, form: forms.ModelForm, change: bool
     ) -> None:
@@ -261,6 +279,7 @@ class QuestionRevisionAdmin(ReadOnlyAdmin):
         "is_substantial",
         "prompt_diff",
         "answer_diff",
+        "key_points_diff",
     ]
     readonly_fields = fields
 
@@ -271,3 +290,7 @@ class QuestionRevisionAdmin(ReadOnlyAdmin):
     @admin.display(description="Answer (old → new)")
     def answer_diff(self, obj: QuestionRevision) -> str:
         return textdiff.as_html(obj.old_answer, obj.new_answer)
+
+    @admin.display(description="Key points (old → new)")
+    def key_points_diff(self, obj: QuestionRevision) -> str:
+        return textdiff.as_html(obj.old_key_points, obj.new_key_points)
