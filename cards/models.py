@@ -103,9 +103,6 @@ class Question(models.Model):
         return markdown.render(self.answer)
 
 
-KEY_POINT_MAX = 300
-
-
 class KeyPoint(models.Model):
     """What a strict, fair interviewer listens for (cards/review/check.py).
 
@@ -116,15 +113,13 @@ class KeyPoint(models.Model):
         Question, on_delete=models.CASCADE, related_name="key_points"
     )
     order = models.PositiveSmallIntegerField(default=0)
-    statement = models.CharField(max_length=KEY_POINT_MAX)
+    statement = models.CharField(max_length=300)
     aliases = models.CharField(
         max_length=500,
         blank=True,
         help_text="Other ways to say it, separated by semicolons: MHA; multi-head.",
     )
-    is_must = models.BooleanField(
-        "must mention", default=False, help_text="Weighs twice a plain point."
-    )
+    is_must = models.BooleanField("must mention", default=False)
     is_misconception = models.BooleanField(
         "misconception",
         default=False,
@@ -176,6 +171,8 @@ class LearnerProfile(models.Model):
     grade_scale = models.CharField(
         max_length=4, choices=GradeScale, default=GradeScale.FOUR
     )
+    # Issue 15: type an answer before the reveal; the checker suggests a grade.
+    type_answer_first = models.BooleanField("type my answer first", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -359,6 +356,12 @@ class ReviewLog(models.Model):
     last_reviewed_before = models.DateTimeField(null=True, blank=True)
     state_after = models.JSONField(help_text="The scheduler's state after.")
     due_after = models.DateField()
+    # Typed answers (issue 15): the text as typed (plain, never rendered as
+    # HTML), the checker's score and suggestion, the key points it missed.
+    typed_answer = models.TextField(blank=True, default="")
+    answer_score = models.FloatField(null=True, blank=True)
+    suggested_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    missed_points = models.JSONField(default=list, blank=True)
 
     objects = ReviewLogQuerySet.as_manager()
 

@@ -71,10 +71,15 @@ def export_onnx(folder_out: Path) -> None:
     fp32 = folder_out / "minilm.onnx"
 
     class Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = model
+
         def forward(self, ids, mask, types):  # noqa: ANN001 - export only
-            out = model(input_ids=ids, attention_mask=mask, token_type_ids=types)
+            out = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=types)
             return out.last_hidden_state
 
+    torch.set_grad_enabled(False)
     torch.onnx.export(
         Encoder(),
         (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
