@@ -25,6 +25,7 @@ urlpatterns: list = [
     # The daily review
     path("review/", review.review, name="review"),
     path("review/<int:question_id>/answer/", review.reveal, name="reveal"),
+    path("review/<int:question_id>/check/", review.check_typed, name="check"),
     path("review/<int:question_id>/grade/", review.grade, name="grade"),
     path("review/undo/", review.undo, name="undo"),
     # The learner: settings and "Your data"

@@ -47,6 +47,7 @@ SETTINGS_FIELDS = (
     "new_cards_per_day",
     "reviews_per_day",
     "grade_scale",
+    "type_answer_first",
 )
 
 
@@ -76,7 +77,13 @@ REVIEW_FIELDS = (
     "last_reviewed_before",
     "state_after",
     "due_after",
+    "typed_answer",
+    "answer_score",
+    "suggested_grade",
 )
+# Issue 15 added these; files written before it lack them.
+OPTIONAL = {"typed_answer": "", "answer_score": None, "suggested_grade": None}
+TYPED_MAX = 5_000  # cards.review.typed.MAX_TYPED_CHARS
 # Version 1 spelled the SM-2 state out in columns.
 V1_STATE_COLUMNS = {
     "state": ("repetitions", "interval_days", "ease"),
@@ -105,6 +112,9 @@ _TYPES: dict[str, tuple[str, bool]] = {
     "last_reviewed_before": ("datetime", True),
     "state_after": ("state", False),
     "due_after": ("date", False),
+    "typed_answer": ("text", False),
+    "answer_score": ("score", True),
+    "suggested_grade": ("grade", True),
 }
 
 
@@ -145,6 +155,12 @@ def _value(kind: str, value: object, where: str) -> object:
         if not 0 <= value <= high:
             raise _fail(where, f"must be between 0 and {high}")
         return value
+    if kind == "score":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _fail(where, "must be a number")
+        if not 0 <= value <= 1:
+            raise _fail(where, "must be between 0 and 1")
+        return float(value)
     if kind == "state":
         # Checked whole by its scheduler, once the record's scheduler is known.
         if not isinstance(value, dict):
@@ -154,6 +170,10 @@ def _value(kind: str, value: object, where: str) -> object:
         raise _fail(where, "must be a string")
     if "\x00" in value:
         raise _fail(where, "contains a NUL character")
+    if kind == "text":
+        if len(value) > TYPED_MAX:
+            raise _fail(where, f"is longer than {TYPED_MAX} characters")
+        return value
     if kind == "key":
         if not _KEY.match(value):
             raise _fail(where, "is not a question key")
@@ -248,8 +268,12 @@ def _upgrade_v1(records: list, fields: tuple[str, ...], name: str) -> list:
 
 
 def _settings(raw: object) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        raw = {"type_answer_first": False} | raw  # optional: added by issue 15
     if not isinstance(raw, dict) or set(raw) != set(SETTINGS_FIELDS):
         raise _fail("settings", f"must have exactly {', '.join(SETTINGS_FIELDS)}")
+    if not isinstance(raw["type_answer_first"], bool):
+        raise _fail("settings.type_answer_first", "must be true or false")
     limits = {"rollover_hour": (0, 23), "new_cards_per_day": (0, 500)}
     limits["reviews_per_day"] = (1, 5_000)
     for name, (low, high) in limits.items():
@@ -298,7 +322,11 @@ def parse_user_data(blob: bytes) -> ParsedData:
         for i, raw in enumerate(data["schedules"])
     ]
     reviews = [
-        _record(raw, REVIEW_FIELDS, f"reviews[{i}]")
+        _record(
+            OPTIONAL | raw if isinstance(raw, dict) else raw,
+            REVIEW_FIELDS,
+            f"reviews[{i}]",
+        )
         for i, raw in enumerate(data["reviews"])
     ]
     versions: dict[str, int] = {}

@@ -27,11 +27,13 @@ def points_of(question: Question) -> list[check.Point]:
     return [as_point(p) for p in question.key_points.all()]
 
 
-def check_answer(question: Question, text: str) -> check.Verdict:
+def check_answer(
+    question: Question, text: str, points: list[check.Point] | None = None
+) -> check.Verdict:
     """The verdict on `text` for `question`, with the shipped semantic matcher."""
     return check.check(
         text,
-        points_of(question),
+        points_of(question) if points is None else points,
         prompt=question.prompt,
         matcher=embed.default().similarities,
     )

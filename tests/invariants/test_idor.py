@@ -57,7 +57,7 @@ BODY_IDS = {"cards:undo": ("post", "log"), "cards:review": ("get", "card")}
 # Routes whose id names one learner's own object: 404 unless it is B's.
 PRIVATE = {"cards:question_changes": "questions", "cards:undo": "logs"}
 # Path ids naming shared objects (bank questions) or carrying a token.
-SHARED = {"cards:reveal", "cards:grade"}
+SHARED = {"cards:reveal", "cards:check", "cards:grade"}
 TOKEN = {"password_reset_confirm"}  # uidb64 + token: item 19
 # Names an id might go by in a form or query string of a route added later,
 # and which of A's objects each is given: a log, a question, a schedule, A.
