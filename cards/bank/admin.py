@@ -15,9 +15,10 @@ from django.utils.safestring import mark_safe
 from cards.bank import analytics, textdiff
 from cards.bank import formats as bank
 from cards.bank import services as bank_services
+from cards.bank.admin_keypoints import KeyPointInline, QuestionKeyPointsAdminMixin
 from cards.bank.admin_transfer import QuestionTransferAdminMixin
 from cards.bank.formats.core import MAX_ANSWER, MAX_PROMPT
-from cards.models import KeyPoint, Question, QuestionRevision
+from cards.models import Question, QuestionRevision
 from cards.web.admin import ReadOnlyAdmin
 
 REVISIONS_SHOWN = 50
@@ -27,6 +28,7 @@ STATS = [
     "again",
     "lapses_count",
     "ease",
+    "override_rate",
     "needs_rewriting_flag",
 ]
 
@@ -75,13 +77,6 @@ class QuestionAdminForm(forms.ModelForm):
         return data
 
 
-class KeyPointInline(admin.TabularInline):
-    model = KeyPoint
-    fields = ["order", "statement", "aliases", "is_must", "is_misconception"]
-    extra = 0
-    verbose_name = "key point"
-
-
 class NeedsRewritingFilter(admin.SimpleListFilter):
     title = "needs rewriting"
     parameter_name = "rewrite"
@@ -96,7 +91,9 @@ class NeedsRewritingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(
+    QuestionKeyPointsAdminMixin, QuestionTransferAdminMixin, admin.ModelAdmin
+):
     form = QuestionAdminForm
     list_display = ["prompt_excerpt", "level", "position", "is_active", "updated_at"]
     list_display_links = ["prompt_excerpt"]
@@ -105,10 +102,10 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
     search_fields = ["prompt", "answer", "key"]
     ordering = ["level", "position", "id"]
     prepopulated_fields = {"key": ["prompt"]}
-    readonly_fields = ["preview", "created_at", "updated_at"]
+    readonly_fields = ["preview", "try_answer_link", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["level", "position", "prompt", "answer", "is_active"]}),
-        ("Preview", {"fields": ["preview"]}),
+        ("Preview", {"fields": ["preview", "try_answer_link"]}),
         (
             "Identity",
             {"fields": ["key", "created_at", "updated_at"], "classes": ["collapse"]},

@@ -181,3 +181,48 @@ def test_admin_inline_edits_key_points_with_a_revision(client, db):
     # Saving again without touching them adds no revision.
     client.post(url, base | NO_KEY_POINT_FORMS)
     assert QuestionRevision.objects.filter(question=question).count() == 1
+
+
+def test_admin_try_an_answer_shows_the_verdict_and_stores_nothing(client, questions):
+    from cards.models import ReviewLog
+
+    client.force_login(make_user(username="root", is_superuser=True))
+    question = Question.objects.get(position=4)
+    url = reverse("admin:cards_question_try", args=[question.pk])
+    change = client.get(reverse("admin:cards_question_change", args=[question.pk]))
+    assert url in change.text
+    r = client.get(url)
+    assert r.status_code == 200 and "must: self-attention lets every token" in r.text
+    r = client.post(url, {"answer": "It uses <b>MHA</b> and runs in parallel."})
+    assert "Covered:</strong> self-attention lets every token" in r.text
+    assert "&lt;b&gt;MHA&lt;/b&gt;" in r.text and "Verdict: score" in r.text
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_learner_cannot_reach_the_try_page(client, questions):
+    client.force_login(make_user(username="learner"))
+    url = reverse("admin:cards_question_try", args=[questions[0].pk])
+    assert client.get(url).status_code == 302
+
+
+def test_admin_shows_miss_rate_per_key_point_and_override_rate(client, questions):
+    from cards.review import services
+
+    question = Question.objects.get(position=4)
+    first, second = question.key_points.all()[:2]
+    for n, (grade, suggested, missed) in enumerate(
+        [(4, 4, [first.pk]), (1, 4, [first.pk, second.pk]), (3, 3, [])]
+    ):
+        services.record_review(
+            user=make_user(username=f"u{n}"),
+            question=question,
+            grade=grade,
+            version=0,
+            now=NOW,
+            typed=services.TypedAnswer("typed", 0.5, suggested, tuple(missed)),
+        )
+    client.force_login(make_user(username="root", is_superuser=True))
+    listing = client.get(reverse("admin:cards_question_changelist")).text
+    assert "Overrides" in listing and "33% of 3" in listing
+    change = client.get(reverse("admin:cards_question_change", args=[question.pk])).text
+    assert "67% (2 of 3)" in change and "33% (1 of 3)" in change
