@@ -51,7 +51,7 @@ class RevealForm(LevelsForm):
 
 TOO_LONG = (
     "Your answer has %(show_value)s characters; answers are limited to "
-    "%(limit_value)s. Shorten it, or skip to the answer."
+    f"{typed.MAX_TYPED_CHARS:,}. Shorten it, or skip to the answer."
 )
 
 

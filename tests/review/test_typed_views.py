@@ -93,7 +93,7 @@ def test_checking_without_javascript_shows_the_whole_page(client, typist):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("x" * 5001, "Your answer has 5001 characters; answers are limited to 5000"),
+        ("x" * 5001, "Your answer has 5001 characters; answers are limited to 5,000"),
         ("   ", "Type an answer first, or skip to the answer."),
     ],
 )
