@@ -135,6 +135,8 @@ class LearnerProfile(models.Model):
     grade_scale = models.CharField(
         max_length=4, choices=GradeScale, default=GradeScale.FOUR
     )
+    # Issue 15: type an answer before the reveal; the checker suggests a grade.
+    type_answer_first = models.BooleanField("type my answer first", default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # FSRS (issue 19). Change `scheduler` only through
@@ -351,6 +353,12 @@ class ReviewLog(models.Model):
     last_reviewed_before = models.DateTimeField(null=True, blank=True)
     state_after = models.JSONField(help_text="The scheduler's state after.")
     due_after = models.DateField()
+    # Typed answers (issue 15): the text as typed (plain, never rendered as
+    # HTML), the checker's score and suggestion, the key points it missed.
+    typed_answer = models.TextField(blank=True, default="")
+    answer_score = models.FloatField(null=True, blank=True)
+    suggested_grade = models.PositiveSmallIntegerField(null=True, blank=True)
+    missed_points = models.JSONField(default=list, blank=True)
 
     objects = ReviewLogQuerySet.as_manager()
 
@@ -421,6 +429,9 @@ class QuestionRevision(models.Model):
     new_prompt = models.TextField()
     old_answer = models.TextField(blank=True)
     new_answer = models.TextField()
+    # One `must: statement | also: alias` line per key point (issue 15).
+    old_key_points = models.TextField(blank=True, default="")
+    new_key_points = models.TextField(blank=True, default="")
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -432,6 +443,7 @@ class QuestionRevision(models.Model):
         return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"
 
 
-# The interview plan and breaks (issue 17) live in their domain's module;
-# imported here so that the app registry (one app label) finds them.
+# Models of other domains, imported so that the app registry (one app label)
+# finds them: key points (issue 15), the interview plan and breaks (issue 17).
+from cards.bank.models import KeyPoint  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401

@@ -26,6 +26,7 @@ urlpatterns: list = [
     # The daily review
     path("review/", review.review, name="review"),
     path("review/<int:question_id>/answer/", review.reveal, name="reveal"),
+    path("review/<int:question_id>/check/", review.check_typed, name="check"),
     path("review/<int:question_id>/grade/", review.grade, name="grade"),
     path("review/undo/", review.undo, name="undo"),
     path("review/<int:question_id>/info/", review.card_info_page, name="card_info"),

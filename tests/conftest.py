@@ -87,7 +87,7 @@ def questions(db):
 
     from cards.models import Question
 
-    call_command("loaddata", "questions", verbosity=0)
+    call_command("loaddata", "questions", "keypoints", verbosity=0)
     return list(Question.objects.all())
 
 

@@ -144,3 +144,8 @@ def make_log(
     if save:
         log.save()
     return log
+
+
+# The question admin's key-point inline: an empty management form leaves the
+# stored key points as they are.
+NO_KEY_POINT_FORMS = {"key_points-TOTAL_FORMS": "0", "key_points-INITIAL_FORMS": "0"}

@@ -1,7 +1,8 @@
 """The shape of the code: every module imports, and the domain rules hold.
 
 - cards/scheduling/ is pure: it imports no Django (and nothing of the app but itself).
-- cards/review/answer.py, the answer rule, is pure too.
+- cards/review/answer.py, the answer rule, is pure too, and so are the typed-answer
+  checker (cards/review/check.py) and its static embeddings (embed.py, numpy only).
 - A domain never imports another domain's views; views import cards.web for HTTP.
 - No module of the app or the bench is over 450 lines.
 """
@@ -59,8 +60,11 @@ def test_every_module_imports(path):
 
 
 def test_the_pure_modules_import_no_django():
+    review = ROOT / "cards" / "review"
     pure = list((ROOT / "cards" / "scheduling").rglob("*.py")) + [
-        ROOT / "cards" / "review" / "answer.py"
+        review / "answer.py",
+        review / "check.py",
+        review / "embed.py",
     ]
     offenders = {
         module_name(p): sorted(

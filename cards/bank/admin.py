@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from cards.bank import analytics, textdiff
 from cards.bank import formats as bank
 from cards.bank import services as bank_services
+from cards.bank.admin_keypoints import KeyPointInline, QuestionKeyPointsAdminMixin
 from cards.bank.admin_transfer import QuestionTransferAdminMixin
 from cards.bank.formats.core import MAX_ANSWER, MAX_PROMPT
 from cards.models import Question, QuestionRevision
@@ -27,6 +28,7 @@ STATS = [
     "again",
     "lapses_count",
     "ease",
+    "override_rate",
     "needs_rewriting_flag",
 ]
 
@@ -89,7 +91,9 @@ class NeedsRewritingFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(
+    QuestionKeyPointsAdminMixin, QuestionTransferAdminMixin, admin.ModelAdmin
+):
     form = QuestionAdminForm
     list_display = ["prompt_excerpt", "level", "position", "is_active", "updated_at"]
     list_display_links = ["prompt_excerpt"]
@@ -98,16 +102,17 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
     search_fields = ["prompt", "answer", "key"]
     ordering = ["level", "position", "id"]
     prepopulated_fields = {"key": ["prompt"]}
-    readonly_fields = ["preview", "created_at", "updated_at"]
+    readonly_fields = ["preview", "try_answer_link", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["level", "position", "prompt", "answer", "is_active"]}),
-        ("Preview", {"fields": ["preview"]}),
+        ("Preview", {"fields": ["preview", "try_answer_link"]}),
         (
             "Identity",
             {"fields": ["key", "created_at", "updated_at"], "classes": ["collapse"]},
         ),
     ]
     actions = ["activate", "deactivate"]
+    inlines = [KeyPointInline]
     save_on_top = True
 
     @admin.display(description="Question", ordering="prompt")
@@ -221,6 +226,16 @@ class QuestionAdmin(QuestionTransferAdminMixin, admin.ModelAdmin):
             rows,
         )
 
+    def save_related(
+        self, request: HttpRequest, form: forms.ModelForm, formsets: list, change: bool
+    ) -> None:
+        question = form.instance
+        before = tuple(bank_services.point_data(p) for p in question.key_points.all())
+        super().save_related(request, form, formsets, change)
+        bank_services.record_key_point_edit(
+            question=question, before=before, editor=request.user, now=timezone.now()
+        )
+
     def save_model(
         self, request: HttpRequest, obj: Question, form: forms.ModelForm, change: bool
     ) -> None:
@@ -261,6 +276,7 @@ class QuestionRevisionAdmin(ReadOnlyAdmin):
         "is_substantial",
         "prompt_diff",
         "answer_diff",
+        "key_points_diff",
     ]
     readonly_fields = fields
 
@@ -271,3 +287,7 @@ class QuestionRevisionAdmin(ReadOnlyAdmin):
     @admin.display(description="Answer (old → new)")
     def answer_diff(self, obj: QuestionRevision) -> str:
         return textdiff.as_html(obj.old_answer, obj.new_answer)
+
+    @admin.display(description="Key points (old → new)")
+    def key_points_diff(self, obj: QuestionRevision) -> str:
+        return textdiff.as_html(obj.old_key_points, obj.new_key_points)

@@ -93,3 +93,46 @@ def with_stats(questions: QuerySet[Question]) -> QuerySet[Question]:
             output_field=BooleanField(),
         ),
     )
+
+
+# Typed answers (issue 15) ------------------------------------------------------
+
+# The learner pressed a grade in another band than the suggested one
+# (Again 0-2, Hard 3, Good/Easy 4-5).
+OVERRIDDEN = (
+    Q(suggested_grade__lt=3, grade__gte=3)
+    | (Q(suggested_grade=3) & ~Q(grade=3))
+    | Q(suggested_grade__gte=4, grade__lt=4)
+)
+
+
+def with_typed_stats(questions: QuerySet[Question]) -> QuerySet[Question]:
+    """Annotate typed_answers (checked answers graded) and override_share."""
+    integer, zero = IntegerField(), Value(0)
+    typed = ReviewLog.objects.filter(suggested_grade__isnull=False)
+    return questions.annotate(
+        typed_answers=Coalesce(_per_question(typed, Count("pk"), integer), zero),
+        overrides=Coalesce(
+            _per_question(typed.filter(OVERRIDDEN), Count("pk"), integer), zero
+        ),
+    ).annotate(
+        override_share=Cast(F("overrides"), FloatField())
+        / NullIf(Cast(F("typed_answers"), FloatField()), Value(0.0)),
+    )
+
+
+def miss_rates(question: Question) -> dict[int, tuple[int, int]]:
+    """For each key point of `question`: (answers that missed it, checked answers)."""
+    missed = ReviewLog.objects.filter(
+        question=question, suggested_grade__isnull=False
+    ).values_list("missed_points", flat=True)
+    counts: dict[int, int] = {}
+    total = 0
+    for ids in missed:
+        total += 1
+        for point_id in set(ids or ()):
+            counts[point_id] = counts.get(point_id, 0) + 1
+    return {
+        point.pk: (counts.get(point.pk, 0), total)
+        for point in question.key_points.all()
+    }

@@ -18,6 +18,7 @@ from django.utils import timezone
 from cards.bank import anki
 from cards.bank import formats as bank
 from cards.models import (
+    KeyPoint,
     LearnerProfile,
     Level,
     Question,
@@ -34,7 +35,21 @@ class PlanChanged(Exception):
     """The bank changed between an import's preview and its confirmation."""
 
 
+def point_data(point: KeyPoint) -> bank.KeyPointData:
+    return bank.KeyPointData(
+        statement=point.statement,
+        aliases=tuple(point.alias_list),
+        is_must=point.is_must,
+        is_misconception=point.is_misconception,
+    )
+
+
 def as_data(question: Question) -> bank.QuestionData:
+    """The question as the formats see it; its key points read from the database
+    (or the prefetch cache), in order."""
+    points = (
+        tuple(point_data(p) for p in question.key_points.all()) if question.pk else ()
+    )
     return bank.QuestionData(
         key=question.key,
         level=question.level,
@@ -42,11 +57,36 @@ def as_data(question: Question) -> bank.QuestionData:
         prompt=question.prompt,
         answer=question.answer,
         is_active=question.is_active,
+        key_points=points,
+    )
+
+
+def points_text(points: tuple[bank.KeyPointData, ...] | None) -> str:
+    return "\n".join(p.as_line() for p in points or ())
+
+
+def replace_key_points(
+    question: Question, points: tuple[bank.KeyPointData, ...]
+) -> None:
+    question.key_points.all().delete()
+    getattr(question, "_prefetched_objects_cache", {}).pop("key_points", None)
+    KeyPoint.objects.bulk_create(
+        KeyPoint(
+            question=question,
+            order=order,
+            statement=p.statement,
+            aliases="; ".join(p.aliases),
+            is_must=p.is_must,
+            is_misconception=p.is_misconception,
+        )
+        for order, p in enumerate(points, start=1)
     )
 
 
 def bank_data(*, active_only: bool = False) -> list[bank.QuestionData]:
-    questions = Question.objects.order_by("level", "position", "key")
+    questions = Question.objects.order_by("level", "position", "key").prefetch_related(
+        "key_points"
+    )
     if active_only:
         questions = questions.active()
     return [as_data(q) for q in questions]
@@ -63,6 +103,8 @@ def _describe(old: bank.QuestionData | None, new: bank.QuestionData) -> str:
             parts.append(f"position {old.position} -> {new.position}")
         elif name == "is_active":
             parts.append("reactivated" if new.is_active else "deactivated")
+        elif name == "key_points":
+            parts.append("key points")
         else:
             parts.append(name)
     return "; ".join(parts)[:200]
@@ -89,6 +131,8 @@ def _revise(
         new_prompt=question.prompt,
         old_answer=old.answer if old else "",
         new_answer=question.answer,
+        old_key_points=points_text(old.key_points) if old else "",
+        new_key_points=points_text(as_data(question).key_points),
     )
 
 
@@ -128,6 +172,33 @@ def save_question(
     revision.save()
     learners = resurface(revision=revision, now=now) if substantial else 0
     return revision, learners
+
+
+@transaction.atomic
+def record_key_point_edit(
+    *,
+    question: Question,
+    before: tuple[bank.KeyPointData, ...],
+    editor: AbstractBaseUser | None,
+    now: datetime,
+) -> QuestionRevision | None:
+    """Keep a revision of an edit of `question`'s key points (the admin inline)."""
+    after = tuple(point_data(p) for p in question.key_points.all())
+    if after == before:
+        return None
+    return QuestionRevision.objects.create(
+        question=question,
+        editor=editor if editor and editor.is_authenticated else None,
+        created_at=now,
+        source=RevisionSource.ADMIN,
+        changed="key points",
+        old_prompt=question.prompt,
+        new_prompt=question.prompt,
+        old_answer=question.answer,
+        new_answer=question.answer,
+        old_key_points=points_text(before),
+        new_key_points=points_text(after),
+    )
 
 
 def resurface(*, revision: QuestionRevision, now: datetime) -> int:
@@ -176,7 +247,10 @@ def import_questions(
     questions = parsed.questions
     keys = [q.key for q in questions]
     stored = {
-        q.key: q for q in Question.objects.select_for_update().filter(key__in=keys)
+        q.key: q
+        for q in Question.objects.select_for_update()
+        .filter(key__in=keys)
+        .prefetch_related("key_points")
     }
     plan = bank.plan_import(
         questions,
@@ -203,7 +277,8 @@ def import_questions(
         elif change.action == "update":
             question = stored[new.key]
             for name in change.fields:
-                setattr(question, name, getattr(new, name))
+                if name != "key_points":
+                    setattr(question, name, getattr(new, name))
         else:
             continue
         try:
@@ -214,6 +289,10 @@ def import_questions(
             problem = bank.Problem(new.line, "; ".join(exc.messages))
             raise bank.BankError([problem]) from None
         question.save()
+        if new.key_points is not None and (
+            change.action == "create" or "key_points" in change.fields
+        ):
+            replace_key_points(question, new.key_points)
         revisions.append(
             _revise(
                 question,

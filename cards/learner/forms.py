@@ -63,8 +63,10 @@ class SettingsForm(forms.ModelForm):
             "new_cards_per_day",
             "reviews_per_day",
             "grade_scale",
+            "type_answer_first",
         ]
         labels = {
+            "type_answer_first": "Type my answer first",
             "new_cards_per_day": "New cards per day",
             "reviews_per_day": "Reviews per day",
             "grade_scale": "Grade buttons",
@@ -73,6 +75,8 @@ class SettingsForm(forms.ModelForm):
             "new_cards_per_day": "0 to 500. Questions you have never answered.",
             "reviews_per_day": "1 to 5,000. When you reach it the session ends, "
             "even if more cards are due.",
+            "type_answer_first": "Type your answer before it is shown: you see "
+            "which key points you covered and a suggested grade.",
         }
         widgets = {
             "new_cards_per_day": forms.NumberInput(attrs={"min": 0, "max": 500}),

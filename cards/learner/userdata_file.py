@@ -51,9 +51,15 @@ SETTINGS_FIELDS = (
     "grade_scale",
     "scheduler",
     "desired_retention",
+    "type_answer_first",
 )
 # Added with FSRS (issue 19): files written before it lack them (SM-2, 0.90).
-OPTIONAL_SETTINGS = {"scheduler": "sm2", "desired_retention": "0.90"}
+# Settings added after v2 was written (issues 19 and 15): absent means the default.
+OPTIONAL_SETTINGS = {
+    "scheduler": "sm2",
+    "desired_retention": "0.90",
+    "type_answer_first": False,
+}
 _RETENTION = re.compile(r"^0\.[0-9]{2}$")
 
 
@@ -83,7 +89,13 @@ REVIEW_FIELDS = (
     "last_reviewed_before",
     "state_after",
     "due_after",
+    "typed_answer",
+    "answer_score",
+    "suggested_grade",
 )
+# Issue 15 added these; files written before it lack them.
+OPTIONAL = {"typed_answer": "", "answer_score": None, "suggested_grade": None}
+TYPED_MAX = 5_000  # cards.review.typed.MAX_TYPED_CHARS
 # Version 1 spelled the SM-2 state out in columns.
 V1_STATE_COLUMNS = {
     "state": ("repetitions", "interval_days", "ease"),
@@ -112,6 +124,9 @@ _TYPES: dict[str, tuple[str, bool]] = {
     "last_reviewed_before": ("datetime", True),
     "state_after": ("state", False),
     "due_after": ("date", False),
+    "typed_answer": ("text", False),
+    "answer_score": ("score", True),
+    "suggested_grade": ("grade", True),
 }
 
 
@@ -153,6 +168,12 @@ def _value(kind: str, value: object, where: str) -> object:
         if not 0 <= value <= high:
             raise _fail(where, f"must be between 0 and {high}")
         return value
+    if kind == "score":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _fail(where, "must be a number")
+        if not 0 <= value <= 1:
+            raise _fail(where, "must be between 0 and 1")
+        return float(value)
     if kind == "state":
         # Checked whole by its scheduler, once the record's scheduler is known.
         if not isinstance(value, dict):
@@ -162,6 +183,10 @@ def _value(kind: str, value: object, where: str) -> object:
         raise _fail(where, "must be a string")
     if "\x00" in value:
         raise _fail(where, "contains a NUL character")
+    if kind == "text":
+        if len(value) > TYPED_MAX:
+            raise _fail(where, f"is longer than {TYPED_MAX} characters")
+        return value
     if kind == "key":
         if not _KEY.match(value):
             raise _fail(where, "is not a question key")
@@ -271,6 +296,8 @@ def _settings(raw: object) -> dict[str, Any]:
         or not Decimal("0.70") <= Decimal(retention) <= Decimal("0.97")
     ):
         raise _fail("settings.desired_retention", "must be a decimal from 0.70 to 0.97")
+    if not isinstance(raw["type_answer_first"], bool):
+        raise _fail("settings.type_answer_first", "must be true or false")
     limits = {"rollover_hour": (0, 23), "new_cards_per_day": (0, 500)}
     limits["reviews_per_day"] = (1, 5_000)
     for name, (low, high) in limits.items():
@@ -324,7 +351,11 @@ def parse_user_data(blob: bytes) -> ParsedData:
         for i, raw in enumerate(data["schedules"])
     ]
     reviews = [
-        _record(raw, REVIEW_FIELDS, f"reviews[{i}]")
+        _record(
+            OPTIONAL | raw if isinstance(raw, dict) else raw,
+            REVIEW_FIELDS,
+            f"reviews[{i}]",
+        )
         for i, raw in enumerate(data["reviews"])
     ]
     versions: dict[str, int] = {}

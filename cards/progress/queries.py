@@ -7,6 +7,8 @@ of `cards.progress` that the pure shaping code works on.
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -14,7 +16,14 @@ from django.db.models import Avg, Count, DateField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from cards import progress
-from cards.models import Level, Question, ReviewKind, ReviewLog, ReviewSchedule
+from cards.models import (
+    KeyPoint,
+    Level,
+    Question,
+    ReviewKind,
+    ReviewLog,
+    ReviewSchedule,
+)
 from cards.scheduling import PASSING_GRADE
 
 
@@ -141,3 +150,34 @@ def snapshot(user: object, *, today: date) -> progress.Snapshot:
 def _as_date(value: date | str) -> date:
     # SQLite hands back MAX() of dates as text.
     return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+@dataclass(frozen=True)
+class MissedPoint:
+    statement: str
+    question: str
+    missed: int
+    checked: int  # the learner's checked answers to its question
+
+
+def missed_key_points(user: object, *, limit: int = 5) -> list[MissedPoint]:
+    """The key points the learner's typed answers miss most, across questions.
+
+    One query for the learner's checked answers, a second only when they
+    missed something."""
+    rows = ReviewLog.objects.filter(user=user, suggested_grade__isnull=False)
+    checked: Counter = Counter()
+    missed: Counter = Counter()
+    for question_id, ids in rows.values_list("question_id", "missed_points"):
+        checked[question_id] += 1
+        missed.update(set(ids or ()))
+    if not missed:
+        return []
+    points = KeyPoint.objects.filter(pk__in=list(missed)).select_related("question")
+    found = [
+        MissedPoint(p.statement, str(p.question), missed[p.pk], checked[p.question_id])
+        for p in points
+        if not p.is_misconception
+    ]
+    found.sort(key=lambda m: (-m.missed / m.checked, -m.missed, m.statement))
+    return found[:limit]

@@ -31,4 +31,5 @@ def progress(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "cards/progress.html#activity", context)
     page = charts.build_page(queries.snapshot(request.user, today=today), span=span)
     context = {"page": page, "activity": page.activity, "profile": profile}
+    context["missed_points"] = queries.missed_key_points(request.user)
     return render(request, "cards/progress.html", context)

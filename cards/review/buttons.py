@@ -110,3 +110,13 @@ def buttons(
             )
         )
     return result
+
+
+def suggested_choice(scale: str, suggested: int) -> int:
+    """The button of `scale` that a suggested SM-2 grade falls on."""
+    grades = sorted(allowed_grades(scale))
+    return (
+        suggested
+        if suggested in grades
+        else max(g for g in grades if g <= max(suggested, grades[0]))
+    )

@@ -3,7 +3,7 @@
 from django import forms
 
 from cards.models import Level
-from cards.review import buttons
+from cards.review import buttons, typed
 
 # Grades, versions and ids are checked against exact patterns rather than with
 # int(): int() accepts " 3", "-0" and "٣" (Arabic-Indic three).
@@ -49,6 +49,36 @@ class RevealForm(LevelsForm):
     shown_at = _digits(15, "display time", required=False)
 
 
+TOO_LONG = (
+    "Your answer has %(show_value)s characters; answers are limited to "
+    f"{typed.MAX_TYPED_CHARS:,}. Shorten it, or skip to the answer."
+)
+
+
+def _typed_field(*, required: bool) -> forms.CharField:
+    return forms.CharField(
+        required=required,
+        strip=False,
+        max_length=typed.MAX_TYPED_CHARS,
+        error_messages={
+            "required": "Type an answer first, or skip to the answer.",
+            "max_length": TOO_LONG,
+        },
+    )
+
+
+class CheckForm(RevealForm):
+    """A typed answer, to be checked against the key points before the reveal."""
+
+    typed = _typed_field(required=True)
+
+    def clean_typed(self) -> str:
+        text = self.cleaned_data["typed"].replace("\r\n", "\n")
+        if not text.strip():
+            raise forms.ValidationError("Type an answer first, or skip to the answer.")
+        return text
+
+
 class GradeForm(RevealForm):
     grade = forms.RegexField(
         regex=r"\A[0-5]\Z",
@@ -58,9 +88,14 @@ class GradeForm(RevealForm):
         },
     )
 
+    typed = _typed_field(required=False)
+
     def __init__(self, *args: object, scale: str, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.scale = scale
+
+    def clean_typed(self) -> str:
+        return self.cleaned_data["typed"].replace("\r\n", "\n")
 
     def clean_grade(self) -> int:
         grade = int(self.cleaned_data["grade"])

@@ -18,9 +18,25 @@ from cards.planning import reads as planning
 from cards.review import answer
 from cards.review.conflicts import Reason, ReviewConflict
 
-__all__ = ["MAX_DURATION_MS", "ReviewConflict", "record_review", "undo_review"]
+__all__ = [
+    "MAX_DURATION_MS",
+    "ReviewConflict",
+    "TypedAnswer",
+    "record_review",
+    "undo_review",
+]
 
 MAX_DURATION_MS = 10 * 60 * 1000  # an answer left open longer is not study time
+
+
+@dataclass(frozen=True)
+class TypedAnswer:
+    """What the learner typed before the reveal and what the checker made of it."""
+
+    text: str
+    score: float
+    suggested_grade: int
+    missed: tuple[int, ...] = ()  # ids of the key points it missed
 
 
 @dataclass(frozen=True)
@@ -63,6 +79,7 @@ def record_review(
     now: datetime,
     duration_ms: int | None = None,
     flow: str = answer.Flow.REVIEW,
+    typed: TypedAnswer | None = None,
 ) -> ReviewLog:
     """Grade `question` for `user`, exactly once per shown state.
 
@@ -72,7 +89,7 @@ def record_review(
     (the rule for answers off the schedule). The schedule row is locked for the
     transaction, so of two concurrent answers to the same shown state one wins
     and the other raises ReviewConflict; a unique constraint on the log is the
-    backstop.
+    backstop. `typed` is kept in the log beside the grade given.
     """
     grade = scheduling.validate_grade(grade)
     flow = answer.Flow(flow)
@@ -85,6 +102,7 @@ def record_review(
             now=now,
             duration_ms=duration_ms,
             flow=flow,
+            typed=typed,
         )
     except IntegrityError:
         # A concurrent first answer to the same new card inserted its schedule
@@ -104,6 +122,7 @@ def _record_review(
     now: datetime,
     duration_ms: int | None,
     flow: answer.Flow,
+    typed: TypedAnswer | None,
 ) -> ReviewLog:
     profile = profile_for(user)
     today = profile.study_day(now)
@@ -163,6 +182,10 @@ def _record_review(
         last_reviewed_before=before.last_reviewed_at,
         state_after=schedule.state,
         due_after=schedule.due_on,
+        typed_answer=typed.text if typed else "",
+        answer_score=typed.score if typed else None,
+        suggested_grade=typed.suggested_grade if typed else None,
+        missed_points=list(typed.missed) if typed else [],
     )
 
 

@@ -32,9 +32,10 @@ from cards.models import (
 from cards.planning import dashboard as planning_dashboard
 from cards.planning import reads as planning_reads
 from cards.planning import services as planning
-from cards.review import answer, buttons, card_info, queue, services
+from cards.review import answer, buttons, card_info, queue, services, typed
 from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
+    CheckForm,
     GradeForm,
     LevelsForm,
     RevealForm,
@@ -93,6 +94,8 @@ def _millis(moment: datetime) -> int:
 class Revealed:
     answer_html: str
     buttons: list[buttons.GradeButton]
+    verdict: typed.Shown | None = None
+    notice: str = ""
 
 
 def _level_names(levels: tuple[int, ...]) -> str:
@@ -115,11 +118,12 @@ def _render(
     """The review screen, or only its #card partial for htmx."""
     card = card or snapshot.card
     names = _level_names(snapshot.levels)
+    shown_at = shown_at or _millis(timezone.now())
     context = {
         "queue": snapshot,
         "card": card,
         "revealed": revealed,
-        "shown_at": shown_at or _millis(timezone.now()),
+        "shown_at": shown_at,
         "notice": notice,
         "level_names": names,
         "levels_label": f"Only {names}" if names else "All levels",
@@ -127,9 +131,19 @@ def _render(
         "all_levels_url": review_url(),
         "settings_url": reverse("cards:settings"),
         "is_fsrs": profile_for(request.user).scheduler == SchedulerChoice.FSRS,
+        "type_first": profile_for(request.user).type_answer_first,
+        "max_typed": f"{typed.MAX_TYPED_CHARS:,}",
+        "skip_url": _skip_url(card, snapshot.levels, shown_at) if card else "",
     }
     template = "cards/review.html#card" if request.htmx else "cards/review.html"
     return render(request, template, context, status=status)
+
+
+def _skip_url(card: queue.Card, levels: tuple[int, ...], shown_at: int) -> str:
+    """The plain reveal, for a learner who skips typing an answer."""
+    query = [("version", card.version), ("shown_at", shown_at)]
+    query += [("level", level) for level in levels]
+    return reverse("cards:reveal", args=[card.question_id]) + "?" + urlencode(query)
 
 
 def _snapshot(request: HtmxHttpRequest, levels: tuple[int, ...]) -> queue.Queue:
@@ -190,7 +204,14 @@ def _card_or_none(
 
 
 def _revealed(
-    question: Question, card: queue.Card, *, scale: str, profile, today
+    question: Question,
+    card: queue.Card,
+    *,
+    scale: str,
+    profile,
+    today,
+    verdict: typed.Shown | None = None,
+    notice: str = "",
 ) -> Revealed:
     schedule = card.schedule
     elapsed = schedule.elapsed_days(today=today, profile=profile) if schedule else 0
@@ -213,6 +234,8 @@ def _revealed(
     return Revealed(
         question.answer_html,
         buttons.buttons(scale=scale, today=today, outcome=outcome),
+        verdict,
+        notice,
     )
 
 
@@ -266,6 +289,54 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     )
 
 
+# Checking writes nothing, so without htmx it answers the POST with the page
+# itself (like a search form) rather than redirecting: the text would be lost.
+@never_cache
+@require_POST
+@login_required
+def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
+    """Reveal the answer with the verdict on what the learner typed first."""
+    question = get_object_or_404(Question, pk=question_id)
+    form = CheckForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, first_error(form))
+    profile, levels = profile_for(request.user), form.levels()
+    snapshot = _snapshot(request, levels)
+    try:
+        card = queue.card_for(
+            user=request.user,
+            question=question,
+            today=snapshot.today,
+            version=int(form.cleaned_data["version"]),
+        )
+    except ReviewConflict as conflict:
+        return _conflict(request, conflict, levels)
+    text, shown, notice = form.cleaned_data["typed"], None, ""
+    points = typed.points_of(question)
+    if points:
+        verdict = typed.check_answer(question, text, points)
+        shown = typed.shown(text, verdict, scale=profile.grade_scale)
+    else:
+        notice = "This question has no key points yet: compare and grade yourself."
+    revealed = _revealed(
+        question,
+        card,
+        scale=profile.grade_scale,
+        profile=profile,
+        today=snapshot.today,
+        verdict=shown,
+        notice=notice,
+    )
+    shown_at = form.cleaned_data["shown_at"]
+    return _render(
+        request,
+        snapshot,
+        card=card,
+        revealed=revealed,
+        shown_at=int(shown_at) if shown_at else None,
+    )
+
+
 @require_POST
 @login_required
 def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
@@ -275,6 +346,11 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     if not form.is_valid():
         return _bad_request(request, first_error(form))
     now, levels = timezone.now(), form.levels()
+    text, typed_answer = form.cleaned_data["typed"], None
+    if text.strip():
+        # Checked again here: the score kept is the server's, not the page's.
+        verdict = typed.check_answer(question, text)
+        typed_answer = typed.typed_answer(text, verdict)
     try:
         services.record_review(
             user=request.user,
@@ -283,6 +359,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
             version=int(form.cleaned_data["version"]),
             now=now,
             duration_ms=form.duration_ms(_millis(now)),
+            typed=typed_answer,
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)

@@ -49,8 +49,17 @@
 
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.repeat || event.altKey || event.metaKey) return;
-    if (!card() || isField(event.target)) return;
+    if (!card()) return;
     var key = event.key;
+    // The typed answer: Ctrl+Enter checks it, Esc skips to the plain reveal.
+    if (event.target && event.target.hasAttribute && event.target.hasAttribute("data-typed")) {
+      var done = false;
+      if (event.ctrlKey && key === "Enter") done = click("[data-action=check]");
+      else if (key === "Escape") done = click("[data-action=skip]");
+      if (done) event.preventDefault();
+      return;
+    }
+    if (isField(event.target)) return;
     var handled = false;
     if ((event.ctrlKey && (key === "z" || key === "Z")) ||
         (!event.ctrlKey && (key === "u" || key === "U"))) {
@@ -61,6 +70,8 @@
       // A focused button, link or summary keeps its own Space/Enter.
       if (event.target.closest && event.target.closest("button, a, summary")) return;
       handled = click("[data-action=reveal]");
+    } else if (key === "Escape") {
+      handled = click("[data-action=skip]");
     } else if (/^[0-5]$/.test(key)) {
       handled = click('[data-grade-key="' + key + '"]');
     }

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from cards.models import Level, Question, ReviewSchedule
-from tests.factories import make_question, make_schedule, make_user
+from tests.factories import NO_KEY_POINT_FORMS, make_question, make_schedule, make_user
 
 
 @pytest.fixture
@@ -36,7 +36,8 @@ def test_add_question(admin_client, db):
             "prompt": "What is RAG?",
             "answer": "Retrieval-augmented generation.",
             "is_active": "on",
-        },
+        }
+        | NO_KEY_POINT_FORMS,
     )
     assert r.status_code == 302, r.text
     assert Question.objects.get(key="what-is-rag").level == Level.INTERMEDIATE
@@ -55,7 +56,8 @@ def test_edit_question_keeps_schedules(admin_client, db):
             "prompt": "A clearer prompt?",
             "answer": question.answer,
             "is_active": "on",
-        },
+        }
+        | NO_KEY_POINT_FORMS,
     )
     assert r.status_code == 302, r.text
     schedule.refresh_from_db()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from cards.models import Question, QuestionRevision, ReviewSchedule
 from tests.bank.test_analytics import log
 from tests.bank.test_formats import SEED
-from tests.factories import make_question, make_schedule, make_user
+from tests.factories import NO_KEY_POINT_FORMS, make_question, make_schedule, make_user
 
 CHANGELIST = reverse("admin:cards_question_changelist")
 IMPORT = reverse("admin:cards_question_import")
@@ -186,7 +186,7 @@ def test_learners_and_view_only_staff_cannot_import(client, db):
         (
             "csv",
             "text/csv; charset=utf-8",
-            b"key,level,position,prompt,answer,active\r\n",
+            b"key,level,position,prompt,answer,active,key_points\r\n",
         ),
         ("json", "application/json", b'[\n  {\n    "model": "cards.question"'),
         ("apkg", "application/apkg", b"PK"),
@@ -215,14 +215,18 @@ def test_export_names_the_question_markdown_cannot_carry(admin_client, db):
 
 
 def edit(client, question, **changes):
-    data = {
-        "key": question.key,
-        "level": question.level,
-        "position": question.position,
-        "prompt": question.prompt,
-        "answer": question.answer,
-        "is_active": "on",
-    } | changes
+    data = (
+        {
+            "key": question.key,
+            "level": question.level,
+            "position": question.position,
+            "prompt": question.prompt,
+            "answer": question.answer,
+            "is_active": "on",
+        }
+        | NO_KEY_POINT_FORMS
+        | changes
+    )
     url = reverse("admin:cards_question_change", args=[question.pk])
     return client.post(url, data)
 

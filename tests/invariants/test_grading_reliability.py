@@ -16,7 +16,7 @@ from cards.models import ReviewLog, ReviewSchedule
 from cards.review import services
 from cards.review.conflicts import MESSAGES, Reason
 from tests.clock import frozen_moment
-from tests.factories import make_question, make_schedule, make_user
+from tests.factories import NO_KEY_POINT_FORMS, make_question, make_schedule, make_user
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
 TODAY = date(2026, 1, 5)
@@ -148,14 +148,18 @@ def admin_client(client, db):
 
 
 def admin_edit(admin_client, question, **changes):
-    data = {
-        "key": question.key,
-        "level": question.level,
-        "position": question.position,
-        "prompt": question.prompt,
-        "answer": question.answer,
-        "is_active": "on" if question.is_active else "",
-    } | changes
+    data = (
+        {
+            "key": question.key,
+            "level": question.level,
+            "position": question.position,
+            "prompt": question.prompt,
+            "answer": question.answer,
+            "is_active": "on" if question.is_active else "",
+        }
+        | NO_KEY_POINT_FORMS
+        | changes
+    )
     url = reverse("admin:cards_question_change", args=[question.pk])
     return admin_client.post(url, {k: v for k, v in data.items() if v != ""})
 

@@ -62,7 +62,12 @@ PRIVATE = {
     "cards:plan_break_cancel": "breaks",
 }
 # Path ids naming shared objects (bank questions) or carrying a token.
-SHARED = {"cards:reveal", "cards:grade", "cards:card_info"}  # card info: B's own card
+SHARED = {
+    "cards:reveal",
+    "cards:check",
+    "cards:grade",
+    "cards:card_info",
+}  # card info: B's own card
 TOKEN = {"password_reset_confirm"}  # uidb64 + token: item 19
 # Names an id might go by in a form or query string of a route added later,
 # and which of A's objects each is given: a log, a question, a schedule, A.

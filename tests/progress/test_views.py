@@ -1,7 +1,7 @@
 """The progress page over HTTP: rendering, htmx range switch, cost, isolation."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -277,3 +277,35 @@ def test_chart_colours_have_contrast_in_both_schemes(scheme):
     assert min(low.values()) >= 3, low  # WCAG 1.4.11, graphical objects
     assert contrast(colours["muted"], surface) >= 4.5  # tick and axis text
     assert contrast(colours["text"], surface) >= 4.5
+
+
+def test_key_points_missed_most_across_questions(client, questions):
+    from cards.models import Question
+    from cards.review import services
+
+    user = make_user(username="typist")
+    other = make_user(username="other")
+    transformer = Question.objects.get(position=4)
+    latent = Question.objects.get(position=5)
+    t1, t2 = transformer.key_points.all()[:2]
+    (l1,) = latent.key_points.all()[:1]
+    when = datetime(2026, 1, 4, 12, tzinfo=UTC)
+    for learner, question, missed in [
+        (user, transformer, (t1.pk, t2.pk)),
+        (user, latent, (l1.pk,)),
+        (other, latent, ()),
+    ]:
+        services.record_review(
+            user=learner,
+            question=question,
+            grade=3,
+            version=0,
+            now=when,
+            typed=services.TypedAnswer("typed", 0.3, 3, missed),
+        )
+    client.force_login(user)
+    page = client.get(URL).text
+    assert "Key points you miss most" in page
+    assert page.count("1 of 1") == 3 and t1.statement in page and l1.statement in page
+    client.force_login(other)
+    assert "Key points you miss most" not in client.get(URL).text

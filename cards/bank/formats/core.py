@@ -27,6 +27,89 @@ CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
+class KeyPointData:
+    statement: str
+    aliases: tuple[str, ...] = ()
+    is_must: bool = False
+    is_misconception: bool = False
+
+    @property
+    def kind(self) -> str:
+        return "wrong" if self.is_misconception else "must" if self.is_must else "point"
+
+    def as_line(self) -> str:
+        """The key point in the bank's one text syntax: `must: s | also: a; b`."""
+        also = f" | also: {'; '.join(self.aliases)}" if self.aliases else ""
+        return f"{self.kind}: {self.statement}{also}"
+
+
+KEY_POINT_KINDS = ("must", "point", "wrong")
+KEY_POINT_MAX = 300
+ALIAS_MAX = 80
+MAX_KEY_POINTS = 7  # positive points per question (the issue's 2-7)
+MAX_MISCONCEPTIONS = 5
+POINT_RE = re.compile(r"^(must|point|wrong):[ \t]*(.*)$")
+
+
+def parse_key_point(text: str) -> KeyPointData | str:
+    """`must: statement | also: alias; alias` -> the point, or what is wrong."""
+    m = POINT_RE.match(text.strip())
+    if not m:
+        return f"expected 'must:', 'point:' or 'wrong:' and a statement, found {text[:80]!r}"
+    kind, rest = m.groups()
+    statement, _, also = rest.partition("|")
+    statement = statement.strip()
+    aliases: tuple[str, ...] = ()
+    if also.strip():
+        label, colon, names = also.strip().partition(":")
+        if label.strip() != "also" or not colon:
+            return f"expected '| also: alias; alias' after the statement, found {also.strip()[:60]!r}"
+        aliases = tuple(a.strip() for a in names.split(";") if a.strip())
+        if not aliases:
+            return "expected at least one alias after 'also:'"
+    problem = None
+    if not statement:
+        problem = f"expected a statement after '{kind}:'"
+    elif len(statement) > KEY_POINT_MAX:
+        problem = f"key point has {len(statement)} characters; at most {KEY_POINT_MAX}"
+    elif CONTROL_RE.search(statement + "".join(aliases)) or "-->" in rest:
+        problem = "key point contains a control character or '-->'"
+    elif any(len(a) > ALIAS_MAX or "|" in a for a in aliases):
+        problem = f"aliases are at most {ALIAS_MAX} characters, without '|'"
+    if problem:
+        return problem
+    return KeyPointData(
+        statement=statement,
+        aliases=aliases,
+        is_must=kind == "must",
+        is_misconception=kind == "wrong",
+    )
+
+
+def key_points_problem(points: Sequence[KeyPointData]) -> str | None:
+    positive = sum(1 for p in points if not p.is_misconception)
+    wrong = len(points) - positive
+    if not 2 <= positive <= MAX_KEY_POINTS:
+        return (
+            f"expected 2 to {MAX_KEY_POINTS} key points (must/point), found {positive}"
+        )
+    if wrong > MAX_MISCONCEPTIONS:
+        return f"expected at most {MAX_MISCONCEPTIONS} misconceptions, found {wrong}"
+    statements = [p.statement.lower() for p in points]
+    if len(set(statements)) != len(statements):
+        return "two key points have the same statement"
+    return None
+
+
+def key_points_unrepresentable(points: Sequence[KeyPointData] | None) -> str | None:
+    """Why these stored key points would not read back the same, or None."""
+    for point in points or ():
+        if parse_key_point(point.as_line()) != point:
+            return f"its key point {point.statement[:60]!r} uses '|', ';' or '-->'"
+    return None
+
+
+@dataclass(frozen=True)
 class QuestionData:
     key: str
     level: int
@@ -37,6 +120,8 @@ class QuestionData:
     # ones keep their state, so an old file cannot undo a retirement.
     is_active: bool | None = None
     line: int = field(default=0, compare=False)
+    # None when the file does not say (the seed): stored key points stay.
+    key_points: tuple[KeyPointData, ...] | None = None
 
 
 @dataclass(frozen=True)

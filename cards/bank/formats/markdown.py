@@ -2,7 +2,10 @@
 
 Keys travel in an HTML comment line above each question, which Markdown
 viewers hide: `<!-- key: what-is-rag -->`, or `<!-- key: what-is-rag; inactive -->`
-for a retired question. Inside fenced code blocks no line is structure.
+for a retired question. Key points follow the answer, one comment line each:
+`<!-- must: statement | also: alias; alias -->` (weighs more), `<!-- point: ... -->`
+and `<!-- wrong: a misconception -->`. Inside fenced code blocks no line is
+structure.
 """
 
 from __future__ import annotations
@@ -19,12 +22,16 @@ from cards.bank.formats.core import (
     MAX_POSITION,
     MAX_PROMPT,
     Collector,
+    KeyPointData,
     ParseResult,
     QuestionData,
     Unrepresentable,
     clean_key,
     clean_text,
+    key_points_problem,
+    key_points_unrepresentable,
     ordered,
+    parse_key_point,
     parse_position,
     text_problem,
 )
@@ -35,6 +42,8 @@ TITLE = "# GenAI Prep question bank"
 LEVEL_LINE = re.compile(r"^##(?!#)(.*)$")
 KEY_LINE = re.compile(r"^<!--[ \t]*key:[ \t]*(.*?)[ \t]*-->[ \t]*$")
 KEY_NEAR = re.compile(r"^[ \t]*<!--[ \t]*key\b", re.IGNORECASE)
+POINT_LINE = re.compile(r"^<!--[ \t]*(.*?)[ \t]*-->[ \t]*$")
+POINT_NEAR = re.compile(r"^[ \t]*<!--[ \t]*(must|point|wrong)\b", re.IGNORECASE)
 KEY_BODY = re.compile(r"^([-a-zA-Z0-9_]+)(?:[ \t]*;[ \t]*(inactive))?$")
 Q_LINE = re.compile(r"^\*\*Q([0-9]+):(.*)\*\*[ \t]*$")
 Q_NEAR = re.compile(r"^(?:[ \t]*\*\*[ \t]*Q[ \t]*[0-9]|Q[0-9]+[ \t]*[:.)])")
@@ -52,6 +61,8 @@ def _classify(line: str) -> str:
         return "level"
     if KEY_LINE.match(line) or KEY_NEAR.match(line):
         return "key"
+    if POINT_NEAR.match(line):
+        return "point"
     if Q_LINE.match(line):
         return "question"
     if Q_NEAR.match(line):
@@ -96,6 +107,8 @@ class _Block:
     prompt: list[str]
     answer: list[str] | None = None
     answer_line: int = 0
+    points: list[KeyPointData] | None = None
+    points_line: int = 0
 
 
 def _finish_block(block: _Block, out: Collector) -> QuestionData | None:
@@ -121,6 +134,11 @@ def _finish_block(block: _Block, out: Collector) -> QuestionData | None:
         out=out,
     )
     position = parse_position(block.number, line=block.line, out=out)
+    if block.points is not None:
+        problem = key_points_problem(block.points)
+        if problem:
+            out.error(block.points_line, f"question Q{block.number}: {problem}")
+            return None
     if prompt is None or answer is None or position is None:
         return None
     key = block.key or make_key(prompt)
@@ -132,7 +150,22 @@ def _finish_block(block: _Block, out: Collector) -> QuestionData | None:
         answer=answer,
         is_active=block.is_active,
         line=block.line,
+        key_points=None if block.points is None else tuple(block.points),
     )
+
+
+def _add_point(block: _Block | None, line: str, number: int, out: Collector) -> None:
+    if block is None or block.answer is None:
+        out.error(number, "expected key point lines after a question's answer")
+        return
+    m = POINT_LINE.match(line)
+    point = parse_key_point(m.group(1)) if m else "expected '<!-- must: ... -->'"
+    if isinstance(point, str):
+        out.error(number, point)
+        return
+    if block.points is None:
+        block.points, block.points_line = [], number
+    block.points.append(point)
 
 
 def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
@@ -204,6 +237,8 @@ def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
             out.error(
                 number, f"{Q_EXPECTED} (bold, with a colon), found {line[:120]!r}"
             )
+        elif kind == "point":
+            _add_point(block, line, number, out)
         elif kind == "near-answer":
             out.error(
                 number, f"expected '**A:**' to start the answer, found {line[:120]!r}"
@@ -221,6 +256,12 @@ def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
             else:
                 block.answer, block.answer_line = [rest], number
                 fence.feed(rest, number)
+        elif block is not None and block.points and line.strip():
+            out.error(
+                number,
+                f"expected key point lines to end question Q{block.number}'s "
+                f"answer, found text after them: {line[:80]!r}",
+            )
         elif block is not None:
             (block.prompt if block.answer is None else block.answer).append(line)
             fence.feed(line, number)
@@ -266,6 +307,9 @@ def _markdown_problem(q: QuestionData) -> str | None:
             return f"its {what} {problem}"
     if not KEY_RE.match(q.key) or len(q.key) > KEY_MAX_LENGTH:
         return f"its key {q.key!r} is not a slug"
+    problem = key_points_unrepresentable(q.key_points)
+    if problem:
+        return problem
     prompt_lines = q.prompt.split("\n")
     problem = _body_problem(prompt_lines[1:]) or _body_problem(q.answer.split("\n"))
     return f"its text cannot be written as Markdown: {problem}" if problem else None
@@ -292,4 +336,7 @@ def write_markdown(questions: Sequence[QuestionData]) -> str:
             parts += ["**A:**", q.answer, ""]
         else:
             parts += [f"**A:** {q.answer}", ""]
+        if q.key_points:
+            parts += [f"<!-- {p.as_line()} -->" for p in q.key_points]
+            parts.append("")
     return "\n".join(parts).rstrip("\n") + "\n"

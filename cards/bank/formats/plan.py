@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from cards.bank.formats.core import Problem, QuestionData
 
-COMPARED = ("level", "position", "prompt", "answer", "is_active")
+COMPARED = ("level", "position", "prompt", "answer", "is_active", "key_points")
 
 
 @dataclass(frozen=True)

@@ -12,19 +12,23 @@ from cards.bank.formats.core import (
     MAX_ANSWER,
     MAX_PROMPT,
     Collector,
+    KeyPointData,
     ParseResult,
     QuestionData,
     Unrepresentable,
     clean_key,
     clean_text,
+    key_points_problem,
+    key_points_unrepresentable,
     ordered,
+    parse_key_point,
     parse_level,
     parse_position,
     text_problem,
 )
 from cards.models import Level, make_key
 
-CSV_COLUMNS = ("key", "level", "position", "prompt", "answer", "active")
+CSV_COLUMNS = ("key", "level", "position", "prompt", "answer", "active", "key_points")
 CSV_REQUIRED = {"level", "prompt", "answer"}
 ACTIVE_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False}
 ACTIVE_VALUES |= {"0": False, "": None}
@@ -105,9 +109,82 @@ def _question_from_fields(
     elif active is not None and not isinstance(active, bool):
         out.error(line, f"expected is_active to be true or false, found {active!r}")
         active = None
+    points = _key_points(data.get("key_points"), line=line, out=out)
     if len(out.problems) > before:
         return None
-    return QuestionData(key, level, position, prompt, answer, active, line)
+    return QuestionData(key, level, position, prompt, answer, active, line, points)
+
+
+def _key_points(
+    value: object, *, line: int, out: Collector
+) -> tuple[KeyPointData, ...] | None:
+    """CSV: one `must: s | also: a; b` line per point; JSON: a list of objects."""
+    if value is None or value == "":
+        return None
+    points: list[KeyPointData] = []
+    if isinstance(value, str):
+        for text in value.replace("\r\n", "\n").split("\n"):
+            if text.strip():
+                point = parse_key_point(text)
+                if isinstance(point, str):
+                    out.error(line, point)
+                    return None
+                points.append(point)
+    elif isinstance(value, list):
+        for item in value:
+            point = _json_point(item)
+            if isinstance(point, str):
+                out.error(line, point)
+                return None
+            points.append(point)
+    else:
+        out.error(line, f"expected key_points as a list, found {value!r}"[:200])
+        return None
+    problem = key_points_problem(points) if points else None
+    if problem:
+        out.error(line, problem)
+        return None
+    return tuple(points)
+
+
+JSON_POINT_FIELDS = {"statement", "aliases", "must", "wrong"}
+
+
+def _json_point(item: object) -> KeyPointData | str:
+    if not isinstance(item, dict) or set(item) - JSON_POINT_FIELDS:
+        return (
+            "expected each key point as an object with statement and optional "
+            "aliases, must, wrong"
+        )
+    aliases = item.get("aliases", [])
+    must, wrong = item.get("must", False), item.get("wrong", False)
+    if not (
+        isinstance(item.get("statement"), str)
+        and isinstance(aliases, list)
+        and all(isinstance(a, str) for a in aliases)
+        and isinstance(must, bool)
+        and isinstance(wrong, bool)
+    ):
+        return "expected a key point's statement and aliases as text, must and wrong as true or false"
+    if must and wrong:
+        return "a key point cannot be both must and wrong"
+    kind = "wrong" if wrong else "must" if must else "point"
+    also = f" | also: {'; '.join(aliases)}" if aliases else ""
+    return parse_key_point(f"{kind}: {item['statement']}{also}")
+
+
+def _points_json(points: tuple[KeyPointData, ...]) -> list[dict]:
+    out = []
+    for p in points:
+        item: dict = {"statement": p.statement}
+        if p.aliases:
+            item["aliases"] = list(p.aliases)
+        if p.is_must:
+            item["must"] = True
+        if p.is_misconception:
+            item["wrong"] = True
+        out.append(item)
+    return out
 
 
 def _check(q: QuestionData) -> None:
@@ -118,6 +195,9 @@ def _check(q: QuestionData) -> None:
         problem = text_problem(value, limit=limit)
         if problem:
             raise Unrepresentable(q.key, f"its {what} {problem}")
+    problem = key_points_unrepresentable(q.key_points)
+    if problem:
+        raise Unrepresentable(q.key, problem)
 
 
 def write_csv(questions: Sequence[QuestionData]) -> str:
@@ -127,8 +207,17 @@ def write_csv(questions: Sequence[QuestionData]) -> str:
     for q in ordered(questions):
         _check(q)
         active = "" if q.is_active is None else ("yes" if q.is_active else "no")
+        points = "\n".join(p.as_line() for p in q.key_points or ())
         writer.writerow(
-            [q.key, Level(q.level).label, q.position, q.prompt, q.answer, active]
+            [
+                q.key,
+                Level(q.level).label,
+                q.position,
+                q.prompt,
+                q.answer,
+                active,
+                points,
+            ]
         )
     return buffer.getvalue()
 
@@ -136,6 +225,7 @@ def write_csv(questions: Sequence[QuestionData]) -> str:
 # JSON -------------------------------------------------------------------------
 
 JSON_FIELDS = {"key", "level", "position", "prompt", "answer", "is_active"}
+JSON_FIELDS |= {"key_points"}
 JSON_IGNORED = {"created_at", "updated_at"}
 MODEL_LABEL = "cards.question"
 
@@ -218,5 +308,7 @@ def write_json(questions: Sequence[QuestionData]) -> str:
         }
         if q.is_active is not None:
             fields["is_active"] = q.is_active
+        if q.key_points is not None:
+            fields["key_points"] = _points_json(q.key_points)
         items.append({"model": MODEL_LABEL, "fields": fields})
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"

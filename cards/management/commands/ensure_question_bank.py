@@ -8,7 +8,7 @@ from cards.models import Question
 
 class Command(BaseCommand):
     help = (
-        "Load fixtures/questions.json if the question bank is empty. Safe to run "
+        "Load fixtures/questions.json (and keypoints.json) if the bank is empty. Safe to run "
         "on every start: existing questions (and admins' edits) are never touched."
     )
 
@@ -19,7 +19,7 @@ class Command(BaseCommand):
                 f"Question bank already has {count} question(s); left as is."
             )
             return
-        call_command("loaddata", "questions", verbosity=0)
+        call_command("loaddata", "questions", "keypoints", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(f"Loaded {Question.objects.count()} questions.")
         )

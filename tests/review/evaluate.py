@@ -1,0 +1,110 @@
+"""Figures of the answer checker on the labelled set (docs/ANSWERS.md).
+
+    .venv/bin/python -m tests.review.evaluate            # both matchers, both halves
+    .venv/bin/python -m tests.review.evaluate --misses   # and every disagreement
+
+Key points come from the shipped fixtures (no database), so the figures are
+those of the seed bank as it ships.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from collections.abc import Sequence
+
+from cards.review import check
+from tests.paths import ROOT
+from tests.review.labelled import BANDS, split
+
+FIXTURES = ROOT / "fixtures"
+
+
+def seed_points() -> dict[str, tuple[str, list[check.Point]]]:
+    questions = json.loads((FIXTURES / "questions.json").read_text("utf-8"))
+    points = json.loads((FIXTURES / "keypoints.json").read_text("utf-8"))
+    by_pk = {q["pk"]: (q["fields"]["key"], q["fields"]["prompt"]) for q in questions}
+    out: dict[str, tuple[str, list[check.Point]]] = {
+        key: (prompt, []) for key, prompt in by_pk.values()
+    }
+    for item in sorted(
+        points, key=lambda p: (p["fields"]["question"], p["fields"]["order"])
+    ):
+        f = item["fields"]
+        key, _ = by_pk[f["question"]]
+        aliases = tuple(a.strip() for a in f["aliases"].split(";") if a.strip())
+        out[key][1].append(
+            check.Point(
+                f["statement"], aliases, f["is_must"], f["is_misconception"], item["pk"]
+            )
+        )
+    return out
+
+
+def evaluate(items: Sequence[dict], matcher: check.Matcher | None = None) -> dict:
+    bank = seed_points()
+    confusion: Counter = Counter()
+    costly, misses = [], []
+    for item in items:
+        prompt, points = bank[item["question"]]
+        verdict = check.check(item["answer"], points, prompt=prompt, matcher=matcher)
+        got = check.band_of(verdict.suggested_grade)
+        confusion[(item["band"], got)] += 1
+        if got != item["band"]:
+            misses.append((item, got, verdict))
+        if (item["band"], got) in {("again", "good"), ("good", "again")}:
+            costly.append(item)
+    agree = sum(n for (want, got), n in confusion.items() if want == got)
+    return {
+        "answers": len(items),
+        "agreement": agree / len(items),
+        "confusion": {w: {g: confusion[(w, g)] for g in BANDS} for w in BANDS},
+        "costly": len(costly),
+        "misses": misses,
+    }
+
+
+def matchers() -> dict[str, check.Matcher | None]:
+    from cards.review import embed
+
+    return {"lexical": None, "lexical+static": embed.default().similarities}
+
+
+def table(figures: dict) -> str:
+    rows = ["label \\ checker  " + "  ".join(f"{b:>5}" for b in BANDS)]
+    for want in BANDS:
+        row = figures["confusion"][want]
+        rows.append(f"{want:>15}  " + "  ".join(f"{row[b]:>5}" for b in BANDS))
+    return "\n".join(rows)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--misses", action="store_true")
+    parser.add_argument("--half", choices=["tune", "held-out", "both"], default="both")
+    args = parser.parse_args()
+    tune, held_out = split()
+    halves = {"tune": tune, "held-out": held_out}
+    for name, matcher in matchers().items():
+        for half, items in halves.items():
+            if args.half not in ("both", half):
+                continue
+            f = evaluate(items, matcher)
+            print(
+                f"{name:>15} {half:>8}: agreement {f['agreement']:.1%} of "
+                f"{f['answers']}, costly errors {f['costly']}"
+            )
+            print(table(f))
+            if args.misses:
+                for item, got, v in f["misses"]:
+                    print(
+                        f"  [{item['question'][:24]} {item['category']}] want "
+                        f"{item['band']} got {got} ({v.score:.2f}) covered={v.covered} "
+                        f"wrong={[r.point.statement[:30] for r in v.misconceptions]} "
+                        f"list={v.is_term_list}\n     {item['answer'][:160]!r}"
+                    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""The answer checker's recorded figures on the held-out half (docs/ANSWERS.md).
+
+The test fails if the shipped checker does worse than the figures recorded
+when it was chosen: fewer agreeing answers, or more costly errors (a wrong
+answer suggested Good, a complete one suggested Again). Better figures pass;
+record them in docs/ANSWERS.md and here.
+"""
+
+import pytest
+
+from cards.review import embed
+from tests.review import evaluate, labelled
+
+pytestmark = pytest.mark.once
+
+# lexical + static embeddings, held-out half (91 answers), seed 15
+RECORDED_AGREE = 59
+RECORDED_COSTLY = 8
+RECORDED_CONFUSION = {
+    "again": {"again": 16, "hard": 5, "good": 1},
+    "hard": {"again": 2, "hard": 24, "good": 8},
+    "good": {"again": 7, "hard": 9, "good": 19},
+}
+
+
+def test_the_split_is_fixed_and_halves_the_set():
+    tune, held_out = labelled.split()
+    assert (len(tune), len(held_out)) == (83, 91)
+    assert len(labelled.load()) == 174
+    ids = {(i["question"], i["answer"]) for i in held_out}
+    assert not ids & {(i["question"], i["answer"]) for i in tune}
+    assert labelled.split() == (tune, held_out)
+
+
+def test_held_out_figures_do_not_drop_below_the_recorded_ones():
+    _, held_out = labelled.split()
+    figures = evaluate.evaluate(held_out, embed.default().similarities)
+    agree = round(figures["agreement"] * figures["answers"])
+    print(f"\nheld-out agreement {agree}/91, costly {figures['costly']}")
+    print(evaluate.table(figures))
+    assert agree >= RECORDED_AGREE
+    assert figures["costly"] <= RECORDED_COSTLY
+    if (agree, figures["costly"]) == (RECORDED_AGREE, RECORDED_COSTLY):
+        assert figures["confusion"] == RECORDED_CONFUSION
