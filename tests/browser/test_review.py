@@ -220,6 +220,10 @@ def test_review_works_without_javascript(browser, live_app, questions):
         page.goto(live_app.url + "/review/")
         page.get_by_role("button", name="Show answer").click()
         expect(page.locator("#answer")).to_be_visible()
+        nav = page.get_by_role("navigation", name="Main")
+        expect(nav.get_by_role("link", name="Review")).to_have_attribute(
+            "aria-current", "page"
+        )
         page.get_by_role("button", name=re.compile(r"^Again \(")).click()
         expect(page).to_have_url(re.compile(r"/review/$"))
         assert counts(page) == (9, 0, 1)
