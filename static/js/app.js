@@ -41,6 +41,9 @@
 // base.html's htmx-config swaps 400/409/429/503 into their target (a server
 // message, or for a database outage an out-of-band #flash) and swaps no other
 // error. Whatever was not shown that way gets a plain message here.
+// 409 (a second tab), 429 and 503 are outcomes the app expects, not errors:
+// htmx treats them as such (no htmx:responseError, nothing logged), so they
+// are handled after the request instead.
 (function () {
   "use strict";
   var MESSAGES = {
@@ -58,8 +61,8 @@
     var box = flash();
     if (box && !box.hidden) { box.hidden = true; box.textContent = ""; }
   });
-  document.addEventListener("htmx:responseError", function (event) {
-    var xhr = event.detail.xhr;
+  var EXPECTED = [409, 429, 503];
+  function explain(xhr) {
     var box = flash();
     var swapped = [400, 409, 429, 503].indexOf(xhr.status) !== -1 &&
       (xhr.responseText || "").trim() !== "";
@@ -68,5 +71,12 @@
       box.textContent = MESSAGES[xhr.status];
       box.hidden = false;
     }
+  }
+  document.addEventListener("htmx:responseError", function (event) {
+    explain(event.detail.xhr);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && EXPECTED.indexOf(xhr.status) !== -1) explain(xhr);
   });
 })();
