@@ -27,7 +27,7 @@ from cards.models import (
     Question,
     profile_for,
 )
-from cards.review import answer, buttons, queue, services
+from cards.review import announce, answer, buttons, queue, services
 from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
     GradeForm,
@@ -97,12 +97,14 @@ def _render(
     revealed: Revealed | None = None,
     shown_at: int | None = None,
     notice: str = "",
+    announcement: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """The review screen, or only its #card partial for htmx."""
     card = card or snapshot.card
     names = _level_names(snapshot.levels)
     context = {
+        "announcement": announcement,
         "queue": snapshot,
         "card": card,
         "revealed": revealed,
@@ -254,9 +256,15 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         return _conflict(request, conflict, levels)
     if not request.htmx:
         return redirect(review_url(levels))
+    snapshot = queue.snapshot(
+        user=request.user, profile=profile, now=now, levels=levels
+    )
     return _render(
         request,
-        queue.snapshot(user=request.user, profile=profile, now=now, levels=levels),
+        snapshot,
+        announcement=announce.after_grade(
+            snapshot, level_names=_level_names(snapshot.levels)
+        ),
     )
 
 
