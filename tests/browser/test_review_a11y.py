@@ -74,3 +74,46 @@ def test_next_card_is_announced_after_a_grade(
     second = announced(page)
     assert second != text and "Left today: 8 new, 0 reviews, 1 again today." in second
     assert console_errors == []
+
+
+FOCUS_RING = """() => {
+  const e = document.activeElement, s = getComputedStyle(e);
+  return {name: (e.innerText || e.textContent || '').trim().split(/\\s+/).join(' '),
+          ring: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2};
+}"""
+
+
+def tab_to(page: Page, name: str, *, back: bool = False, limit: int = 15) -> None:
+    """Press Tab (or Shift+Tab) until the control named `name` has focus."""
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if back else "Tab")
+        focus = page.evaluate(FOCUS_RING)
+        if name in focus["name"].split():
+            assert focus["ring"], f"{name} has focus but no visible focus ring"
+            return
+    raise AssertionError(f"{name!r} not reached with the keyboard")
+
+
+def test_review_with_tab_and_enter_only(page, live_app, console_errors, questions):
+    """No mouse and no shortcuts: Tab, Shift+Tab and Enter do everything."""
+    page.set_viewport_size(DESKTOP)
+    sign_up(page, live_app.url, "kay")
+    page.goto(live_app.url + "/review/")
+    face(page, "front")
+    focused(page, "[data-action=reveal]")
+    page.keyboard.press("Enter")
+    face(page, "back")
+    focused(page, "#answer")
+    tab_to(page, "Good")
+    page.keyboard.press("Enter")
+    face(page, "front")
+    focused(page, "[data-action=reveal]")
+    assert "Left today: 9 new" in announced(page)
+    tab_to(page, "Undo", back=True)
+    page.keyboard.press("Enter")
+    expect(page.locator(".notice")).to_contain_text("Answer taken back")
+    focused(page, ".notice")
+    tab_to(page, "Show")
+    page.keyboard.press("Enter")
+    face(page, "back")
+    assert console_errors == []
