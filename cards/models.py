@@ -108,6 +108,12 @@ class GradeScale(models.TextChoices):
     SIX = "six", "Six SM-2 grades, 0 to 5"
 
 
+class Theme(models.TextChoices):
+    AUTO = "auto", "As my device"
+    LIGHT = "light", "Light"
+    DARK = "dark", "Dark"
+
+
 class LearnerProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -130,6 +136,7 @@ class LearnerProfile(models.Model):
     grade_scale = models.CharField(
         max_length=4, choices=GradeScale, default=GradeScale.FOUR
     )
+    theme = models.CharField(max_length=5, choices=Theme, default=Theme.AUTO)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

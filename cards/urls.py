@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cards.bank import views as bank
+from cards.learner import theme
 from cards.learner import views as learner
 from cards.progress import views as progress
 from cards.review import views as review
@@ -33,4 +34,6 @@ urlpatterns: list = [
     path("account/export/", learner.export_data, name="account_export"),
     path("account/import/", learner.import_data, name="account_import"),
     path("account/delete/", learner.delete_account, name="account_delete"),
+    # The light/dark switch in every page's header
+    path("theme/", theme.set_theme, name="theme"),
 ]

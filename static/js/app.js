@@ -80,3 +80,48 @@
     if (xhr && EXPECTED.indexOf(xhr.status) !== -1) explain(xhr);
   });
 })();
+
+// --- The light/dark switch (issue 14.17) -------------------------------------
+// The server renders the saved choice on <html data-theme>, so pages paint in
+// the right scheme at once. Here: the switch offers the other scheme of what is
+// shown (the device's, when there is no choice), and a click applies at once
+// and saves in the background, so the page (a revealed card) stays as it is.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var device = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+
+  function shown() {
+    return root.getAttribute("data-theme") || (device && device.matches ? "dark" : "light");
+  }
+  function relabel() {
+    var offer = shown() === "dark" ? "light" : "dark";
+    document.querySelectorAll("[data-theme-form] button[name=theme]").forEach(function (button) {
+      button.value = offer;
+      var label = button.querySelector(".theme-label");
+      if (label) label.textContent = button.getAttribute("data-label-" + offer);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", relabel);
+  if (device && device.addEventListener) device.addEventListener("change", relabel);
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("[data-theme-form]") || !window.fetch) return;
+    event.preventDefault();
+    var button = event.submitter || form.querySelector("button[name=theme]");
+    var data = new FormData(form);
+    data.set("theme", button.value);
+    root.setAttribute("data-theme", button.value);
+    relabel();
+    fetch(form.action, {
+      method: "POST", body: data, credentials: "same-origin", headers: { "HX-Request": "true" }
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+    }).catch(function () {
+      if (window.GenAIPrep) {
+        window.GenAIPrep.showFlash("Your theme could not be saved; it applies to this page only.");
+      }
+    });
+  });
+})();

@@ -32,6 +32,7 @@ NOT_PAGES = {
     "cards:account_import",
     "cards:account_export",
     "cards:anki_deck",
+    "cards:theme",
     "logout",
     "password_reset_confirm",  # a valid link only: checked below with one
 }
