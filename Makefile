@@ -26,7 +26,7 @@ done; \
 exit 1
 endef
 
-.PHONY: help run test lint install browser clean superuser lock clock-sweep
+.PHONY: help run test lint install browser axe clean superuser lock clock-sweep
 
 help:
 	@echo "make run    set everything up and serve http://$(HOST):$(PORT)/ (SQLite by default)"
@@ -81,6 +81,15 @@ browser:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "warning: no Chromium and no apt-get as root: browser tests will be skipped" >&2; fi
 
+# axe-core for the accessibility checks of the browser tests (package-lock.json
+# pins it with its hash; node_modules/ is not committed).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $(AXE)
+
+axe: $(AXE)
+
 lint: $(STAMP)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -92,7 +101,7 @@ lint: $(STAMP)
 ifeq ($(TEST_PASS),database)
 test: $(STAMP)
 else
-test: $(STAMP) browser lint
+test: $(STAMP) browser $(AXE) lint
 endif
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -112,7 +121,7 @@ clock-sweep: $(STAMP)
 	done; done; done; exit $$failed
 
 clean:
-	rm -rf $(VENV) *.egg-info staticfiles test-artifacts .hypothesis
+	rm -rf $(VENV) *.egg-info staticfiles test-artifacts .hypothesis node_modules
 
 # --- Benchmark (issue 7): make bench / make soak; never part of make test ------
 # Both need PostgreSQL (started here if down, as .ci/run does) and create their

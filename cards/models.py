@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.text import Truncator, slugify
 
 from cards import markdown, scheduling
+from cards.learner.choices import GradeScale, SchedulerChoice, Theme
 from cards.review import answer
 from cards.scheduling import days, sm2
 
@@ -103,16 +104,6 @@ class Question(models.Model):
         return markdown.render(self.answer)
 
 
-class GradeScale(models.TextChoices):
-    FOUR = "four", "Four buttons: Again, Hard, Good, Easy"
-    SIX = "six", "Six SM-2 grades, 0 to 5"
-
-
-class SchedulerChoice(models.TextChoices):
-    SM2 = "sm2", "SM-2 (the classic SuperMemo algorithm)"
-    FSRS = "fsrs", "FSRS (Free Spaced Repetition Scheduler, version 6)"
-
-
 class LearnerProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -137,6 +128,7 @@ class LearnerProfile(models.Model):
     )
     # Issue 15: type an answer before the reveal; the checker suggests a grade.
     type_answer_first = models.BooleanField("type my answer first", default=False)
+    theme = models.CharField(max_length=5, choices=Theme, default=Theme.AUTO)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # FSRS (issue 19). Change `scheduler` only through

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cards.bank import views as bank
+from cards.learner import theme
 from cards.learner import views as learner
 from cards.planning import views as planning
 from cards.progress import views as progress
@@ -49,4 +50,6 @@ urlpatterns: list = [
     path("account/export/", learner.export_data, name="account_export"),
     path("account/import/", learner.import_data, name="account_import"),
     path("account/delete/", learner.delete_account, name="account_delete"),
+    # The light/dark switch in every page's header
+    path("theme/", theme.set_theme, name="theme"),
 ]

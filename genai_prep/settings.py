@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cards.learner.theme.context",
             ],
         },
     },
@@ -150,7 +151,8 @@ FIXTURE_DIRS = [RESOURCES / "fixtures"]
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "noreply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if DEBUG or TESTING:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # The console, bodies decoded: a password-reset link there is one to copy.
+    MAILERS = {"default": {"BACKEND": "cards.web.mail.EmailBackend"}}
 else:
     MAILERS = {
         "default": {

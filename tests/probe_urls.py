@@ -23,6 +23,7 @@ PAGE = Template(
 <button class="button" hx-get="/_probe/409/" hx-target="#out">Conflict</button>
 <button class="button" hx-get="/_probe/500/" hx-target="#out">Bug</button>
 <button class="button" hx-get="/_probe/empty-409/" hx-target="#out">Silent</button>
+<button class="button" hx-get="/_probe/429/" hx-target="#out">Throttled</button>
 </p><div id="out">Nothing yet.</div></section>{% endblock main %}"""
 )
 
@@ -42,6 +43,12 @@ def conflict(request: HttpRequest) -> HttpResponse:
     )
 
 
+def throttled(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(
+        '<p class="error">Too many answers at once; wait a moment.</p>', status=429
+    )
+
+
 def crash(request: HttpRequest) -> HttpResponse:
     raise RuntimeError("probe: an unexpected bug with a secret detail s3cr3t")
 
@@ -58,6 +65,7 @@ urlpatterns = [
     path("_probe/page/", page),
     path("_probe/409/", conflict),
     path("_probe/empty-409/", empty_conflict),
+    path("_probe/429/", throttled),
     path("_probe/500/", crash),
     path("_probe/503/", database_down),
     path("_probe/503-interface/", connection_closed),

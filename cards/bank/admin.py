@@ -115,6 +115,20 @@ class QuestionAdmin(
     inlines = [KeyPointInline]
     save_on_top = True
 
+    def get_changelist_form(self, request: HttpRequest, **kwargs):
+        base = super().get_changelist_form(request, **kwargs)
+
+        class PositionForm(base):
+            """The list's editable position, labelled per row (WCAG 1.3.1, 4.1.2)."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if "position" in self.fields:
+                    label = f"Position of “{self.instance}”"
+                    self.fields["position"].widget.attrs["aria-label"] = label
+
+        return PositionForm
+
     @admin.display(description="Question", ordering="prompt")
     def prompt_excerpt(self, obj: Question) -> str:
         return str(obj)

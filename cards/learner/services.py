@@ -54,3 +54,8 @@ def keep_due_cards_due(*, profile: LearnerProfile, now: datetime) -> int:
             due_on=new_day
         )
     return moved
+
+
+def save_theme(*, user, theme: str) -> None:
+    """Store the learner's light/dark choice (a profile row appears if none)."""
+    LearnerProfile.objects.update_or_create(user=user, defaults={"theme": theme})

@@ -102,7 +102,7 @@ def ease_chart(snap: Snapshot) -> charts.BarChart:
         key="ease",
         title="Ease of your cards",
         summary=summary,
-        x_label="Ease (SM-2 factor; higher means longer intervals)",
+        x_label="SM-2 ease (higher = longer intervals)",
         y_label="Cards",
         columns=columns,
         table=Table(

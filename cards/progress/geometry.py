@@ -18,6 +18,8 @@ HEIGHT = 196
 LEFT, RIGHT, TOP, BOTTOM = 34, 8, 26, 38
 HEAT_CELL, HEAT_PITCH = 10, 12
 HEAT_LEFT, HEAT_TOP = 30, 18
+# Room after the last week for a month label that starts there ("Dec" on 2 Dec).
+HEAT_RIGHT = 28
 HEAT_LEVELS = 4
 
 
@@ -284,7 +286,7 @@ def heat_position(week: int, weekday: int) -> tuple[float, float]:
 
 
 def heat_size(weeks: int) -> tuple[int, int]:
-    return HEAT_LEFT + weeks * HEAT_PITCH, HEAT_TOP + 7 * HEAT_PITCH + 2
+    return HEAT_LEFT + weeks * HEAT_PITCH + HEAT_RIGHT, HEAT_TOP + 7 * HEAT_PITCH + 2
 
 
 @dataclass(frozen=True)

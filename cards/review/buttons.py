@@ -72,7 +72,9 @@ class GradeButton:
     choice: GradeChoice
     interval: str  # "6 d", "3.5 mo"
     again_today: bool
-    aria_label: str
+    # Read after the name (aria-describedby): the visible text is the name, so
+    # that a voice-control user's "click Good" presses it (WCAG 2.5.3).
+    description: str
 
     @property
     def grade(self) -> int:
@@ -106,7 +108,7 @@ def buttons(
                 choice=choice,
                 interval=short,
                 again_today=again_today and days >= 1,
-                aria_label=f"{choice.label} ({choice.meaning}): {words}",
+                description=f"{choice.meaning}: {words}",
             )
         )
     return result

@@ -32,7 +32,7 @@ from cards.models import (
 from cards.planning import dashboard as planning_dashboard
 from cards.planning import reads as planning_reads
 from cards.planning import services as planning
-from cards.review import answer, buttons, card_info, queue, services, typed
+from cards.review import announce, answer, buttons, card_info, queue, services, typed
 from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
     CheckForm,
@@ -113,6 +113,7 @@ def _render(
     revealed: Revealed | None = None,
     shown_at: int | None = None,
     notice: str = "",
+    announcement: str = "",
     status: int = 200,
 ) -> HttpResponse:
     """The review screen, or only its #card partial for htmx."""
@@ -120,6 +121,7 @@ def _render(
     names = _level_names(snapshot.levels)
     shown_at = shown_at or _millis(timezone.now())
     context = {
+        "announcement": announcement,
         "queue": snapshot,
         "card": card,
         "revealed": revealed,
@@ -365,9 +367,15 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         return _conflict(request, conflict, levels)
     if not request.htmx:
         return redirect(review_url(levels))
+    snapshot = planned_snapshot(
+        user=request.user, profile=profile, now=now, levels=levels
+    )
     return _render(
         request,
-        planned_snapshot(user=request.user, profile=profile, now=now, levels=levels),
+        snapshot,
+        announcement=announce.after_grade(
+            snapshot, level_names=_level_names(snapshot.levels)
+        ),
     )
 
 

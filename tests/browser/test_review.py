@@ -52,7 +52,7 @@ def grade(page: Page, label: str, key: str, *, keyboard: bool) -> None:
     if keyboard:
         page.keyboard.press(key)
     else:
-        page.get_by_role("button", name=re.compile(rf"^{label} \(")).click()
+        page.get_by_role("button", name=re.compile(rf"^{label} ")).click()
     expect(page.locator("#card[data-ready]:not([data-face=back])")).to_have_count(1)
 
 
@@ -154,7 +154,7 @@ def test_second_tab_and_bad_input_show_messages(
         reveal(tab, keyboard=False)
     grade(other_tab, "Good", "3", keyboard=False)
 
-    page.get_by_role("button", name=re.compile(r"^Easy \(")).click()
+    page.get_by_role("button", name=re.compile(r"^Easy ")).click()
     notice = page.locator(".notice")
     expect(notice).to_contain_text("already answered (perhaps in another tab)")
     expect(notice).to_be_focused()
@@ -174,14 +174,19 @@ def test_second_tab_and_bad_input_show_messages(
     page.goto(live_app.url + "/review/")
     reveal(page, keyboard=False)
     prompt = page.locator(".prompt").inner_text()
-    page.get_by_role("button", name=re.compile(r"^Good \(")).dblclick()
+    page.get_by_role("button", name=re.compile(r"^Good ")).dblclick()
     face(page, "front")
     expect(page.locator(".notice")).to_have_count(0)
     from cards.models import ReviewLog
 
     assert ReviewLog.objects.filter(question__prompt=prompt).count() == 1
 
-    expected = re.compile(r"status of (409|400)|Response Status Error Code (409|400)")
+    # Chromium's own network line for each 409 and 400; htmx logs only the 400
+    # (bad input is an error; a second tab's 409 is an outcome the app expects).
+    expected = re.compile(
+        r"^Failed to load resource: the server responded with a status of (409|400)"
+        r"|^Response Status Error Code 400 "
+    )
     assert [e for e in console_errors if not expected.search(e)] == []
 
 
@@ -220,7 +225,11 @@ def test_review_works_without_javascript(browser, live_app, questions):
         page.goto(live_app.url + "/review/")
         page.get_by_role("button", name="Show answer").click()
         expect(page.locator("#answer")).to_be_visible()
-        page.get_by_role("button", name=re.compile(r"^Again \(")).click()
+        nav = page.get_by_role("navigation", name="Main")
+        expect(nav.get_by_role("link", name="Review")).to_have_attribute(
+            "aria-current", "page"
+        )
+        page.get_by_role("button", name=re.compile(r"^Again ")).click()
         expect(page).to_have_url(re.compile(r"/review/$"))
         assert counts(page) == (9, 0, 1)
         page.get_by_role("button", name="Undo your last answer").click()

@@ -73,11 +73,11 @@ def test_the_buttons_preview_the_capped_interval(logged_in_client, user, today):
     schedule = make_schedule(user=user, due_on=today, repetitions=3, interval_days=20)
     url = reverse("cards:reveal", args=[schedule.question_id])
     free = logged_in_client.get(url, {"version": 2}, headers=HTMX).text
-    assert "Easy (Perfect, effortless recall): next in 1.6 months" in free
+    assert "Perfect, effortless recall: next in 1.6 months" in free
     _set(logged_in_client, today + timedelta(days=10))
     capped = logged_in_client.get(url, {"version": 2}, headers=HTMX).text
     days = int(
-        re.search(r"Easy \(Perfect, effortless recall\): next in (\d+) days", capped)[1]
+        re.search(r"Perfect, effortless recall: next in (\d+) days", capped)[1]
     )
     assert 1 <= days <= 9
     logged_in_client.post(

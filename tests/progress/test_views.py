@@ -233,18 +233,24 @@ def contrast(a: str, b: str) -> float:
 
 
 def _schemes() -> list[dict[str, str]]:
-    """The light and dark values of every colour variable in app.css."""
+    """The light and dark values of every colour variable in app.css.
+
+    A colour of both schemes is a pair, `--name: light-dark(#light, #dark)`;
+    a plain `--name: #hex` is the same in both.
+    """
     css = (ROOT / "static/css/app.css").read_text()
     light: dict[str, str] = {}
     dark: dict[str, str] = {}
+    hexa = r"(#[0-9a-fA-F]{6})"
     for match in re.finditer(r":root\s*{([^}]*)}", css):
-        is_dark = (
-            "prefers-color-scheme: dark"
-            in css[max(0, match.start() - 60) : match.start()]
-        )
-        (dark if is_dark else light).update(
-            re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6})", match.group(1))
-        )
+        body = match.group(1)
+        for name, a, b in re.findall(
+            rf"--([\w-]+):\s*light-dark\(\s*{hexa}\s*,\s*{hexa}\s*\)", body
+        ):
+            light[name], dark[name] = a, b
+        for name, value in re.findall(rf"--([\w-]+):\s*{hexa}\s*;", body):
+            light.setdefault(name, value)
+    assert "prefers-color-scheme: dark" not in css, "colours are light-dark() pairs"
     return [light, {**light, **dark}]
 
 

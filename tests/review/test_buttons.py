@@ -68,12 +68,10 @@ def test_mature_card_buttons_show_months():
     state = CardState(repetitions=5, interval_days=40, ease=Decimal("2.6"))
     buttons = shown(grades.FOUR, answer.Kind.REVIEW, state)
     assert [b.interval for b in buttons] == ["1 d", "3.4 mo", "3.4 mo", "3.4 mo"]
-    assert buttons[0].aria_label == (
-        "Again (I did not know it): see it again later today, then in 1 day"
+    assert buttons[0].description == (
+        "I did not know it: see it again later today, then in 1 day"
     )
-    assert buttons[2].aria_label == (
-        "Good (Correct after some hesitation): next in 3.4 months"
-    )
+    assert buttons[2].description == "Correct after some hesitation: next in 3.4 months"
 
 
 def test_buttons_never_exceed_the_maximum_interval():
@@ -93,7 +91,7 @@ def test_redrill_buttons_keep_the_schedule():
         (4, "Good", "6 d", False),
         (5, "Easy", "6 d", False),
     ]
-    assert buttons[0].aria_label.endswith("see it again later today, then in 6 days")
+    assert buttons[0].description.endswith("see it again later today, then in 6 days")
 
 
 def test_off_schedule_buttons_never_lengthen_and_reset_on_a_failure():

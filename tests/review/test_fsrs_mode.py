@@ -155,7 +155,7 @@ def test_the_buttons_of_a_learned_card_show_three_different_intervals(learner):
     shown_buttons = buttons.buttons(scale="four", today=due, outcome=shown.__getitem__)
     intervals = [b.interval for b in shown_buttons]
     assert intervals[0] == "today" and len(set(intervals[1:])) == 3
-    assert "see it again later today" in shown_buttons[0].aria_label
+    assert "see it again later today" in shown_buttons[0].description
 
 
 def test_undo_restores_the_fsrs_state_whole(learner):

@@ -61,7 +61,16 @@ def test_reveal_shows_answer_and_four_buttons_with_intervals(logged_in_client):
     assert "Retrieval <em>augmented</em>" in r.text
     buttons = re.findall(r'name="grade" value="(\d)"', r.text)
     assert buttons == ["1", "3", "4", "5"]
-    assert 'aria-label="Good (Correct after some hesitation): next in 1 day"' in r.text
+    assert re.search(
+        r'<button [^>]*value="4"[^>]*aria-describedby="grade-4-help"[^>]*>\s*'
+        r'<span class="grade-label">Good</span>\s*<span class="grade-interval">1 d</span>',
+        r.text,
+    )
+    assert (
+        '<span id="grade-4-help" hidden>Correct after some hesitation: next in 1 day'
+        in r.text
+    )
+    assert "aria-label=" not in r.text[r.text.index('class="grades') :]
     assert 'name="shown_at" value="5"' in r.text
 
 

@@ -1,0 +1,127 @@
+"""axe-core (WCAG 2.2 AA) on every page of the URLconf, light and dark, 375 and
+1280 px wide, with the strict CSP on: 0 violations.
+
+axe comes from npm (package.json pins it; `make test` runs `npm ci`). It is
+evaluated in the page over CDP, which the page's CSP does not govern, so the
+pages are checked exactly as served.
+"""
+
+from datetime import UTC, datetime
+
+import pytest
+from playwright.sync_api import Page
+
+from cards.bank import services as bank_services
+from tests.browser.test_bank import log_in
+from tests.factories import make_schedule, make_user
+from tests.paths import ROOT
+from tests.routes import all_routes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+WIDTHS = (375, 1280)
+SCHEMES = ("light", "dark")
+
+# Routes that are not pages: POST-only actions, downloads, the admin's own
+# machinery. Every other route of the URLconf is checked (a new page is too).
+NOT_PAGES = {
+    "cards:grade",
+    "cards:undo",
+    "cards:account_import",
+    "cards:account_export",
+    "cards:anki_deck",
+    "cards:theme",
+    "logout",
+    "password_reset_confirm",  # a valid link only: checked below with one
+}
+# The admin is Django's; we check the pages staff use for the question bank.
+ADMIN_PAGES = ("/admin/", "/admin/cards/question/", "/admin/cards/question/{q}/change/")
+
+RUN = """async (tags) => {
+  // Colours in a transition (a scheme just switched) are not the page's colours.
+  await Promise.all(document.getAnimations().map(a => a.finished.catch(() => null)));
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          resultTypes: ['violations']});
+  return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
+}"""
+
+
+def axe_violations(page: Page) -> list[dict]:
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text())
+    return page.evaluate(RUN, TAGS)
+
+
+def check(page: Page, url: str, found: dict) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == 200, (url, response)
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            for v in axe_violations(page):
+                found.setdefault(f"{url} {width}px {scheme}", []).append(v)
+
+
+def learner_pages(live_url: str, changed_id: int, new_id: int) -> list[str]:
+    """GET pages from the URLconf, with real ids where a route takes one."""
+    samples = {
+        "cards:question_changes": f"/questions/{changed_id}/changes/",
+        "cards:reveal": f"/review/{new_id}/answer/?version=0",
+    }
+    pages = []
+    for route in all_routes():
+        if route.is_admin or route.name in NOT_PAGES:
+            continue
+        pages.append(live_url + samples.get(route.name, route.path))
+    return pages
+
+
+@pytest.fixture
+def bank(questions):
+    learner = make_user(username="ada", email="ada@example.com")
+    changed = questions[3]
+    make_schedule(user=learner, question=changed, due_on=datetime(2030, 1, 1).date())
+    changed.answer += "\n\n*   **Today:** the basis of every large language model."
+    bank_services.save_question(
+        question=changed,
+        editor=None,
+        now=datetime(2026, 1, 5, tzinfo=UTC),
+        substantial=True,
+    )
+    make_user(username="root", is_superuser=True)
+    return changed, questions[0]
+
+
+def test_every_page_passes_axe(page, live_app, bank, console_errors):
+    assert AXE.exists(), "axe-core is missing: run `make axe` (npm ci)"
+    found: dict[str, list] = {}
+    changed, new = bank
+    pages = learner_pages(live_app.url, changed.pk, new.pk)
+    anonymous = [u for u in pages if "/accounts/" in u or u == live_app.url + "/"]
+    for url in anonymous:
+        check(page, url, found)
+    log_in(page, live_app, "ada", "/")
+    for url in pages:
+        check(page, url, found)
+    page.goto(live_app.url + "/review/")
+    page.get_by_role("button", name="Show answer").click()
+    page.locator("#answer").wait_for()
+    check(page, page.url, found)  # the back of a card, reached with htmx
+    page.context.clear_cookies()
+    log_in(page, live_app, "root", "/admin/")
+    for path in ADMIN_PAGES:
+        check(page, live_app.url + path.format(q=changed.pk), found)
+    checked = len(pages) + len(anonymous) + 1 + len(ADMIN_PAGES)
+    print(f"axe: {checked} pages x {len(WIDTHS)} widths x {len(SCHEMES)} schemes")
+    for where, violations in found.items():
+        print(where)
+        for v in violations:
+            print("  ", v["id"], v["impact"], v["help"])
+            for node in v["nodes"]:
+                print("     ", " ".join(node.split())[:300])
+    assert found == {}
+    assert console_errors == []
