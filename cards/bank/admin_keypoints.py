@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -18,8 +19,20 @@ from cards.models import KeyPoint, Question
 from cards.review import typed
 
 
+class KeyPointFormSet(BaseInlineFormSet):
+    """The inline table's inputs sit under column headers, not labels: each
+    gets a name that starts with its header's text ("Statement (key point 2)")."""
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        which = "new key point" if index is None else f"key point {index + 1}"
+        for field in form.fields.values():
+            field.widget.attrs.setdefault("aria-label", f"{field.label} ({which})")
+
+
 class KeyPointInline(admin.TabularInline):
     model = KeyPoint
+    formset = KeyPointFormSet
     fields = ["order", "statement", "aliases", "is_must", "is_misconception", "missed"]
     readonly_fields = ["missed"]
     extra = 0

@@ -47,10 +47,10 @@ def test_a_learner_studies_with_fsrs_and_switches_back(
     expect(
         page.get_by_text(re.compile("SM-2’s rule that answers below Good"))
     ).to_be_visible()
-    again = page.get_by_role("button", name=re.compile(r"^Again \("))
-    easy = page.get_by_role("button", name=re.compile(r"^Easy \("))
-    expect(again).to_have_accessible_name(re.compile("see it again later today"))
-    expect(easy).to_have_accessible_name(re.compile(r"next in \d+ days?"))
+    again = page.get_by_role("button", name=re.compile(r"^Again\b"))
+    easy = page.get_by_role("button", name=re.compile(r"^Easy\b"))
+    expect(again).to_have_accessible_description(re.compile("see it again later today"))
+    expect(easy).to_have_accessible_description(re.compile(r"next in \d+ days?"))
     screenshot("02-buttons")
     page.keyboard.press("3")  # Good: a learning step, back later today
     face(page, "front")

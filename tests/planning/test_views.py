@@ -76,9 +76,7 @@ def test_the_buttons_preview_the_capped_interval(logged_in_client, user, today):
     assert "Perfect, effortless recall: next in 1.6 months" in free
     _set(logged_in_client, today + timedelta(days=10))
     capped = logged_in_client.get(url, {"version": 2}, headers=HTMX).text
-    days = int(
-        re.search(r"Perfect, effortless recall: next in (\d+) days", capped)[1]
-    )
+    days = int(re.search(r"Perfect, effortless recall: next in (\d+) days", capped)[1])
     assert 1 <= days <= 9
     logged_in_client.post(
         reverse("cards:grade", args=[schedule.question_id]),
