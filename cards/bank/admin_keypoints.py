@@ -14,12 +14,40 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from cards.bank import analytics
+from cards.bank import formats as bank
+from cards.bank.formats.core import key_points_problem
 from cards.models import KeyPoint, Question
 from cards.review import typed
 
 
+class KeyPointFormSet(forms.BaseInlineFormSet):
+    """The bank's rule for a question's key points (as imports enforce it)."""
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            return  # a question may have no key points yet
+        points = [
+            bank.KeyPointData(
+                statement=d.get("statement") or "",
+                is_must=bool(d.get("is_must")),
+                is_misconception=bool(d.get("is_misconception")),
+            )
+            for d in kept
+        ]
+        problem = key_points_problem(points)
+        if problem:
+            raise forms.ValidationError(f"Key points: {problem}.")
+
+
 class KeyPointInline(admin.TabularInline):
     model = KeyPoint
+    formset = KeyPointFormSet
     fields = ["order", "statement", "aliases", "is_must", "is_misconception", "missed"]
     readonly_fields = ["missed"]
     extra = 0
