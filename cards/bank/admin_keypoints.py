@@ -7,7 +7,6 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
-from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -15,19 +14,45 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from cards.bank import analytics
+from cards.bank import formats as bank
+from cards.bank.formats.core import key_points_problem
 from cards.models import KeyPoint, Question
 from cards.review import typed
 
 
-class KeyPointFormSet(BaseInlineFormSet):
-    """The inline table's inputs sit under column headers, not labels: each
-    gets a name that starts with its header's text ("Statement (key point 2)")."""
+class KeyPointFormSet(forms.BaseInlineFormSet):
+    """The bank's rule for a question's key points (as imports enforce it).
+
+    The inline table's inputs sit under column headers, not labels: each
+    gets a name that starts with its header's text ("Statement (key point 2)").
+    """
 
     def add_fields(self, form, index) -> None:
         super().add_fields(form, index)
         which = "new key point" if index is None else f"key point {index + 1}"
         for field in form.fields.values():
             field.widget.attrs.setdefault("aria-label", f"{field.label} ({which})")
+
+    def clean(self) -> None:
+        super().clean()
+        kept = [
+            f.cleaned_data
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        if not kept:
+            return  # a question may have no key points yet
+        points = [
+            bank.KeyPointData(
+                statement=d.get("statement") or "",
+                is_must=bool(d.get("is_must")),
+                is_misconception=bool(d.get("is_misconception")),
+            )
+            for d in kept
+        ]
+        problem = key_points_problem(points)
+        if problem:
+            raise forms.ValidationError(f"Key points: {problem}.")
 
 
 class KeyPointInline(admin.TabularInline):

@@ -226,3 +226,35 @@ def test_admin_shows_miss_rate_per_key_point_and_override_rate(client, questions
     assert "Overrides" in listing and "33% of 3" in listing
     change = client.get(reverse("admin:cards_question_change", args=[question.pk])).text
     assert "67% (2 of 3)" in change and "33% (1 of 3)" in change
+
+
+def test_admin_inline_refuses_one_key_point_and_must_with_wrong(client, db):
+    client.force_login(make_user(username="root", is_superuser=True))
+    question = make_question()
+    url = reverse("admin:cards_question_change", args=[question.pk])
+    base = {
+        "key": question.key,
+        "level": question.level,
+        "position": question.position,
+        "prompt": question.prompt,
+        "answer": question.answer,
+        "is_active": "on",
+        "key_points-INITIAL_FORMS": "0",
+    }
+    one = {
+        "key_points-TOTAL_FORMS": "1",
+        "key_points-0-order": "1",
+        "key_points-0-statement": "only one point",
+    }
+    r = client.post(url, base | one)
+    assert r.status_code == 200 and "expected 2 to 7 key points" in r.text
+    both = one | {
+        "key_points-TOTAL_FORMS": "2",
+        "key_points-0-is_must": "on",
+        "key_points-0-is_misconception": "on",
+        "key_points-1-order": "2",
+        "key_points-1-statement": "another point",
+    }
+    r = client.post(url, base | both)
+    assert r.status_code == 200 and "errorlist" in r.text
+    assert not question.key_points.exists()
