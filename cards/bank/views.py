@@ -2,14 +2,14 @@
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from cards.bank import services, textdiff
 from cards.models import ReviewSchedule
 from cards.web.http import HtmxHttpRequest, login_required
 
 
-@require_GET
+@require_safe
 @login_required
 def question_changes(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     """The old and new text of a question this learner has studied."""
@@ -39,7 +39,7 @@ def question_changes(request: HtmxHttpRequest, question_id: int) -> HttpResponse
     return render(request, "cards/question_changes.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 def anki_deck(request: HtmxHttpRequest) -> HttpResponse:
     export = services.export("apkg")

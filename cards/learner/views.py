@@ -8,7 +8,11 @@ from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from cards.learner import scheduler_switch, services, userdata, workload
 from cards.learner.forms import (
@@ -39,13 +43,13 @@ def _data_page(request: HttpRequest, form: ImportDataForm, status: int = 200):
     return render(request, "account/data.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return _data_page(request, ImportDataForm())
 
 
-@require_GET
+@require_safe
 @login_required
 def export_data(request: HttpRequest) -> HttpResponse:
     blob = userdata.dumps(userdata.export_user_data(user=request.user))
@@ -83,7 +87,7 @@ def import_data(request: HttpRequest) -> HttpResponse:
     return redirect("cards:account")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
@@ -100,7 +104,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "account/delete.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
@@ -117,7 +121,7 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
     profile = profile_for(request.user)
@@ -179,7 +183,7 @@ def scheduler_settings(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("cards:settings")
 
 
-@require_GET
+@require_safe
 @login_required
 def workload_estimate(request: HtmxHttpRequest) -> HttpResponse:
     profile = profile_for(request.user)

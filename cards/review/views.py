@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
-    require_GET,
     require_POST,
+    require_safe,
 )
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -49,7 +49,7 @@ STATUS = {Reason.ALREADY_UNDONE: 404}
 UNDONE = "Answer taken back. Answer it again when ready."
 
 
-@require_GET
+@require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(
@@ -219,7 +219,7 @@ def _revealed(
 # A card shown from a cache (or the back button) would carry a stale version.
 @never_cache
 @vary_on_headers("HX-Request")
-@require_GET
+@require_safe
 @login_required
 def review(request: HtmxHttpRequest) -> HttpResponse:
     form = ReviewPageForm(request.GET)
@@ -235,7 +235,7 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
 
 @never_cache
 @vary_on_headers("HX-Request")
-@require_GET
+@require_safe
 @login_required
 def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=question_id)
@@ -316,7 +316,7 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def card_info_page(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=question_id)
