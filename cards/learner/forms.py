@@ -6,6 +6,7 @@ from django.contrib.auth.forms import UserCreationForm
 
 from cards.learner.userdata import MAX_IMPORT_BYTES
 from cards.models import LearnerProfile, time_zone_names, validate_time_zone
+from cards.web.numbers import WholeNumberField, coerce_whole_number
 
 
 class SignUpForm(UserCreationForm):
@@ -47,10 +48,25 @@ class SettingsForm(forms.ModelForm):
         choices=_time_zone_choices,
         help_text="Your day starts and ends in this time zone.",
     )
+    new_cards_per_day = WholeNumberField(
+        label="New cards per day",
+        min_value=0,
+        max_value=500,
+        strip=True,
+        help_text="0 to 500. Questions you have never answered.",
+    )
+    reviews_per_day = WholeNumberField(
+        label="Reviews per day",
+        min_value=1,
+        max_value=5_000,
+        strip=True,
+        help_text="1 to 5,000. When you reach it the session ends, "
+        "even if more cards are due.",
+    )
     rollover_hour = forms.TypedChoiceField(
         label="New day starts at",
         choices=[(h, _hour_label(h)) for h in range(24)],
-        coerce=int,
+        coerce=coerce_whole_number,
         help_text="Cards answered before this hour count for the previous day, "
         "so a late session does not eat into tomorrow.",
     )
@@ -64,21 +80,8 @@ class SettingsForm(forms.ModelForm):
             "reviews_per_day",
             "grade_scale",
         ]
-        labels = {
-            "new_cards_per_day": "New cards per day",
-            "reviews_per_day": "Reviews per day",
-            "grade_scale": "Grade buttons",
-        }
-        help_texts = {
-            "new_cards_per_day": "0 to 500. Questions you have never answered.",
-            "reviews_per_day": "1 to 5,000. When you reach it the session ends, "
-            "even if more cards are due.",
-        }
-        widgets = {
-            "new_cards_per_day": forms.NumberInput(attrs={"min": 0, "max": 500}),
-            "reviews_per_day": forms.NumberInput(attrs={"min": 1, "max": 5000}),
-            "grade_scale": forms.RadioSelect,
-        }
+        labels = {"grade_scale": "Grade buttons"}
+        widgets = {"grade_scale": forms.RadioSelect}
 
 
 class ImportDataForm(forms.Form):

@@ -227,9 +227,9 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
         return _bad_request(request, first_error(form))
     snapshot = _snapshot(request, form.levels())
     card = None
-    if form.cleaned_data["card"]:
+    if form.cleaned_data["card"] is not None:
         # After an undo without JavaScript: show the card that was taken back.
-        card = _card_or_none(request, int(form.cleaned_data["card"]), snapshot.today)
+        card = _card_or_none(request, form.cleaned_data["card"], snapshot.today)
     return _render(request, snapshot, card=card)
 
 
@@ -249,20 +249,19 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
             user=request.user,
             question=question,
             today=snapshot.today,
-            version=int(form.cleaned_data["version"]),
+            version=form.cleaned_data["version"],
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
     revealed = _revealed(
         question, card, scale=profile.grade_scale, profile=profile, today=snapshot.today
     )
-    shown_at = form.cleaned_data["shown_at"]
     return _render(
         request,
         snapshot,
         card=card,
         revealed=revealed,
-        shown_at=int(shown_at) if shown_at else None,
+        shown_at=form.cleaned_data["shown_at"],
     )
 
 
@@ -280,7 +279,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
             user=request.user,
             question=question,
             grade=form.cleaned_data["grade"],
-            version=int(form.cleaned_data["version"]),
+            version=form.cleaned_data["version"],
             now=now,
             duration_ms=form.duration_ms(_millis(now)),
         )
@@ -303,7 +302,7 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
     levels = form.levels()
     try:
         question = services.undo_review(
-            user=request.user, log_id=int(form.cleaned_data["log"]), now=timezone.now()
+            user=request.user, log_id=form.cleaned_data["log"], now=timezone.now()
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)

@@ -59,7 +59,7 @@ def test_saving_valid_settings(logged_in_client, user):
         ("rollover_hour", "24", "Select a valid choice"),
         ("rollover_hour", "-1", "Select a valid choice"),
         ("new_cards_per_day", "501", "less than or equal to 500"),
-        ("new_cards_per_day", "-1", "greater than or equal to 0"),
+        ("new_cards_per_day", "-1", "must not be negative"),
         ("reviews_per_day", "0", "greater than or equal to 1"),
         ("reviews_per_day", "5001", "less than or equal to 5000"),
         ("reviews_per_day", "ten", "Enter a whole number"),
