@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cards import scheduling
-from cards.learner import scheduler_switch
+from cards.learner import erasure, scheduler_switch
 from cards.learner.userdata_file import (
     FORMAT,
     FORMAT_VERSION,
@@ -200,7 +200,6 @@ def _schedule(
     return schedule
 
 
-@transaction.atomic
 def delete_account(*, user: AbstractBaseUser) -> None:
-    """Delete the learner with their settings, schedules and review history."""
-    user.delete()
+    """Delete the learner with their settings, schedules, history and traces."""
+    erasure.delete_person(user=user)
