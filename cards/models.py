@@ -434,4 +434,6 @@ class QuestionRevision(models.Model):
 
 # The interview plan and breaks (issue 17) live in their domain's module;
 # imported here so that the app registry (one app label) finds them.
+# Usernames' confusable skeletons (issue 14): the learner domain's model.
+from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401

@@ -4,9 +4,16 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from cards.learner.services import is_username_confusable
 from cards.learner.userdata import MAX_IMPORT_BYTES
 from cards.models import LearnerProfile, time_zone_names, validate_time_zone
 from cards.web.numbers import WholeNumberField, coerce_whole_number
+
+LOOKALIKE = (
+    "This username looks too much like an existing username (some letters "
+    "from other alphabets, or pairs such as “rn” and “m”, look the same). "
+    "Please choose another."
+)
 
 
 class SignUpForm(UserCreationForm):
@@ -20,6 +27,12 @@ class SignUpForm(UserCreationForm):
     class Meta(UserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
+
+    def clean_username(self) -> str:
+        username = super().clean_username()
+        if username and is_username_confusable(username):
+            raise forms.ValidationError(LOOKALIKE, code="confusable")
+        return username
 
     def clean_time_zone(self) -> str:
         value = self.cleaned_data.get("time_zone") or "UTC"

@@ -6,21 +6,61 @@ from datetime import datetime
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from cards.models import LearnerProfile, ReviewSchedule
+from cards.learner.usernames import username_key
+from cards.models import LearnerProfile, ReviewSchedule, UsernameSkeleton
+
+
+class UsernameTaken(ValueError):
+    """The username looks like an existing one (same TR39 skeleton)."""
+
+
+def _current(rows):
+    return rows.filter(user__username=F("username"))
+
+
+def is_username_confusable(username: str) -> bool:
+    """Some account's username has the same skeleton as `username`."""
+    key = username_key(username)
+    if _current(UsernameSkeleton.objects.filter(skeleton=key)).exists():
+        return True
+    # Accounts made outside sign-up (createsuperuser, the demo) or renamed
+    # since have no current row: few, so their keys are computed here.
+    unrecorded = get_user_model().objects.exclude(
+        username_skeleton__username=F("username")
+    )
+    return any(
+        username_key(name) == key
+        for name in unrecorded.values_list("username", flat=True).iterator()
+    )
 
 
 @transaction.atomic
 def sign_up(
     *, username: str, email: str, password: str, time_zone: str = "UTC"
 ) -> AbstractBaseUser:
-    """Create a learner and their settings; every active question starts as new."""
+    """Create a learner and their settings; every active question starts as new.
+
+    Raises UsernameTaken, writing nothing, for a look-alike of a username.
+    """
+    username = get_user_model().normalize_username(username)
+    if is_username_confusable(username):
+        raise UsernameTaken(username)
     user = get_user_model().objects.create_user(
         username=username, email=email, password=password
     )
     LearnerProfile.objects.create(user=user, time_zone=time_zone)
+    key = username_key(username)
+    stale = UsernameSkeleton.objects.filter(skeleton=key)
+    stale.exclude(pk__in=_current(stale).values("pk")).delete()
+    try:
+        with transaction.atomic():
+            UsernameSkeleton.objects.create(user=user, username=username, skeleton=key)
+    except IntegrityError:  # a look-alike signed up at the same moment
+        raise UsernameTaken(username) from None
     return user
 
 

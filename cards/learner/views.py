@@ -16,6 +16,7 @@ from django.views.decorators.http import (
 
 from cards.learner import scheduler_switch, services, userdata, workload
 from cards.learner.forms import (
+    LOOKALIKE,
     DeleteAccountForm,
     ImportDataForm,
     SettingsForm,
@@ -110,14 +111,20 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.sign_up(
-            username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            time_zone=form.cleaned_data["time_zone"],
-        )
-        login(request, user, backend="cards.learner.backends.ModelBackendWithProfile")
-        return redirect("home")
+        try:
+            user = services.sign_up(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except services.UsernameTaken:
+            form.add_error("username", LOOKALIKE)
+        else:
+            login(
+                request, user, backend="cards.learner.backends.ModelBackendWithProfile"
+            )
+            return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 
 
