@@ -1,10 +1,10 @@
 """The bank's learner-facing pages: what changed in a question; the Anki deck."""
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 
-from cards.bank import services, textdiff
+from cards.bank import deck, textdiff
 from cards.models import ReviewSchedule
 from cards.web.http import HtmxHttpRequest, login_required
 
@@ -39,10 +39,19 @@ def question_changes(request: HtmxHttpRequest, question_id: int) -> HttpResponse
     return render(request, "cards/question_changes.html", context)
 
 
+def _deck_etag(request: HtmxHttpRequest) -> str:
+    # Computed once per request: `condition` asks first, the view reads it.
+    request.deck_version = deck.bank_version()
+    return request.deck_version
+
+
 @require_safe
 @login_required
+@condition(etag_func=_deck_etag)
 def anki_deck(request: HtmxHttpRequest) -> HttpResponse:
-    export = services.export("apkg")
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = 'attachment; filename="genai-prep.apkg"'
-    return response
+    return FileResponse(
+        deck.open_deck(request.deck_version),
+        as_attachment=True,
+        filename="genai-prep.apkg",
+        content_type="application/apkg",
+    )
