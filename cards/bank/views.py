@@ -4,7 +4,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import condition, require_safe
 
-from cards.bank import deck, textdiff
+from cards.bank import deck, revisions, textdiff
 from cards.models import ReviewSchedule
 from cards.web.http import HtmxHttpRequest, login_required
 
@@ -22,20 +22,47 @@ def question_changes(request: HtmxHttpRequest, question_id: int) -> HttpResponse
         question__pk=question_id,
     )
     question = schedule.question
-    # Unseen: everything since the learner last answered; else the latest change.
-    revision = (
-        schedule.unseen_change or question.revisions.filter(is_substantial=True).first()
+    now = (question.prompt, question.answer)
+    history = list(question.revisions.order_by("created_at", "id"))
+    seen = revisions.seen_text(
+        history,
+        last_answered=schedule.last_reviewed_at,
+        unseen=schedule.unseen_change,
+        now=now,
     )
-    context = {"question": question, "revision": revision, "schedule": schedule}
-    if revision is not None:
-        context["prompt_rows"] = (
-            textdiff.diff_lines(revision.old_prompt, question.prompt)
-            if revision.old_prompt != question.prompt
-            else []
+    rewrites = [r for r in history if r.is_substantial]
+    answered = schedule.last_reviewed_at
+    since = [r for r in rewrites if answered is None or r.created_at > answered]
+    revision, old = None, now
+    if schedule.has_unseen_change and seen != now:
+        # Everything since what this learner last saw.
+        revision, old, view = schedule.unseen_change, seen, "since_seen"
+    elif since and (schedule.has_unseen_change or answered is not None):
+        revision, view = since[-1], "undone"  # rewritten, then changed back
+    elif rewrites:
+        revision = rewrites[-1]
+        old, now = (
+            (revision.old_prompt, revision.old_answer),
+            (
+                revision.new_prompt,
+                revision.new_answer,
+            ),
         )
-        context["answer_rows"] = textdiff.diff_lines(
-            revision.old_answer, question.answer
-        )
+        view = "last_rewrite"
+    else:
+        view = "never"
+    context = {
+        "question": question,
+        "revision": revision,
+        "schedule": schedule,
+        "view": view,
+        "prompt_rows": (
+            textdiff.diff_lines(old[0], now[0]) if old[0] != now[0] else []
+        ),
+        "answer_rows": (
+            textdiff.diff_lines(old[1], now[1]) if old[1] != now[1] else []
+        ),
+    }
     return render(request, "cards/question_changes.html", context)
 
 
