@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -15,8 +15,9 @@ from django.db import models
 from django.utils.text import Truncator, slugify
 
 from cards import markdown, scheduling
+from cards.learner.day_settings import DaySettings
 from cards.review import answer
-from cards.scheduling import days, sm2
+from cards.scheduling import sm2
 
 KEY_MAX_LENGTH = 80
 
@@ -113,7 +114,7 @@ class SchedulerChoice(models.TextChoices):
     FSRS = "fsrs", "FSRS (Free Spaced Repetition Scheduler, version 6)"
 
 
-class LearnerProfile(models.Model):
+class LearnerProfile(DaySettings, models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
@@ -135,6 +136,15 @@ class LearnerProfile(models.Model):
     grade_scale = models.CharField(
         max_length=4, choices=GradeScale, default=GradeScale.FOUR
     )
+    # A new time zone or rollover hour, in force from `pending_from` (see
+    # cards/learner/day_settings.py).
+    pending_time_zone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_time_zone]
+    )
+    pending_rollover_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(23)]
+    )
+    pending_from = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # FSRS (issue 19). Change `scheduler` only through
@@ -171,10 +181,8 @@ class LearnerProfile(models.Model):
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
+        """The stored zone; what applies at a moment is zone_at(moment)."""
         return zoneinfo.ZoneInfo(self.time_zone)
-
-    def study_day(self, moment: datetime) -> date:
-        return days.study_day(moment, tz=self.tzinfo, rollover_hour=self.rollover_hour)
 
     @property
     def retention(self) -> float:
@@ -432,8 +440,8 @@ class QuestionRevision(models.Model):
         return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"
 
 
-# The interview plan and breaks (issue 17) live in their domain's module;
-# imported here so that the app registry (one app label) finds them.
-# Usernames' confusable skeletons (issue 14): the learner domain's model.
+# The interview plan and breaks (issue 17) and usernames' skeletons (issue 14)
+# live in their domains' modules; imported here so that the app registry (one
+# app label) finds them.
 from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401

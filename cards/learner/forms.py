@@ -59,7 +59,8 @@ def _time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 class SettingsForm(forms.ModelForm):
     time_zone = forms.ChoiceField(
         choices=_time_zone_choices,
-        help_text="Your day starts and ends in this time zone.",
+        help_text="Your day starts and ends in this time zone. A change takes "
+        "effect from tomorrow, when your current study day ends.",
     )
     new_cards_per_day = WholeNumberField(
         label="New cards per day",
@@ -81,8 +82,16 @@ class SettingsForm(forms.ModelForm):
         choices=[(h, _hour_label(h)) for h in range(24)],
         coerce=coerce_whole_number,
         help_text="Cards answered before this hour count for the previous day, "
-        "so a late session does not eat into tomorrow.",
+        "so a late session does not eat into tomorrow. A change takes effect "
+        "from tomorrow.",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        profile = self.instance
+        if profile.has_pending:  # show what the learner chose, in force or not
+            zone, hour = profile.day_settings_at(profile.pending_from)
+            self.initial.update(time_zone=zone, rollover_hour=hour)
 
     class Meta:
         model = LearnerProfile

@@ -21,7 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cards import scheduling
-from cards.learner import erasure, scheduler_switch
+from cards.learner import erasure, scheduler_switch, services
 from cards.learner.userdata_file import (
     FORMAT,
     FORMAT_VERSION,
@@ -79,6 +79,15 @@ def _out(value: object) -> object:
     return value
 
 
+def _settings(profile: LearnerProfile) -> dict[str, Any]:
+    """The settings as chosen: a pending time zone or day start included."""
+    values = {f: _out(getattr(profile, f)) for f in SETTINGS_FIELDS}
+    if profile.has_pending:
+        zone, hour = profile.day_settings_at(profile.pending_from)
+        values.update(time_zone=zone, rollover_hour=hour)
+    return values
+
+
 def export_user_data(*, user: AbstractBaseUser) -> dict[str, Any]:
     """Everything the learner has stored, as plain JSON values."""
     profile = profile_for(user)
@@ -92,7 +101,7 @@ def export_user_data(*, user: AbstractBaseUser) -> dict[str, Any]:
             "email": user.email,
             "date_joined": _out(user.date_joined),
         },
-        "settings": {f: _out(getattr(profile, f)) for f in SETTINGS_FIELDS},
+        "settings": _settings(profile),
         "plan": export_plan(user),
         "schedules": sorted(
             (
@@ -136,8 +145,8 @@ def import_user_data(
     )
     for name, value in data.settings.items():
         setattr(profile, name, value)
-    profile.full_clean()
-    profile.save()
+    # A new time zone or day start waits for tomorrow, as in Settings.
+    services.save_settings(profile=profile, now=now)
     if data.plan is not None:
         import_plan(user, data.plan)
 

@@ -128,6 +128,22 @@ def signup(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "registration/signup.html", {"form": form})
 
 
+def _pending_sentence(profile) -> str:
+    """Settings says when a new time zone or day start applies: tomorrow."""
+    parts = []
+    if profile.pending_time_zone and profile.pending_time_zone != profile.time_zone:
+        parts.append(f"time zone ({profile.pending_time_zone.replace('_', ' ')})")
+    hour = profile.pending_rollover_hour
+    if hour is not None and hour != profile.rollover_hour:
+        parts.append(f"day start ({hour:02d}:00)")
+    start = timezone.localtime(profile.pending_from, profile.tzinfo)
+    return (
+        f"Your new {' and '.join(parts) or 'settings'} will apply from tomorrow, "
+        f"when your current study day ends ({start:%-d %b %H:%M} "
+        f"{profile.time_zone.replace('_', ' ')} time)."
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
@@ -135,8 +151,11 @@ def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
     is_new = profile.pk is None
     form = SettingsForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        services.save_settings(profile=form.save(commit=False))
-        messages.success(request, "Settings saved.")
+        saved = services.save_settings(profile=form.save(commit=False))
+        text = "Settings saved."
+        if saved.has_pending:
+            text += " " + _pending_sentence(saved)
+        messages.success(request, text)
         return redirect("cards:settings")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "is_new": is_new, **_scheduler_context(request, profile)}
@@ -157,7 +176,12 @@ def _scheduler_context(
         "scheduler": profile.scheduler,
         "desired_retention": profile.desired_retention,
     }
-    return {"scheduler_form": form or SchedulerForm(initial=initial)}
+    pending = profile.has_pending and profile.pending_from > timezone.now()
+    return {
+        "scheduler_form": form or SchedulerForm(initial=initial),
+        # Issue 14: a new time zone or day start waiting for tomorrow.
+        "pending": _pending_sentence(profile) if pending else "",
+    }
 
 
 @require_POST
