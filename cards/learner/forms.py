@@ -4,9 +4,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 
+from cards.learner import zones
 from cards.learner.services import is_username_confusable
 from cards.learner.userdata import MAX_IMPORT_BYTES
-from cards.models import LearnerProfile, time_zone_names, validate_time_zone
+from cards.models import LearnerProfile, validate_time_zone
 from cards.web.numbers import WholeNumberField, coerce_whole_number
 
 LOOKALIKE = (
@@ -48,19 +49,14 @@ def _hour_label(hour: int) -> str:
     return {0: f"{label} (midnight)", 4: f"{label} (default, as Anki)"}.get(hour, label)
 
 
-def _time_zone_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    groups: dict[str, list[tuple[str, str]]] = {}
-    for name in time_zone_names():
-        region = name.split("/", 1)[0] if "/" in name else "Other"
-        groups.setdefault(region, []).append((name, name.replace("_", " ")))
-    return list(groups.items())
-
-
 class SettingsForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(
-        choices=_time_zone_choices,
-        help_text="Your day starts and ends in this time zone. A change takes "
-        "effect from tomorrow, when your current study day ends.",
+    # A text field over a datalist of zones (a native combobox, no script
+    # needed): a zone from the list, or a city typed ("tokyo").
+    time_zone = forms.CharField(
+        max_length=64,
+        help_text="Type a city, such as Tokyo or New York, and pick it from the "
+        "list. Your day starts and ends in this time zone. A change takes effect "
+        "from tomorrow, when your current study day ends.",
     )
     new_cards_per_day = WholeNumberField(
         label="New cards per day",
@@ -92,6 +88,17 @@ class SettingsForm(forms.ModelForm):
         if profile.has_pending:  # show what the learner chose, in force or not
             zone, hour = profile.day_settings_at(profile.pending_from)
             self.initial.update(time_zone=zone, rollover_hour=hour)
+
+    def clean_time_zone(self) -> str:
+        typed = self.cleaned_data["time_zone"]
+        zone = zones.resolve(typed)
+        if zone is None:
+            raise forms.ValidationError(
+                "“%(typed)s” is not a time zone or city we know. Type a city "
+                "(such as Tokyo) and pick it from the list.",
+                params={"typed": typed[:64]},
+            )
+        return zone
 
     class Meta:
         model = LearnerProfile

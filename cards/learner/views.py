@@ -14,7 +14,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
-from cards.learner import scheduler_switch, services, userdata, workload
+from cards.learner import scheduler_switch, services, userdata, workload, zones
 from cards.learner.forms import (
     LOOKALIKE,
     DeleteAccountForm,
@@ -181,6 +181,7 @@ def _scheduler_context(
         "scheduler_form": form or SchedulerForm(initial=initial),
         # Issue 14: a new time zone or day start waiting for tomorrow.
         "pending": _pending_sentence(profile) if pending else "",
+        "zone_options": zones.options(current=profile.time_zone),
     }
 
 
