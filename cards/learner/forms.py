@@ -6,7 +6,7 @@ from django.contrib.auth.forms import UserCreationForm
 
 from cards.learner import zones
 from cards.learner.services import is_username_confusable
-from cards.learner.userdata import MAX_IMPORT_BYTES
+from cards.learner.userdata import MAX_DECOMPRESSED_BYTES
 from cards.models import LearnerProfile, validate_time_zone
 from cards.web.numbers import WholeNumberField, coerce_whole_number
 
@@ -116,14 +116,21 @@ class SettingsForm(forms.ModelForm):
 class ImportDataForm(forms.Form):
     file = forms.FileField(
         label="Data file",
-        help_text="A .json file from “Download my data” (at most 20 MB).",
-        widget=forms.ClearableFileInput(attrs={"accept": ".json,application/json"}),
+        help_text="A file from “Download my data” (.jsonl.gz, or .json from "
+        f"before December 2026), at most {MAX_DECOMPRESSED_BYTES // 2**20} MB "
+        "once decompressed.",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".gz,.jsonl,.json,application/gzip,application/json"}
+        ),
     )
 
     def clean_file(self):
+        # The limit that matters is on the decompressed bytes (checked while
+        # reading); an upload larger than that cannot be a valid file.
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError("The file is larger than 20 MB.")
+        if upload.size > MAX_DECOMPRESSED_BYTES:
+            limit = MAX_DECOMPRESSED_BYTES // 2**20
+            raise forms.ValidationError(f"The file is larger than {limit} MB.")
         return upload
 
 

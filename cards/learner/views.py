@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -53,10 +53,11 @@ def account(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def export_data(request: HttpRequest) -> HttpResponse:
-    blob = userdata.dumps(userdata.export_user_data(user=request.user))
     day = profile_for(request.user).study_day(timezone.now())
-    name = f"genai-prep-{slugify(request.user.get_username()) or 'data'}-{day}.json"
-    response = HttpResponse(blob, content_type="application/json; charset=utf-8")
+    name = f"genai-prep-{slugify(request.user.get_username()) or 'data'}-{day}.jsonl.gz"
+    response = StreamingHttpResponse(
+        userdata.export_stream(user=request.user), content_type="application/gzip"
+    )
     response["Content-Disposition"] = content_disposition_header(True, name)
     add_never_cache_headers(response)
     return response
@@ -69,7 +70,7 @@ def import_data(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _data_page(request, form, status=400)
     try:
-        parsed = userdata.parse_user_data(form.cleaned_data["file"].read())
+        parsed = userdata.read_user_data(form.cleaned_data["file"])
         result = userdata.import_user_data(user=request.user, data=parsed)
     except userdata.UserDataError as error:
         form.add_error("file", str(error))
