@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -16,8 +16,9 @@ from django.utils.text import Truncator, slugify
 
 from cards import markdown, scheduling
 from cards.learner.choices import GradeScale, SchedulerChoice, Theme
+from cards.learner.day_settings import DaySettings
 from cards.review import answer
-from cards.scheduling import days, sm2
+from cards.scheduling import sm2
 
 KEY_MAX_LENGTH = 80
 
@@ -104,7 +105,7 @@ class Question(models.Model):
         return markdown.render(self.answer)
 
 
-class LearnerProfile(models.Model):
+class LearnerProfile(DaySettings, models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
     )
@@ -129,6 +130,15 @@ class LearnerProfile(models.Model):
     # Issue 15: type an answer before the reveal; the checker suggests a grade.
     type_answer_first = models.BooleanField("type my answer first", default=False)
     theme = models.CharField(max_length=5, choices=Theme, default=Theme.AUTO)
+    # A new time zone or rollover hour, in force from `pending_from` (see
+    # cards/learner/day_settings.py).
+    pending_time_zone = models.CharField(
+        max_length=64, blank=True, default="", validators=[validate_time_zone]
+    )
+    pending_rollover_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(23)]
+    )
+    pending_from = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     # FSRS (issue 19). Change `scheduler` only through
@@ -165,10 +175,8 @@ class LearnerProfile(models.Model):
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
+        """The stored zone; what applies at a moment is zone_at(moment)."""
         return zoneinfo.ZoneInfo(self.time_zone)
-
-    def study_day(self, moment: datetime) -> date:
-        return days.study_day(moment, tz=self.tzinfo, rollover_hour=self.rollover_hour)
 
     @property
     def retention(self) -> float:
@@ -435,7 +443,8 @@ class QuestionRevision(models.Model):
         return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"
 
 
-# Models of other domains, imported so that the app registry (one app label)
-# finds them: key points (issue 15), the interview plan and breaks (issue 17).
+# Other domains' models, imported so that the app registry (one app label)
+# finds them: key points, usernames' skeletons, the interview plan and breaks.
 from cards.bank.models import KeyPoint  # noqa: E402, F401
+from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401

@@ -51,9 +51,16 @@ def clock(request):
         yield Clock(traveller)
 
 
+@pytest.fixture(scope="session")
+def _data_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("data")
+
+
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, _data_dir):
     settings.TIME_ZONE = frozen.ZONE
+    # Files the app keeps (the Anki deck's cache) stay out of the checkout.
+    settings.DATA_DIR = _data_dir
     # Hashed static storage needs collectstatic and 404s under live_server.
     settings.STORAGES = {
         **settings.STORAGES,

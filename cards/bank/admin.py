@@ -17,9 +17,10 @@ from cards.bank import formats as bank
 from cards.bank import services as bank_services
 from cards.bank.admin_keypoints import KeyPointInline, QuestionKeyPointsAdminMixin
 from cards.bank.admin_transfer import QuestionTransferAdminMixin
-from cards.bank.formats.core import MAX_ANSWER, MAX_PROMPT
+from cards.bank.formats.core import MAX_ANSWER, MAX_POSITION, MAX_PROMPT
 from cards.models import Question, QuestionRevision
 from cards.web.admin import ReadOnlyAdmin
+from cards.web.numbers import WholeNumberField
 
 REVISIONS_SHOWN = 50
 STATS = [
@@ -34,6 +35,12 @@ STATS = [
 
 
 class QuestionAdminForm(forms.ModelForm):
+    position = WholeNumberField(
+        min_value=0,
+        max_value=MAX_POSITION,
+        strip=True,
+        help_text=Question._meta.get_field("position").help_text,
+    )
     substantial_edit = forms.BooleanField(
         required=False,
         label="Substantial edit",

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from cards.bank import anki
+from cards.bank import anki, revisions
 from cards.bank import formats as bank
 from cards.models import (
     KeyPoint,
@@ -171,6 +171,7 @@ def save_question(
     )
     revision.save()
     learners = resurface(revision=revision, now=now) if substantial else 0
+    settle_unseen_changes(question_ids=[question.pk])
     return revision, learners
 
 
@@ -230,6 +231,39 @@ def resurface(*, revision: QuestionRevision, now: datetime) -> int:
     return len(schedules)
 
 
+def settle_unseen_changes(*, question_ids: list[int]) -> int:
+    """Drop the note of learners whose question reads again as they last saw it.
+
+    After an edit or an import reverts a rewrite, the note would point at no
+    difference. Returns the number of notes dropped.
+    """
+    schedules = list(
+        ReviewSchedule.objects.select_for_update()
+        .filter(question_id__in=question_ids, unseen_change__isnull=False)
+        .select_related("question", "unseen_change")
+    )
+    history: dict[int, list[QuestionRevision]] = {}
+    for revision in QuestionRevision.objects.filter(
+        question_id__in={s.question_id for s in schedules}
+    ).order_by("created_at", "id"):
+        history.setdefault(revision.question_id, []).append(revision)
+    settled = []
+    for schedule in schedules:
+        question = schedule.question
+        now = (question.prompt, question.answer)
+        seen = revisions.seen_text(
+            history.get(question.pk, []),
+            last_answered=schedule.last_reviewed_at,
+            unseen=schedule.unseen_change,
+            now=now,
+        )
+        if seen == now:
+            schedule.unseen_change = None
+            settled.append(schedule)
+    ReviewSchedule.objects.bulk_update(settled, ["unseen_change"])
+    return len(settled)
+
+
 @transaction.atomic
 def import_questions(
     *,
@@ -262,7 +296,7 @@ def import_questions(
         raise PlanChanged("The question bank changed since the preview.")
     if dry_run:
         return plan
-    revisions = []
+    made = []
     for change in plan.changes:
         new = change.new
         if change.action == "create":
@@ -293,7 +327,7 @@ def import_questions(
             change.action == "create" or "key_points" in change.fields
         ):
             replace_key_points(question, new.key_points)
-        revisions.append(
+        made.append(
             _revise(
                 question,
                 old=change.old,
@@ -302,7 +336,8 @@ def import_questions(
                 source=RevisionSource.IMPORT,
             )
         )
-    QuestionRevision.objects.bulk_create(revisions)
+    QuestionRevision.objects.bulk_create(made)
+    settle_unseen_changes(question_ids=[r.question_id for r in made])
     return plan
 
 

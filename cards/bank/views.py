@@ -1,15 +1,15 @@
 """The bank's learner-facing pages: what changed in a question; the Anki deck."""
 
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_safe
 
-from cards.bank import services, textdiff
+from cards.bank import deck, revisions, textdiff
 from cards.models import ReviewSchedule
 from cards.web.http import HtmxHttpRequest, login_required
 
 
-@require_GET
+@require_safe
 @login_required
 def question_changes(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     """The old and new text of a question this learner has studied."""
@@ -22,27 +22,63 @@ def question_changes(request: HtmxHttpRequest, question_id: int) -> HttpResponse
         question__pk=question_id,
     )
     question = schedule.question
-    # Unseen: everything since the learner last answered; else the latest change.
-    revision = (
-        schedule.unseen_change or question.revisions.filter(is_substantial=True).first()
+    now = (question.prompt, question.answer)
+    history = list(question.revisions.order_by("created_at", "id"))
+    seen = revisions.seen_text(
+        history,
+        last_answered=schedule.last_reviewed_at,
+        unseen=schedule.unseen_change,
+        now=now,
     )
-    context = {"question": question, "revision": revision, "schedule": schedule}
-    if revision is not None:
-        context["prompt_rows"] = (
-            textdiff.diff_lines(revision.old_prompt, question.prompt)
-            if revision.old_prompt != question.prompt
-            else []
+    rewrites = [r for r in history if r.is_substantial]
+    answered = schedule.last_reviewed_at
+    since = [r for r in rewrites if answered is None or r.created_at > answered]
+    revision, old = None, now
+    if schedule.has_unseen_change and seen != now:
+        # Everything since what this learner last saw.
+        revision, old, view = schedule.unseen_change, seen, "since_seen"
+    elif since and (schedule.has_unseen_change or answered is not None):
+        revision, view = since[-1], "undone"  # rewritten, then changed back
+    elif rewrites:
+        revision = rewrites[-1]
+        old, now = (
+            (revision.old_prompt, revision.old_answer),
+            (
+                revision.new_prompt,
+                revision.new_answer,
+            ),
         )
-        context["answer_rows"] = textdiff.diff_lines(
-            revision.old_answer, question.answer
-        )
+        view = "last_rewrite"
+    else:
+        view = "never"
+    context = {
+        "question": question,
+        "revision": revision,
+        "schedule": schedule,
+        "view": view,
+        "prompt_rows": (
+            textdiff.diff_lines(old[0], now[0]) if old[0] != now[0] else []
+        ),
+        "answer_rows": (
+            textdiff.diff_lines(old[1], now[1]) if old[1] != now[1] else []
+        ),
+    }
     return render(request, "cards/question_changes.html", context)
 
 
-@require_GET
+def _deck_etag(request: HtmxHttpRequest) -> str:
+    # Computed once per request: `condition` asks first, the view reads it.
+    request.deck_version = deck.bank_version()
+    return request.deck_version
+
+
+@require_safe
 @login_required
+@condition(etag_func=_deck_etag)
 def anki_deck(request: HtmxHttpRequest) -> HttpResponse:
-    export = services.export("apkg")
-    response = HttpResponse(export.content, content_type=export.content_type)
-    response["Content-Disposition"] = 'attachment; filename="genai-prep.apkg"'
-    return response
+    return FileResponse(
+        deck.open_deck(request.deck_version),
+        as_attachment=True,
+        filename="genai-prep.apkg",
+        content_type="application/apkg",
+    )

@@ -1,19 +1,19 @@
-"""A learner's own data: export to canonical JSON, validated import, deletion.
+"""A learner's own data: streamed export, validated import, deletion.
 
 The file holds the learner's settings, schedules and full review log, with
 questions named by their stable `key` (a natural key), so it can be restored
 into a new account or another installation with the same question bank.
 Import is all-or-nothing and idempotent: a question that already has progress
 keeps it, so importing the same file twice adds nothing the second time.
-The file's fields and their validation are in userdata_file.py.
+The file's fields and their validation are in userdata_file.py, its
+version 3 layout (gzipped JSON lines, streamed both ways) in userdata_stream.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal
-from typing import Any
+from datetime import datetime
+from itertools import batched
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -21,42 +21,36 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cards import scheduling
-from cards.learner import scheduler_switch
+from cards.learner import erasure, scheduler_switch, services
 from cards.learner.userdata_file import (
-    FORMAT,
-    FORMAT_VERSION,
     MAX_IMPORT_BYTES,
     REVIEW_FIELDS,
     SCHEDULE_FIELDS,
-    SETTINGS_FIELDS,
     ImportConflict,
     ParsedData,
     UserDataError,
-    dumps,
+)
+from cards.learner.userdata_stream import (
+    MAX_DECOMPRESSED_BYTES,
+    export_stream,
     parse_user_data,
+    read_user_data,
 )
-from cards.models import (
-    LearnerProfile,
-    Question,
-    ReviewLog,
-    ReviewSchedule,
-    profile_for,
-)
-from cards.planning.userdata import export_plan, import_plan
+from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
+from cards.planning.userdata import import_plan
 
 __all__ = [
+    "MAX_DECOMPRESSED_BYTES",
     "MAX_IMPORT_BYTES",
     "ImportConflict",
     "ImportResult",
     "UserDataError",
     "delete_account",
-    "dumps",
-    "export_user_data",
+    "export_stream",
     "import_user_data",
     "parse_user_data",
+    "read_user_data",
 ]
-
-_CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -64,53 +58,6 @@ class ImportResult:
     schedules_added: int
     reviews_added: int
     schedules_kept: int
-
-
-# Export ---------------------------------------------------------------------
-
-
-def _out(value: object) -> object:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value.quantize(_CENT))
-    return value
-
-
-def export_user_data(*, user: AbstractBaseUser) -> dict[str, Any]:
-    """Everything the learner has stored, as plain JSON values."""
-    profile = profile_for(user)
-    schedules = ReviewSchedule.objects.for_user(user).select_related("question")
-    reviews = ReviewLog.objects.for_user(user).select_related("question")
-    return {
-        "format": FORMAT,
-        "version": FORMAT_VERSION,
-        "account": {
-            "username": user.get_username(),
-            "email": user.email,
-            "date_joined": _out(user.date_joined),
-        },
-        "settings": {f: _out(getattr(profile, f)) for f in SETTINGS_FIELDS},
-        "plan": export_plan(user),
-        "schedules": sorted(
-            (
-                {"question": s.question.key}
-                | {f: _out(getattr(s, f)) for f in SCHEDULE_FIELDS[1:]}
-                for s in schedules
-            ),
-            key=lambda r: r["question"],
-        ),
-        "reviews": sorted(
-            (
-                {"question": r.question.key}
-                | {f: _out(getattr(r, f)) for f in REVIEW_FIELDS[1:]}
-                for r in reviews
-            ),
-            key=lambda r: (r["reviewed_at"], r["question"], r["from_version"]),
-        ),
-    }
 
 
 # Import: writing -------------------------------------------------------------
@@ -136,8 +83,8 @@ def import_user_data(
     )
     for name, value in data.settings.items():
         setattr(profile, name, value)
-    profile.full_clean()
-    profile.save()
+    # A new time zone or day start waits for tomorrow, as in Settings.
+    services.save_settings(profile=profile, now=now)
     if data.plan is not None:
         import_plan(user, data.plan)
 
@@ -154,19 +101,20 @@ def import_user_data(
                 _schedule(user, questions[s["question"]], s) for s in new
             )
             by_key = {s.question.key: s for s in created}
-            logs = ReviewLog.objects.bulk_create(
-                (
+            added = 0
+            # In batches as they are read: a version 3 file's reviews stream.
+            for batch in batched(data.reviews, 2_000):
+                logs = ReviewLog.objects.bulk_create(
                     ReviewLog(
                         user=user,
                         schedule=by_key[r["question"]],
                         question=questions[r["question"]],
                         **{f: r[f] for f in REVIEW_FIELDS[1:]},
                     )
-                    for r in data.reviews
+                    for r in batch
                     if r["question"] in fresh
-                ),
-                batch_size=2_000,
-            )
+                )
+                added += len(logs)
     except IntegrityError:
         raise ImportConflict(
             "Your progress changed while importing (another tab?). Nothing was "
@@ -182,7 +130,7 @@ def import_user_data(
     )
     return ImportResult(
         schedules_added=len(created),
-        reviews_added=len(logs),
+        reviews_added=added,
         schedules_kept=len(data.schedules) - len(new),
     )
 
@@ -200,7 +148,6 @@ def _schedule(
     return schedule
 
 
-@transaction.atomic
 def delete_account(*, user: AbstractBaseUser) -> None:
-    """Delete the learner with their settings, schedules and review history."""
-    user.delete()
+    """Delete the learner with their settings, schedules, history and traces."""
+    erasure.delete_person(user=user)

@@ -1,4 +1,4 @@
-"""The "Your data" file: its fields, canonical JSON, and validation on import.
+"""The "Your data" file: its fields and their validation on import.
 
 Pure validation (no database): `parse_user_data` returns plain values or
 raises UserDataError saying which record and field are wrong. Schedules and
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -142,14 +143,9 @@ class ImportConflict(UserDataError):
 class ParsedData:
     settings: dict[str, Any]
     schedules: list[dict[str, Any]]
-    reviews: list[dict[str, Any]]
+    # A list, or (version 3, read from a stream) an iterator checked as read.
+    reviews: Iterable[dict[str, Any]]
     plan: dict[str, Any] | None = None  # cards/planning/userdata.py
-
-
-def dumps(data: dict[str, Any]) -> bytes:
-    """Canonical JSON: sorted keys, fixed layout, UTF-8, so equal data is equal bytes."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, indent=1)
-    return (text + "\n").encode("utf-8")
 
 
 def _fail(where: str, problem: str) -> UserDataError:
@@ -285,7 +281,10 @@ def _settings(raw: object) -> dict[str, Any]:
         raw = OPTIONAL_SETTINGS | raw
     if not isinstance(raw, dict) or set(raw) != set(SETTINGS_FIELDS):
         raise _fail("settings", f"must have exactly {', '.join(SETTINGS_FIELDS)}")
-    if raw["scheduler"] not in scheduling.SCHEDULERS:
+    if (
+        not isinstance(raw["scheduler"], str)
+        or raw["scheduler"] not in scheduling.SCHEDULERS
+    ):
         raise _fail(
             "settings.scheduler", f"must be one of {', '.join(scheduling.SCHEDULERS)}"
         )
@@ -313,8 +312,9 @@ def _settings(raw: object) -> dict[str, Any]:
     return dict(raw, desired_retention=Decimal(retention))
 
 
-def parse_user_data(blob: bytes) -> ParsedData:
-    """Validate an export file; raises UserDataError (a ValueError) and nothing else."""
+def parse_document(blob: bytes) -> ParsedData:
+    """Validate a version 1 or 2 file (one JSON document); raises UserDataError
+    (a ValueError) and nothing else. Version 3 is read by userdata_stream."""
     if len(blob) > MAX_IMPORT_BYTES:
         raise UserDataError(f"The file is larger than {MAX_IMPORT_BYTES // 2**20} MB.")
     try:
@@ -339,10 +339,7 @@ def parse_user_data(blob: bytes) -> ParsedData:
         if not isinstance(data[name], list) or len(data[name]) > MAX_RECORDS:
             raise _fail(name, f"must be a list of at most {MAX_RECORDS} entries")
     settings = _settings(data["settings"])
-    try:
-        plan = parse_plan(data["plan"]) if "plan" in data else None
-    except ValueError as error:
-        raise UserDataError(f"The file's {error}.") from None
+    plan = plan_of(data)
     if version == 1:
         data["schedules"] = _upgrade_v1(data["schedules"], SCHEDULE_FIELDS, "schedules")
         data["reviews"] = _upgrade_v1(data["reviews"], REVIEW_FIELDS, "reviews")
@@ -358,6 +355,23 @@ def parse_user_data(blob: bytes) -> ParsedData:
         )
         for i, raw in enumerate(data["reviews"])
     ]
+    check_reviews(reviews, schedules)
+    return ParsedData(
+        settings=settings, schedules=schedules, reviews=reviews, plan=plan
+    )
+
+
+def plan_of(data: dict) -> dict[str, Any] | None:
+    """The file's interview plan (issue 17), checked; older files have none."""
+    try:
+        return parse_plan(data["plan"]) if "plan" in data else None
+    except ValueError as error:
+        raise UserDataError(f"The file's {error}.") from None
+
+
+def check_reviews(reviews: list[dict], schedules: list[dict]) -> dict[str, int]:
+    """Refuse a repeated schedule or a review that fits no schedule; returns
+    each question's schedule version."""
     versions: dict[str, int] = {}
     for i, s in enumerate(schedules):
         if s["question"] in versions:
@@ -371,6 +385,4 @@ def parse_user_data(blob: bytes) -> ParsedData:
         if r["from_version"] >= versions[r["question"]] or pair in seen:
             raise _fail(f"reviews[{i}]", "does not fit its schedule's version")
         seen.add(pair)
-    return ParsedData(
-        settings=settings, schedules=schedules, reviews=reviews, plan=plan
-    )
+    return versions

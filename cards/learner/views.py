@@ -2,16 +2,21 @@
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
-from cards.learner import scheduler_switch, services, userdata, workload
+from cards.learner import scheduler_switch, services, userdata, workload, zones
 from cards.learner.forms import (
+    LOOKALIKE,
     DeleteAccountForm,
     ImportDataForm,
     SettingsForm,
@@ -39,19 +44,20 @@ def _data_page(request: HttpRequest, form: ImportDataForm, status: int = 200):
     return render(request, "account/data.html", context, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return _data_page(request, ImportDataForm())
 
 
-@require_GET
+@require_safe
 @login_required
 def export_data(request: HttpRequest) -> HttpResponse:
-    blob = userdata.dumps(userdata.export_user_data(user=request.user))
     day = profile_for(request.user).study_day(timezone.now())
-    name = f"genai-prep-{slugify(request.user.get_username()) or 'data'}-{day}.json"
-    response = HttpResponse(blob, content_type="application/json; charset=utf-8")
+    name = f"genai-prep-{slugify(request.user.get_username()) or 'data'}-{day}.jsonl.gz"
+    response = StreamingHttpResponse(
+        userdata.export_stream(user=request.user), content_type="application/gzip"
+    )
     response["Content-Disposition"] = content_disposition_header(True, name)
     add_never_cache_headers(response)
     return response
@@ -64,7 +70,7 @@ def import_data(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _data_page(request, form, status=400)
     try:
-        parsed = userdata.parse_user_data(form.cleaned_data["file"].read())
+        parsed = userdata.read_user_data(form.cleaned_data["file"])
         result = userdata.import_user_data(user=request.user, data=parsed)
     except userdata.UserDataError as error:
         form.add_error("file", str(error))
@@ -83,7 +89,7 @@ def import_data(request: HttpRequest) -> HttpResponse:
     return redirect("cards:account")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     form = DeleteAccountForm(request.user, request.POST or None)
@@ -100,32 +106,57 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     return render(request, "account/delete.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        user = services.sign_up(
-            username=form.cleaned_data["username"],
-            email=form.cleaned_data["email"],
-            password=form.cleaned_data["password1"],
-            time_zone=form.cleaned_data["time_zone"],
-        )
-        login(request, user, backend="cards.learner.backends.ModelBackendWithProfile")
-        return redirect("home")
+        try:
+            user = services.sign_up(
+                username=form.cleaned_data["username"],
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                time_zone=form.cleaned_data["time_zone"],
+            )
+        except services.UsernameTaken:
+            form.add_error("username", LOOKALIKE)
+        else:
+            login(
+                request, user, backend="cards.learner.backends.ModelBackendWithProfile"
+            )
+            return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+def _pending_sentence(profile) -> str:
+    """Settings says when a new time zone or day start applies: tomorrow."""
+    parts = []
+    if profile.pending_time_zone and profile.pending_time_zone != profile.time_zone:
+        parts.append(f"time zone ({profile.pending_time_zone.replace('_', ' ')})")
+    hour = profile.pending_rollover_hour
+    if hour is not None and hour != profile.rollover_hour:
+        parts.append(f"day start ({hour:02d}:00)")
+    start = timezone.localtime(profile.pending_from, profile.tzinfo)
+    return (
+        f"Your new {' and '.join(parts) or 'settings'} will apply from tomorrow, "
+        f"when your current study day ends ({start:%-d %b %H:%M} "
+        f"{profile.time_zone.replace('_', ' ')} time)."
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
     profile = profile_for(request.user)
     is_new = profile.pk is None
     form = SettingsForm(request.POST or None, instance=profile)
     if request.method == "POST" and form.is_valid():
-        services.save_settings(profile=form.save(commit=False))
-        messages.success(request, "Settings saved.")
+        saved = services.save_settings(profile=form.save(commit=False))
+        text = "Settings saved."
+        if saved.has_pending:
+            text += " " + _pending_sentence(saved)
+        messages.success(request, text)
         return redirect("cards:settings")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "is_new": is_new, **_scheduler_context(request, profile)}
@@ -146,7 +177,13 @@ def _scheduler_context(
         "scheduler": profile.scheduler,
         "desired_retention": profile.desired_retention,
     }
-    return {"scheduler_form": form or SchedulerForm(initial=initial)}
+    pending = profile.has_pending and profile.pending_from > timezone.now()
+    return {
+        "scheduler_form": form or SchedulerForm(initial=initial),
+        # Issue 14: a new time zone or day start waiting for tomorrow.
+        "pending": _pending_sentence(profile) if pending else "",
+        "zone_options": zones.options(current=profile.time_zone),
+    }
 
 
 @require_POST
@@ -179,7 +216,7 @@ def scheduler_settings(request: HtmxHttpRequest) -> HttpResponse:
     return redirect("cards:settings")
 
 
-@require_GET
+@require_safe
 @login_required
 def workload_estimate(request: HtmxHttpRequest) -> HttpResponse:
     profile = profile_for(request.user)

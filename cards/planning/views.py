@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from cards.models import profile_for
 from cards.planning import dashboard, services
@@ -28,7 +28,7 @@ def _page(request: HtmxHttpRequest, status: int = 200, **forms) -> HttpResponse:
     return render(request, "cards/plan.html", ctx, status=status)
 
 
-@require_GET
+@require_safe
 @login_required
 def plan_page(request: HtmxHttpRequest) -> HttpResponse:
     return _page(request)

@@ -3,6 +3,7 @@
 from django import forms
 
 from cards import progress
+from cards.web.numbers import coerce_whole_number
 
 
 class ProgressRangeForm(forms.Form):
@@ -10,7 +11,7 @@ class ProgressRangeForm(forms.Form):
 
     days = forms.TypedChoiceField(
         choices=[(str(n), label) for n, label in progress.RANGES.items()],
-        coerce=int,
+        coerce=coerce_whole_number,
         required=False,
         empty_value=progress.DEFAULT_RANGE,
     )

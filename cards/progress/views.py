@@ -4,7 +4,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from cards import progress as charts
@@ -14,7 +14,7 @@ from cards.progress.forms import ProgressRangeForm
 from cards.web.http import HtmxHttpRequest, login_required
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 @vary_on_headers("HX-Request")

@@ -4,22 +4,19 @@ from django import forms
 
 from cards.models import Level
 from cards.review import buttons, typed
+from cards.web.numbers import WholeNumberField, coerce_whole_number
 
-# Grades, versions and ids are checked against exact patterns rather than with
-# int(): int() accepts " 3", "-0" and "٣" (Arabic-Indic three).
-
-DIGITS_ERROR = "must be a whole number written with the digits 0-9"
+# Grades, versions and ids go through the one strict parser (cards/web/numbers):
+# int() accepts " 3", "-0" and "٣" (Arabic-Indic three).
 
 
-def _digits(max_digits: int, name: str, *, required: bool = True) -> forms.RegexField:
-    return forms.RegexField(
-        # Canonical only: no sign, no spaces, no leading zeros.
-        regex=rf"\A(?:0|[1-9][0-9]{{0,{max_digits - 1}}})\Z",
+def _digits(max_digits: int, name: str, *, required: bool = True) -> WholeNumberField:
+    return WholeNumberField(
+        max_digits=max_digits,
         required=required,
-        max_length=max_digits,
         error_messages={
             "required": f"The {name} is missing.",
-            "invalid": f"The {name} {DIGITS_ERROR}.",
+            "invalid": f"The {name} %(problem)s.",
             "max_length": f"The {name} is too long.",
         },
     )
@@ -30,7 +27,7 @@ class LevelsForm(forms.Form):
 
     level = forms.TypedMultipleChoiceField(
         choices=Level.choices,
-        coerce=int,
+        coerce=coerce_whole_number,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "There is no level %(value)s."},
@@ -80,11 +77,16 @@ class CheckForm(RevealForm):
 
 
 class GradeForm(RevealForm):
-    grade = forms.RegexField(
-        regex=r"\A[0-5]\Z",
+    grade = WholeNumberField(
+        max_digits=1,
+        min_value=0,
+        max_value=5,
         error_messages={
             "required": "Choose a grade.",
-            "invalid": "A grade is a single digit from 0 to 5.",
+            **dict.fromkeys(
+                ["invalid", "max_length", "min_value", "max_value"],
+                "A grade is a single digit from 0 to 5.",
+            ),
         },
     )
 
@@ -98,7 +100,7 @@ class GradeForm(RevealForm):
         return self.cleaned_data["typed"].replace("\r\n", "\n")
 
     def clean_grade(self) -> int:
-        grade = int(self.cleaned_data["grade"])
+        grade = self.cleaned_data["grade"]
         if grade not in buttons.allowed_grades(self.scale):
             raise forms.ValidationError(
                 f"Grade {grade} is not one of your buttons; "
@@ -108,7 +110,7 @@ class GradeForm(RevealForm):
 
     def duration_ms(self, now_ms: int) -> int | None:
         shown_at = self.cleaned_data.get("shown_at")
-        return None if not shown_at else max(0, now_ms - int(shown_at))
+        return None if shown_at is None else max(0, now_ms - shown_at)
 
 
 class UndoForm(LevelsForm):

@@ -16,8 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import (
-    require_GET,
     require_POST,
+    require_safe,
 )
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -50,7 +50,7 @@ STATUS = {Reason.ALREADY_UNDONE: 404}
 UNDONE = "Answer taken back. Answer it again when ready."
 
 
-@require_GET
+@require_safe
 def home(request: HtmxHttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(
@@ -244,7 +244,7 @@ def _revealed(
 # A card shown from a cache (or the back button) would carry a stale version.
 @never_cache
 @vary_on_headers("HX-Request")
-@require_GET
+@require_safe
 @login_required
 def review(request: HtmxHttpRequest) -> HttpResponse:
     form = ReviewPageForm(request.GET)
@@ -252,15 +252,15 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
         return _bad_request(request, first_error(form))
     snapshot = _snapshot(request, form.levels())
     card = None
-    if form.cleaned_data["card"]:
+    if form.cleaned_data["card"] is not None:
         # After an undo without JavaScript: show the card that was taken back.
-        card = _card_or_none(request, int(form.cleaned_data["card"]), snapshot.today)
+        card = _card_or_none(request, form.cleaned_data["card"], snapshot.today)
     return _render(request, snapshot, card=card)
 
 
 @never_cache
 @vary_on_headers("HX-Request")
-@require_GET
+@require_safe
 @login_required
 def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=question_id)
@@ -274,20 +274,19 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
             user=request.user,
             question=question,
             today=snapshot.today,
-            version=int(form.cleaned_data["version"]),
+            version=form.cleaned_data["version"],
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
     revealed = _revealed(
         question, card, scale=profile.grade_scale, profile=profile, today=snapshot.today
     )
-    shown_at = form.cleaned_data["shown_at"]
     return _render(
         request,
         snapshot,
         card=card,
         revealed=revealed,
-        shown_at=int(shown_at) if shown_at else None,
+        shown_at=form.cleaned_data["shown_at"],
     )
 
 
@@ -358,7 +357,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
             user=request.user,
             question=question,
             grade=form.cleaned_data["grade"],
-            version=int(form.cleaned_data["version"]),
+            version=form.cleaned_data["version"],
             now=now,
             duration_ms=form.duration_ms(_millis(now)),
             typed=typed_answer,
@@ -388,7 +387,7 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
     levels = form.levels()
     try:
         question = services.undo_review(
-            user=request.user, log_id=int(form.cleaned_data["log"]), now=timezone.now()
+            user=request.user, log_id=form.cleaned_data["log"], now=timezone.now()
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
@@ -401,7 +400,7 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_safe
 @login_required
 def card_info_page(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=question_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 
 
 def study_day(moment: datetime, *, tz: tzinfo, rollover_hour: int) -> date:
@@ -15,3 +15,13 @@ def study_day(moment: datetime, *, tz: tzinfo, rollover_hour: int) -> date:
         raise ValueError("moment must be timezone-aware")
     local = moment.astimezone(tz)
     return (local.replace(tzinfo=None) - timedelta(hours=rollover_hour)).date()
+
+
+def next_rollover(moment: datetime, *, tz: tzinfo, rollover_hour: int) -> datetime:
+    """The moment the study day after `moment`'s begins (its rollover hour)."""
+    tomorrow = study_day(moment, tz=tz, rollover_hour=rollover_hour) + timedelta(days=1)
+    start = datetime.combine(tomorrow, time(rollover_hour), tz)
+    # A rollover hour that a DST change skips: the first moment after the gap.
+    while study_day(start, tz=tz, rollover_hour=rollover_hour) < tomorrow:
+        start += timedelta(minutes=30)
+    return start

@@ -60,7 +60,7 @@ class LearnerTimeZoneMiddleware:
             logger.error("Database unavailable on %s: %s", request.path, error)
             return unavailable_response(request)
         if is_learner:
-            timezone.activate(profile_for(user).tzinfo)
+            timezone.activate(profile_for(user).zone_at(timezone.now()))
         else:
             timezone.deactivate()
         try:

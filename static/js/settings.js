@@ -1,20 +1,28 @@
-// Settings: on a first visit, preselect the browser's time zone (UTC otherwise).
+// Settings: put the browser's time zone at the top of the zone list, and on a
+// first visit fill it in (UTC otherwise). Without this script the field is a
+// plain text box over the same list.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
-    var select = document.querySelector("select[data-browser-default]");
-    if (!select) return;
+    var input = document.getElementById("id_time_zone");
+    var list = document.getElementById("time-zone-options");
+    if (!input || !list) return;
     var zone = "";
     try {
       zone = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
     } catch (e) {
       return;
     }
-    for (var i = 0; i < select.options.length; i++) {
-      if (select.options[i].value === zone) {
-        select.value = zone;
-        return;
+    var found = null;
+    for (var i = 0; i < list.options.length; i++) {
+      if (list.options[i].value === zone) {
+        found = list.options[i];
+        break;
       }
     }
+    if (!found) return;
+    found.textContent = found.textContent + " · your browser's zone";
+    list.insertBefore(found, list.firstChild);
+    if (input.hasAttribute("data-browser-default")) input.value = zone;
   });
 })();

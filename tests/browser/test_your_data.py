@@ -1,13 +1,12 @@
 """In Chromium: the "Your data" page (download, import, delete)."""
 
-import json
-
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
 from cards.models import ReviewSchedule
 from tests.factories import PASSWORD, make_schedule, make_user
+from tests.learner.test_data import document
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,9 +29,10 @@ def test_download_then_import_into_a_new_account(
     screenshot("01-your-data")
     with page.expect_download() as info:
         page.get_by_role("link", name="Download my data").click()
-    path = tmp_path / "export.json"
+    assert info.value.suggested_filename.endswith(".jsonl.gz")
+    path = tmp_path / "export.jsonl.gz"
     info.value.save_as(path)
-    assert len(json.loads(path.read_text())["schedules"]) == 2
+    assert len(document(path.read_bytes())["schedules"]) == 2
 
     bob = make_user(username="bob")
     page.context.clear_cookies()

@@ -7,6 +7,7 @@ then stored in the test database (PostgreSQL in the PG run, where NUL bytes,
 32-bit integers and date ranges are stricter than SQLite's).
 """
 
+import gzip
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from cards import markdown
 from cards.learner import userdata
 from tests.factories import make_user
 from tests.html_safety import active_content
-from tests.learner.test_data import export, study
+from tests.learner.test_data import as_lines, document, export, study
 from tests.paths import ROOT
 
 FUZZ_SECONDS = int(os.environ.get("FUZZ_SECONDS", "10"))
@@ -82,8 +83,11 @@ def test_importer_survives_coverage_guided_fuzzing(seed_export, tmp_path, figure
     corpus, accepted = tmp_path / "corpus", tmp_path / "accepted"
     corpus.mkdir()
     accepted.mkdir()
-    (corpus / "export.json").write_bytes(seed_export)
-    (corpus / "compact.json").write_bytes(json.dumps(json.loads(seed_export)).encode())
+    # Seeds: version 3 lines (plain and gzipped) and a version 2 document.
+    (corpus / "export.jsonl").write_bytes(gzip.decompress(seed_export))
+    (corpus / "export.jsonl.gz").write_bytes(seed_export)
+    version_2 = document(seed_export) | {"version": 2}
+    (corpus / "compact.json").write_bytes(json.dumps(version_2).encode())
     runs, _ = run_harness(
         "fuzz_userdata.py", corpus, tmp_path, FUZZ_ACCEPTED_DIR=str(accepted)
     )
@@ -127,9 +131,9 @@ def leaves(data, path=()):
 )
 @given(data=st.data())
 def test_importer_under_structure_aware_mutation(seed_export, data):
-    original = json.loads(seed_export)
+    original = document(seed_export)
     paths = [p for p in leaves(original) if p]
-    mutated = json.loads(seed_export)
+    mutated = document(seed_export)
     for path in data.draw(st.lists(st.sampled_from(paths), min_size=1, max_size=2)):
         target = mutated
         try:
@@ -138,8 +142,13 @@ def test_importer_under_structure_aware_mutation(seed_export, data):
             target[path[-1]] = data.draw(json_values)
         except (KeyError, IndexError, TypeError):
             continue
-    text = json.dumps(mutated, ensure_ascii=data.draw(st.booleans()))
-    blob = text.encode("utf-8", "surrogatepass")  # lone surrogates: invalid UTF-8
+    if data.draw(st.booleans()):  # version 3 lines, or a version 2 document
+        blob = as_lines(mutated)
+    else:
+        text = json.dumps(
+            mutated | {"version": 2}, ensure_ascii=data.draw(st.booleans())
+        )
+        blob = text.encode("utf-8", "surrogatepass")  # lone surrogates: invalid UTF-8
     learner = make_user()
     outcome = store(learner, blob)
     assert outcome in ("saved", "refused"), outcome

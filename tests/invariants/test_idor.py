@@ -93,7 +93,9 @@ class Call:
 
 
 def masked(response) -> tuple:
-    content = response.content
+    content = (
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
     if content.startswith(b"PK\x03\x04"):  # a zip (the Anki deck): its members,
         with zipfile.ZipFile(io.BytesIO(content)) as archive:  # not their mtimes
             content = b"".join(archive.read(n) for n in sorted(archive.namelist()))

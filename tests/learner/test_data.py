@@ -1,5 +1,6 @@
 """A learner's export, import and deletion (plan item 13, invariant I3)."""
 
+import gzip
 import json
 import random
 from datetime import UTC, date, datetime, time, timedelta
@@ -42,7 +43,48 @@ def wipe(user) -> None:
 
 def export(user) -> bytes:
     user = type(user).objects.get(pk=user.pk)  # no cached profile
-    return userdata.dumps(userdata.export_user_data(user=user))
+    return b"".join(userdata.export_stream(user=user))
+
+
+def document(blob: bytes) -> dict:
+    """A version 3 file (gzipped JSON lines) as a version 2 document: the same
+    records, named fields; read here independently of the importer."""
+    header, *rows = [json.loads(line) for line in gzip.decompress(blob).splitlines()]
+    kind, counts = rows.pop()
+    assert kind == "end"
+    fields = {"schedule": header["schedule_fields"], "review": header["review_fields"]}
+    out = {k: header[k] for k in ("format", "version", "account", "settings", "plan")}
+    out |= {"schedules": [], "reviews": []}
+    for kind, *values in rows:
+        out[f"{kind}s"].append(dict(zip(fields[kind], values, strict=True)))
+    assert counts == {
+        "schedules": len(out["schedules"]),
+        "reviews": len(out["reviews"]),
+    }
+    return out
+
+
+def as_lines(doc: dict) -> bytes:
+    """The inverse of document(): `doc` as version 3 lines (not gzipped).
+
+    Records that are not objects are written as they are (for fuzzing)."""
+    fields = {"schedules": list(userdata.SCHEDULE_FIELDS)}
+    fields["reviews"] = list(userdata.REVIEW_FIELDS)
+    names = ("format", "version", "account", "settings", "plan")
+    header = {k: doc[k] for k in names if k in doc}
+    header |= {
+        "schedule_fields": fields["schedules"],
+        "review_fields": fields["reviews"],
+    }
+    lines = [header]
+    for name in ("schedules", "reviews"):
+        records = doc.get(name) if isinstance(doc.get(name), list) else [doc.get(name)]
+        for r in records:
+            values = [r.get(f) for f in fields[name]] if isinstance(r, dict) else [r]
+            lines.append([name[:-1], *values])
+    counts = {n: len(doc[n]) if isinstance(doc.get(n), list) else 1 for n in fields}
+    lines.append(["end", counts])
+    return b"".join(json.dumps(line).encode() + b"\n" for line in lines)
 
 
 def import_(user, blob: bytes) -> userdata.ImportResult:
@@ -78,10 +120,11 @@ def pair(questions):
 
 @pytest.fixture
 def small_file(questions) -> dict:
-    """A valid export of a learner with 25 reviews of 3 questions."""
+    """A valid version 2 file (one JSON document) of a learner with 25 reviews
+    of 3 questions: version 3's records in version 2's layout."""
     learner = make_user(username="small")
     study(learner, questions[:3], 25, seed=3)
-    return json.loads(export(learner))
+    return document(export(learner)) | {"version": 2}
 
 
 def test_export_wipe_import_round_trips_byte_for_byte(learners, figure):
@@ -102,12 +145,12 @@ def test_export_wipe_import_round_trips_byte_for_byte(learners, figure):
         f"({', '.join(learners)}); {duplicates} duplicates on re-import",
     )
     assert identical == len(learners) and duplicates == 0
-    heavy = json.loads(export(learners["1,000 reviews"]))
+    heavy = document(export(learners["1,000 reviews"]))
     assert len(heavy["reviews"]) == 1_000 and len(heavy["schedules"]) == 10
 
 
 def test_export_holds_only_the_learners_own_rows(pair):
-    mine = json.loads(export(pair[1]))
+    mine = document(export(pair[1]))
     theirs = ReviewLog.objects.filter(user=pair[0])
     their_times = {log.reviewed_at.isoformat() for log in theirs}
     assert mine["account"]["username"] == "Zoë_李小龍"
@@ -121,8 +164,8 @@ def test_import_restores_into_a_new_account(pair):
     newcomer = make_user(username="newcomer")
     result = import_(newcomer, blob)
     assert (result.schedules_added, result.reviews_added) == (10, 40)
-    restored = json.loads(export(newcomer))
-    original = json.loads(blob)
+    restored = document(export(newcomer))
+    original = document(blob)
     for key in ("settings", "schedules", "reviews"):
         assert restored[key] == original[key]
 
@@ -292,10 +335,10 @@ def test_a_version_1_file_imports_to_the_same_data(small_file):
     user = make_user(username="small-again")
     result = import_(user, json.dumps(old).encode())
     assert (result.schedules_added, result.reviews_added) == (3, 25)
-    again = json.loads(export(user))
+    again = document(export(user))
     for key in ("settings", "schedules", "reviews"):
         assert again[key] == small_file[key]
-    assert again["version"] == 2
+    assert again["version"] == 3
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ import pytest
 from cards.learner import userdata
 from cards.models import LearnerProfile, ReviewLog, ReviewSchedule
 from tests.factories import make_schedule, make_user
-from tests.learner.test_data import export, import_, mutate, study, wipe
+from tests.learner.test_data import document, export, import_, mutate, study, wipe
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def fsrs_learner(questions):
 
 def test_an_fsrs_learner_round_trips_byte_for_byte(fsrs_learner):
     first = export(fsrs_learner)
-    data = json.loads(first)
+    data = document(first)
     assert data["settings"]["scheduler"] == "fsrs"
     assert data["settings"]["desired_retention"] == "0.85"
     assert {s["scheduler"] for s in data["schedules"]} == {"fsrs"}
@@ -35,7 +35,7 @@ def test_an_fsrs_learner_round_trips_byte_for_byte(fsrs_learner):
 def test_a_file_from_before_fsrs_imports_as_sm2_at_ninety_percent(questions):
     user = make_user(username="old")
     study(user, questions[:3], 20, seed=6)
-    data = json.loads(export(user))
+    data = document(export(user)) | {"version": 2}
     del data["settings"]["scheduler"], data["settings"]["desired_retention"]
     newcomer = make_user(username="newcomer", scheduler="fsrs")
     import_(newcomer, json.dumps(data).encode())
@@ -54,7 +54,7 @@ def test_a_file_from_before_fsrs_imports_as_sm2_at_ninety_percent(questions):
     ],
 )
 def test_bad_fsrs_fields_are_refused_whole(fsrs_learner, path, value, message):
-    data = mutate(json.loads(export(fsrs_learner)), path, value)
+    data = mutate(document(export(fsrs_learner)) | {"version": 2}, path, value)
     user = make_user()
     with pytest.raises(userdata.UserDataError, match=message):
         import_(user, json.dumps(data).encode())

@@ -9,6 +9,7 @@ from django.urls import reverse
 from cards.learner import userdata
 from cards.models import ReviewLog, ReviewSchedule
 from tests.factories import PASSWORD, make_schedule, make_user
+from tests.learner.test_data import document
 
 
 def upload(blob: bytes, name: str = "data.json") -> dict:
@@ -41,14 +42,16 @@ def test_download_is_a_private_json_attachment(logged_in_client, user, other_use
     make_schedule(user=other_user)
     r = logged_in_client.get(reverse("cards:account_export"))
     assert r.status_code == 200
-    assert r["Content-Type"] == "application/json; charset=utf-8"
+    assert r.streaming and r["Content-Type"] == "application/gzip"
     assert r["Content-Disposition"].startswith(
         'attachment; filename="genai-prep-alice-'
     )
+    assert r["Content-Disposition"].endswith('.jsonl.gz"')
     assert "no-store" in r["Cache-Control"]
-    data = json.loads(r.content)
+    blob = b"".join(r.streaming_content)
+    data = document(blob)
     assert data["account"]["username"] == "alice" and len(data["schedules"]) == 1
-    assert r.content == userdata.dumps(userdata.export_user_data(user=user))
+    assert blob == b"".join(userdata.export_stream(user=user))
 
 
 def test_import_of_a_good_file_redirects_with_a_message(
@@ -56,7 +59,7 @@ def test_import_of_a_good_file_redirects_with_a_message(
 ):
     make_schedule(user=other_user)
     make_schedule(user=other_user)
-    blob = userdata.dumps(userdata.export_user_data(user=other_user))
+    blob = b"".join(userdata.export_stream(user=other_user))
     r = logged_in_client.post(
         reverse("cards:account_import"), upload(blob), follow=True
     )
@@ -117,7 +120,8 @@ def test_another_learner_cannot_delete_or_read_through_these_pages(client, user)
     mallory = make_user(username="mallory")
     make_schedule(user=user)
     client.force_login(mallory)
-    data = json.loads(client.get(reverse("cards:account_export")).content)
+    r = client.get(reverse("cards:account_export"))
+    data = document(b"".join(r.streaming_content))
     assert data["schedules"] == [] and data["account"]["username"] == "mallory"
     client.post(reverse("cards:account_delete"), {"password": PASSWORD})
     assert get_user_model().objects.filter(pk=user.pk).exists()

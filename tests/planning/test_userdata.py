@@ -1,5 +1,6 @@
 """The plan in "Your data": exported, validated and restored with the rest."""
 
+import json
 from datetime import timedelta
 
 import pytest
@@ -8,6 +9,7 @@ from cards.learner import userdata
 from cards.models import InterviewPlan, StudyBreak
 from cards.planning import services
 from tests.factories import make_user
+from tests.learner.test_data import as_lines, document, export
 
 
 def test_the_plan_and_breaks_round_trip(user, clock):
@@ -25,7 +27,7 @@ def test_the_plan_and_breaks_round_trip(user, clock):
         ends_on=today + timedelta(days=5),
         now=clock.now,
     )
-    blob = userdata.dumps(userdata.export_user_data(user=user))
+    blob = export(user)
     other = make_user(username="restored")
     for _ in range(2):  # a second import adds nothing
         userdata.import_user_data(user=other, data=userdata.parse_user_data(blob))
@@ -41,9 +43,9 @@ def test_the_plan_and_breaks_round_trip(user, clock):
 
 
 def test_a_file_without_a_plan_still_imports(user):
-    data = userdata.export_user_data(user=user)
+    data = document(export(user)) | {"version": 2}
     del data["plan"]
-    parsed = userdata.parse_user_data(userdata.dumps(data))
+    parsed = userdata.parse_user_data(json.dumps(data).encode())
     assert parsed.plan is None
 
 
@@ -57,7 +59,10 @@ def test_a_file_without_a_plan_still_imports(user):
     ],
 )
 def test_a_bad_plan_is_refused_with_a_clear_message(user, plan, message):
-    data = userdata.export_user_data(user=user)
+    data = document(export(user)) | {"version": 2}
     data["plan"] |= plan
     with pytest.raises(userdata.UserDataError, match=message):
-        userdata.parse_user_data(userdata.dumps(data))
+        userdata.parse_user_data(json.dumps(data).encode())
+    # The same plan in a version 3 file's header.
+    with pytest.raises(userdata.UserDataError, match=message):
+        userdata.parse_user_data(as_lines(data | {"version": 3}))

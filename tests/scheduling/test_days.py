@@ -54,3 +54,27 @@ def test_study_day_advances_by_one_each_day_across_dst(zone, rollover):
 def test_study_day_requires_an_aware_moment():
     with pytest.raises(ValueError, match="aware"):
         days.study_day(datetime(2026, 1, 1), tz=UTC, rollover_hour=4)
+
+
+def test_next_rollover_is_the_start_of_the_next_study_day():
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from cards.scheduling.days import next_rollover, study_day
+
+    london = ZoneInfo("Europe/London")
+    evening = datetime(2026, 3, 10, 23, 0, tzinfo=london)
+    assert next_rollover(evening, tz=london, rollover_hour=4) == datetime(
+        2026, 3, 11, 4, 0, tzinfo=london
+    )
+    early = datetime(2026, 3, 11, 3, 0, tzinfo=london)  # still the 10th
+    assert next_rollover(early, tz=london, rollover_hour=4) == datetime(
+        2026, 3, 11, 4, 0, tzinfo=london
+    )
+    # 01:00 does not exist in London on 29 March 2026 (clocks go 01:00 -> 02:00).
+    start = next_rollover(
+        datetime(2026, 3, 28, 12, 0, tzinfo=UTC), tz=london, rollover_hour=1
+    )
+    assert study_day(start, tz=london, rollover_hour=1).isoformat() == "2026-03-29"
+    before = start - timedelta(minutes=30)
+    assert study_day(before, tz=london, rollover_hour=1).isoformat() == "2026-03-28"
