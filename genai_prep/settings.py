@@ -277,9 +277,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and TESTING:
     }
 # --- end reliability and security --------------------------------------------
 # --- Production operations (issue 13; docs/DEPLOY.md) --------------------------
-# The request id comes first, so every other layer's log lines carry it.
+# The request id comes first, so every other layer's log lines carry it; the
+# metrics middleware next, so it times and counts everything else.
 MIDDLEWARE = [
     "cards.ops.logs.RequestIdMiddleware",
+    "cards.ops.metrics.MetricsMiddleware",
     *MIDDLEWARE,
 ]
 # Load balancer and scraper probes answer over plain HTTP on the private network.
@@ -330,4 +332,14 @@ if os.environ.get("DATABASE_DIRECT_URL"):
     DATABASES["direct"] = dj_database_url.parse(os.environ["DATABASE_DIRECT_URL"])
     DATABASES["direct"]["TEST"] = {"MIRROR": "default"}
 
+# /metrics (Prometheus text): off unless METRICS_TOKEN is set; then it needs
+# "Authorization: Bearer <token>" from an address in METRICS_ALLOWED_NETWORKS.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = [
+    n.strip()
+    for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(
+        ","
+    )
+    if n.strip()
+]
 # --- end production operations --------------------------------------------------

@@ -5,13 +5,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from cards.learner import views as learner
-from cards.ops import health
+from cards.ops import health, metrics
 from cards.review import views as review
 
 urlpatterns = [
     # Probes and the scraper (issue 13): no trailing slash, no redirect.
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("", review.home, name="home"),
     path("accounts/signup/", learner.signup, name="signup"),
     path("accounts/", include("django.contrib.auth.urls")),
