@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from cards.bank import services, textdiff
 from cards.models import ReviewSchedule
+from cards.ops.ratelimit import rate_limited
 from cards.web.http import HtmxHttpRequest, login_required
 
 
@@ -41,6 +42,7 @@ def question_changes(request: HtmxHttpRequest, question_id: int) -> HttpResponse
 
 @require_GET
 @login_required
+@rate_limited("deck")
 def anki_deck(request: HtmxHttpRequest) -> HttpResponse:
     export = services.export("apkg")
     response = HttpResponse(export.content, content_type=export.content_type)

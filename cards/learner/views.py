@@ -18,6 +18,7 @@ from cards.learner.forms import (
     SignUpForm,
 )
 from cards.models import ReviewLog, ReviewSchedule, profile_for
+from cards.ops.ratelimit import rate_limited
 from cards.web.http import HtmxHttpRequest, login_required
 
 
@@ -45,6 +46,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @login_required
+@rate_limited("export")
 def export_data(request: HttpRequest) -> HttpResponse:
     blob = userdata.dumps(userdata.export_user_data(user=request.user))
     day = profile_for(request.user).study_day(timezone.now())
@@ -57,6 +59,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@rate_limited("import")
 def import_data(request: HttpRequest) -> HttpResponse:
     form = ImportDataForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -99,6 +102,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limited("signup", methods=("POST",))
 def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
