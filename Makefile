@@ -156,3 +156,10 @@ backup: $(STAMP)
 restore: $(STAMP)
 	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<file>" >&2; exit 2; }
 	$(PY) manage.py restore_db $(BACKUP) --yes
+
+# Two gunicorn servers behind haproxy (8100 -> 8101, 8102) and PgBouncer (6433,
+# transaction mode) on loopback: replayed and concurrent grades, a lockout
+# across servers, a rolling restart under load. Not part of make test.
+.PHONY: cluster-check
+cluster-check: $(STAMP)
+	bash bench/cluster/run.sh

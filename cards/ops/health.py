@@ -21,8 +21,10 @@ _migrations_applied = False
 _lock = threading.Lock()
 
 
-def _plain(text: str, status: int = 200) -> HttpResponse:
-    response = HttpResponse(f"{text}\n", content_type="text/plain", status=status)
+def _plain(request: HttpRequest, text: str, status: int = 200) -> HttpResponse:
+    # HEAD gets the headers only: gunicorn drops (and warns about) a HEAD body.
+    body = b"" if request.method == "HEAD" else f"{text}\n".encode()
+    response = HttpResponse(body, content_type="text/plain", status=status)
     add_never_cache_headers(response)
     return response
 
@@ -30,7 +32,7 @@ def _plain(text: str, status: int = 200) -> HttpResponse:
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """Liveness: no database, no cache; a 200 means the worker runs Python."""
-    return _plain("ok")
+    return _plain(request, "ok")
 
 
 def pending_migrations(alias: str = DEFAULT_DB_ALIAS) -> int:
@@ -79,8 +81,8 @@ def readyz(request: HttpRequest) -> HttpResponse:
     problems = [p for p in (database, _check_cache()) if p]
     if problems:
         logger.warning("Not ready: %s", "; ".join(problems))
-        response = _plain("\n".join(["not ready", *problems]), status=503)
+        response = _plain(request, "\n".join(["not ready", *problems]), status=503)
         response["Retry-After"] = "5"
         response.is_database_down = bool(database and database.startswith("database"))
         return response
-    return _plain("ready")
+    return _plain(request, "ready")

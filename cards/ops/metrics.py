@@ -139,6 +139,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
         response = HttpResponse("unauthorized\n", status=401, content_type="text/plain")
         response["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return response
-    response = HttpResponse(exposition(), content_type=CONTENT_TYPE_LATEST)
+    body = b"" if request.method == "HEAD" else exposition()
+    response = HttpResponse(body, content_type=CONTENT_TYPE_LATEST)
     response["Cache-Control"] = "no-store"
     return response

@@ -32,6 +32,10 @@ def test_every_scrape_counts_the_requests_of_every_worker(tmp_path):
             get(base + "/metrics", {"Authorization": f"Bearer {TOKEN}"})
             for _ in range(6)
         ]
+        heads = [
+            get(base + path, {"Authorization": f"Bearer {TOKEN}"}, method="HEAD")
+            for path in ("/healthz", "/readyz", "/metrics")
+        ]
         per_worker = {
             p.stem.rsplit("_", 1)[-1]: served(p) for p in folder.glob("counter_*.db")
         }
@@ -50,6 +54,14 @@ def test_every_scrape_counts_the_requests_of_every_worker(tmp_path):
         ] += 1
     # The startup probe (one /healthz) is counted too.
     assert counted == {REQUESTS + 1: 6}
+    # HEAD answers with headers only (gunicorn warns about a body it drops).
+    # (/readyz: 503, this server's empty SQLite file has no migrations.)
+    assert [(status, body) for status, _, body in heads] == [
+        (200, ""),
+        (503, ""),
+        (200, ""),
+    ]
+    assert "no-body response" not in (tmp_path / "gunicorn.log").read_text()
     # Both workers served some: the sum really adds up two processes' files.
     assert "99999" not in per_worker  # the stale file was removed at start
     assert len(per_worker) == 2 and all(per_worker.values()), per_worker
