@@ -93,3 +93,11 @@ def test_readyz_is_not_ready_when_the_database_is_down(client):
     assert "database: OperationalError" in response.content.decode()
     assert health_during_outage.status_code == 200  # liveness is not readiness
     assert client.get("/readyz").status_code == 200  # and it recovers by itself
+
+
+def test_probes_answer_plain_http_when_https_is_enforced(client, db, settings):
+    # haproxy checks servers over the private network without TLS.
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.head("/healthz").status_code == 200
+    assert client.head("/readyz").status_code == 200
+    assert client.get("/review/").status_code == 301  # everything else redirects
