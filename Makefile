@@ -34,6 +34,7 @@ help:
 	@echo "make superuser   create an admin account"
 	@echo "make lock   regenerate requirements/*.txt (exact versions, hashes) from pyproject.toml"
 	@echo "make clock-sweep   the suite frozen at 12 moments (3 weekdays x 2 hours x 2 zones)"
+	@echo "make plan-sim   simulated learners against the interview plan (docs/PLAN.md)"
 
 $(PY):
 	@py=$$($(find_python)) || { echo "error: Python >= 3.12 is required (Django 6). Install python3.12 or pyenv 3.12." >&2; exit 1; }; \
@@ -163,3 +164,10 @@ restore: $(STAMP)
 .PHONY: cluster-check
 cluster-check: $(STAMP)
 	bash bench/cluster/run.sh
+# --- Interview plan (issue 17) -------------------------------------------------
+.PHONY: plan-sim
+# Simulated learners (FSRS-6 memory) against the plan; pure Python, no database.
+# Prints the tables of docs/PLAN.md. PLAN_SIM_ARGS="--runs 2" for a quick look.
+PLAN_SIM_ARGS ?=
+plan-sim: $(STAMP)
+	$(PY) -m bench.plan_sim $(PLAN_SIM_ARGS)

@@ -108,6 +108,11 @@ class GradeScale(models.TextChoices):
     SIX = "six", "Six SM-2 grades, 0 to 5"
 
 
+class SchedulerChoice(models.TextChoices):
+    SM2 = "sm2", "SM-2 (the classic SuperMemo algorithm)"
+    FSRS = "fsrs", "FSRS (Free Spaced Repetition Scheduler, version 6)"
+
+
 class LearnerProfile(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
@@ -132,11 +137,32 @@ class LearnerProfile(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # FSRS (issue 19). Change `scheduler` only through
+    # cards.learner.scheduler_switch.switch_scheduler: it converts the states.
+    scheduler = models.CharField(
+        max_length=16, choices=SchedulerChoice, default=SchedulerChoice.SM2
+    )
+    desired_retention = models.DecimalField(
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.90"),
+        validators=[
+            MinValueValidator(Decimal("0.70")),
+            MaxValueValidator(Decimal("0.97")),
+        ],
+        help_text="FSRS only: the share of cards you want to recall when they "
+        "come due (0.70 to 0.97).",
+    )
 
     class Meta:
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(rollover_hour__lte=23), name="profile_rollover_hour"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(desired_retention__gte=Decimal("0.70"))
+                & models.Q(desired_retention__lte=Decimal("0.97")),
+                name="profile_desired_retention_range",
             ),
         ]
 
@@ -149,6 +175,11 @@ class LearnerProfile(models.Model):
 
     def study_day(self, moment: datetime) -> date:
         return days.study_day(moment, tz=self.tzinfo, rollover_hour=self.rollover_hour)
+
+    @property
+    def retention(self) -> float:
+        """The desired retention as the FSRS scheduler takes it."""
+        return float(self.desired_retention)
 
 
 def profile_for(user: models.Model) -> LearnerProfile:
@@ -216,6 +247,11 @@ class ReviewSchedule(models.Model):
         help_text="Set by a substantial edit; cleared when the card is next answered.",
     )
 
+    # FSRS (issue 19): the state a switch of scheduler replaced, with the study
+    # day and version of the switch, so that switching back the same day,
+    # before another answer, restores it exactly. Not part of "Your data".
+    switched_from = models.JSONField(null=True, blank=True, default=None)
+
     objects = ReviewScheduleQuerySet.as_manager()
 
     class Meta:
@@ -242,8 +278,10 @@ class ReviewSchedule(models.Model):
         owner = scheduling.get(self.scheduler)
         self.state = owner.dumps(state)
         self.interval_days = owner.interval_days(state)
-        # SM-2's; a scheduler without them leaves a card the defaults.
-        self.repetitions = self.state.get("repetitions", 0)
+        # SM-2's; a scheduler without them leaves a card the defaults, except
+        # that an FSRS card in review counts as settled for progress (>= 2).
+        settled = 2 if self.state.get("phase") == "review" else 0
+        self.repetitions = self.state.get("repetitions", settled)
         self.ease = Decimal(self.state.get("ease", sm2.DEFAULT_EASE))
         self.due_on = due_on
 
@@ -392,3 +430,8 @@ class QuestionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+# The interview plan and breaks (issue 17) live in their domain's module;
+# imported here so that the app registry (one app label) finds them.
+from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401

@@ -4,6 +4,7 @@ from django.urls import path
 
 from cards.bank import views as bank
 from cards.learner import views as learner
+from cards.planning import views as planning
 from cards.progress import views as progress
 from cards.review import views as review
 
@@ -27,8 +28,22 @@ urlpatterns: list = [
     path("review/<int:question_id>/answer/", review.reveal, name="reveal"),
     path("review/<int:question_id>/grade/", review.grade, name="grade"),
     path("review/undo/", review.undo, name="undo"),
+    path("review/<int:question_id>/info/", review.card_info_page, name="card_info"),
+    # The interview plan, breaks and backlogs
+    path("plan/", planning.plan_page, name="plan"),
+    path("plan/interview/", planning.set_interview, name="plan_interview"),
+    path("plan/interview/clear/", planning.clear_interview, name="plan_clear"),
+    path("plan/breaks/", planning.add_break, name="plan_break"),
+    path(
+        "plan/breaks/<int:break_id>/cancel/",
+        planning.cancel_break,
+        name="plan_break_cancel",
+    ),
+    path("plan/backlog/", planning.spread_backlog, name="plan_backlog"),
     # The learner: settings and "Your data"
     path("settings/", learner.learner_settings, name="settings"),
+    path("settings/scheduler/", learner.scheduler_settings, name="scheduler_settings"),
+    path("settings/workload/", learner.workload_estimate, name="workload"),
     path("account/", learner.account, name="account"),
     path("account/export/", learner.export_data, name="account_export"),
     path("account/import/", learner.import_data, name="account_import"),

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("review", "bank", "progress", "learner", "web", "scheduling")
+DOMAINS = ("review", "bank", "progress", "learner", "web", "scheduling", "planning")
 SOURCES = sorted(
     p
     for base in ("cards", "genai_prep", "bench")

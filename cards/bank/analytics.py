@@ -73,7 +73,7 @@ def with_stats(questions: QuerySet[Question]) -> QuerySet[Question]:
             _per_question(ReviewSchedule.objects, Sum("lapses"), integer), zero
         ),
         avg_ease=_per_question(
-            ReviewSchedule.objects,
+            ReviewSchedule.objects.filter(scheduler="sm2"),  # FSRS has no ease
             Avg("ease"),
             DecimalField(max_digits=8, decimal_places=2),
         ),

@@ -18,8 +18,10 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from cards import scheduling
+from cards.learner import scheduler_switch
 from cards.learner.userdata_file import (
     FORMAT,
     FORMAT_VERSION,
@@ -40,6 +42,7 @@ from cards.models import (
     ReviewSchedule,
     profile_for,
 )
+from cards.planning.userdata import export_plan, import_plan
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -89,7 +92,8 @@ def export_user_data(*, user: AbstractBaseUser) -> dict[str, Any]:
             "email": user.email,
             "date_joined": _out(user.date_joined),
         },
-        "settings": {f: getattr(profile, f) for f in SETTINGS_FIELDS},
+        "settings": {f: _out(getattr(profile, f)) for f in SETTINGS_FIELDS},
+        "plan": export_plan(user),
         "schedules": sorted(
             (
                 {"question": s.question.key}
@@ -113,7 +117,9 @@ def export_user_data(*, user: AbstractBaseUser) -> dict[str, Any]:
 
 
 @transaction.atomic
-def import_user_data(*, user: AbstractBaseUser, data: ParsedData) -> ImportResult:
+def import_user_data(
+    *, user: AbstractBaseUser, data: ParsedData, now: datetime | None = None
+) -> ImportResult:
     """Restore `data` into `user`'s account; questions with progress keep it."""
     # One import per learner at a time (a second waits for the first).
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
@@ -132,6 +138,8 @@ def import_user_data(*, user: AbstractBaseUser, data: ParsedData) -> ImportResul
         setattr(profile, name, value)
     profile.full_clean()
     profile.save()
+    if data.plan is not None:
+        import_plan(user, data.plan)
 
     started = set(
         ReviewSchedule.objects.for_user(user)
@@ -164,6 +172,14 @@ def import_user_data(*, user: AbstractBaseUser, data: ParsedData) -> ImportResul
             "Your progress changed while importing (another tab?). Nothing was "
             "imported; please try again."
         ) from None
+    # FSRS (issue 19): cards the file gave another scheduler than the settings
+    # it brought are converted, as a switch would (due dates and log kept).
+    scheduler_switch.convert_schedules(
+        user=user,
+        to=profile.scheduler,
+        today=profile.study_day(now or timezone.now()),
+        retention=profile.retention,
+    )
     return ImportResult(
         schedules_added=len(created),
         reviews_added=len(logs),

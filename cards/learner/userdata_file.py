@@ -13,10 +13,12 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 from cards import scheduling
 from cards.models import KEY_MAX_LENGTH, GradeScale, ReviewKind, time_zone_names
+from cards.planning.userdata import parse_plan
 from cards.review.services import MAX_DURATION_MS
 from cards.scheduling import sm2
 
@@ -47,7 +49,12 @@ SETTINGS_FIELDS = (
     "new_cards_per_day",
     "reviews_per_day",
     "grade_scale",
+    "scheduler",
+    "desired_retention",
 )
+# Added with FSRS (issue 19): files written before it lack them (SM-2, 0.90).
+OPTIONAL_SETTINGS = {"scheduler": "sm2", "desired_retention": "0.90"}
+_RETENTION = re.compile(r"^0\.[0-9]{2}$")
 
 
 SCHEDULE_FIELDS = (
@@ -121,6 +128,7 @@ class ParsedData:
     settings: dict[str, Any]
     schedules: list[dict[str, Any]]
     reviews: list[dict[str, Any]]
+    plan: dict[str, Any] | None = None  # cards/planning/userdata.py
 
 
 def dumps(data: dict[str, Any]) -> bytes:
@@ -248,8 +256,21 @@ def _upgrade_v1(records: list, fields: tuple[str, ...], name: str) -> list:
 
 
 def _settings(raw: object) -> dict[str, Any]:
+    if isinstance(raw, dict):
+        raw = OPTIONAL_SETTINGS | raw
     if not isinstance(raw, dict) or set(raw) != set(SETTINGS_FIELDS):
         raise _fail("settings", f"must have exactly {', '.join(SETTINGS_FIELDS)}")
+    if raw["scheduler"] not in scheduling.SCHEDULERS:
+        raise _fail(
+            "settings.scheduler", f"must be one of {', '.join(scheduling.SCHEDULERS)}"
+        )
+    retention = raw["desired_retention"]
+    if (
+        not isinstance(retention, str)
+        or not _RETENTION.match(retention)
+        or not Decimal("0.70") <= Decimal(retention) <= Decimal("0.97")
+    ):
+        raise _fail("settings.desired_retention", "must be a decimal from 0.70 to 0.97")
     limits = {"rollover_hour": (0, 23), "new_cards_per_day": (0, 500)}
     limits["reviews_per_day"] = (1, 5_000)
     for name, (low, high) in limits.items():
@@ -262,7 +283,7 @@ def _settings(raw: object) -> dict[str, Any]:
         raise _fail("settings.time_zone", "is not a known time zone")
     if raw["grade_scale"] not in GradeScale.values:
         raise _fail("settings.grade_scale", "must be four or six")
-    return dict(raw)
+    return dict(raw, desired_retention=Decimal(retention))
 
 
 def parse_user_data(blob: bytes) -> ParsedData:
@@ -280,7 +301,8 @@ def parse_user_data(blob: bytes) -> ParsedData:
         readable = " or ".join(map(str, READABLE_VERSIONS))
         raise UserDataError(f"Only version {readable} files can be imported.")
     expected = {"format", "version", "account", "settings", "schedules", "reviews"}
-    if set(data) != expected:
+    # The interview plan (issue 17) is optional: older files have none.
+    if set(data) - {"plan"} != expected:
         raise UserDataError(
             f"The file must have exactly: {', '.join(sorted(expected))}."
         )
@@ -290,6 +312,10 @@ def parse_user_data(blob: bytes) -> ParsedData:
         if not isinstance(data[name], list) or len(data[name]) > MAX_RECORDS:
             raise _fail(name, f"must be a list of at most {MAX_RECORDS} entries")
     settings = _settings(data["settings"])
+    try:
+        plan = parse_plan(data["plan"]) if "plan" in data else None
+    except ValueError as error:
+        raise UserDataError(f"The file's {error}.") from None
     if version == 1:
         data["schedules"] = _upgrade_v1(data["schedules"], SCHEDULE_FIELDS, "schedules")
         data["reviews"] = _upgrade_v1(data["reviews"], REVIEW_FIELDS, "reviews")
@@ -314,4 +340,6 @@ def parse_user_data(blob: bytes) -> ParsedData:
         if r["from_version"] >= versions[r["question"]] or pair in seen:
             raise _fail(f"reviews[{i}]", "does not fit its schedule's version")
         seen.add(pair)
-    return ParsedData(settings=settings, schedules=schedules, reviews=reviews)
+    return ParsedData(
+        settings=settings, schedules=schedules, reviews=reviews, plan=plan
+    )

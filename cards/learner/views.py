@@ -10,15 +10,17 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from cards.learner import services, userdata
+from cards.learner import scheduler_switch, services, userdata, workload
 from cards.learner.forms import (
     DeleteAccountForm,
     ImportDataForm,
     SettingsForm,
     SignUpForm,
 )
+from cards.learner.scheduler_form import SchedulerForm
 from cards.models import ReviewLog, ReviewSchedule, profile_for
 from cards.ops.ratelimit import rate_limited
+from cards.planning import dashboard
 from cards.web.http import HtmxHttpRequest, login_required
 
 
@@ -130,5 +132,69 @@ def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, "Settings saved.")
         return redirect("cards:settings")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "is_new": is_new}
+    context = {"form": form, "is_new": is_new, **_scheduler_context(request, profile)}
+    # The interview plan's fieldset (templates/cards/plan.html#plan_settings).
+    context |= dashboard.context(request.user, profile, timezone.now())
     return render(request, "cards/settings.html", context, status=status)
+
+
+# The scheduler panel of the settings page (issue 19) ---------------------------
+
+SHORT_NAMES = {"sm2": "SM-2", "fsrs": "FSRS"}
+
+
+def _scheduler_context(
+    request: HtmxHttpRequest, profile, form: SchedulerForm | None = None
+) -> dict:
+    initial = {
+        "scheduler": profile.scheduler,
+        "desired_retention": profile.desired_retention,
+    }
+    return {"scheduler_form": form or SchedulerForm(initial=initial)}
+
+
+@require_POST
+@login_required
+def scheduler_settings(request: HtmxHttpRequest) -> HttpResponse:
+    profile = profile_for(request.user)
+    form = SchedulerForm(request.POST)
+    if not form.is_valid():
+        context = {
+            "form": SettingsForm(instance=profile),
+            "is_new": profile.pk is None,
+            **_scheduler_context(request, profile, form),
+        }
+        return render(request, "cards/settings.html", context, status=400)
+    before = profile.scheduler
+    result = scheduler_switch.switch_scheduler(
+        user=request.user,
+        to=form.cleaned_data["scheduler"],
+        now=timezone.now(),
+        desired_retention=form.cleaned_data["desired_retention"],
+    )
+    text = "Scheduler settings saved."
+    if before != form.cleaned_data["scheduler"]:
+        name = SHORT_NAMES[form.cleaned_data["scheduler"]]
+        text = (
+            f"Switched to {name}: {_count(result.changed, 'card')} converted; "
+            "every due date and every answer kept."
+        )
+    messages.success(request, text)
+    return redirect("cards:settings")
+
+
+@require_GET
+@login_required
+def workload_estimate(request: HtmxHttpRequest) -> HttpResponse:
+    profile = profile_for(request.user)
+    rows = workload.estimate(user=request.user, profile=profile, now=timezone.now())
+    fit = workload.default_parameters_fit(user=request.user)
+    context = {"workload": rows, "fit": fit}
+    if request.htmx:
+        return render(request, "cards/settings.html#workload", context)
+    context |= {
+        "form": SettingsForm(instance=profile),
+        "is_new": profile.pk is None,
+        **_scheduler_context(request, profile),
+    }
+    return render(request, "cards/settings.html", context)

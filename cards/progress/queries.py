@@ -71,7 +71,7 @@ def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, .
             mature=Count(
                 "id", filter=settled & Q(interval_days__gte=progress.MATURE_DAYS)
             ),
-            ease=Avg("ease"),
+            ease=Avg("ease", filter=Q(scheduler="sm2")),  # FSRS has no ease
             lapses=Coalesce(Sum("lapses"), 0),
             overdue=Count("id", filter=Q(due_on__lt=today)),
             # Re-drill cards answered today are due again later; count them once.
@@ -115,9 +115,11 @@ def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
 
 
 def ease_counts(user: object) -> tuple[tuple[Decimal, int], ...]:
-    """(ease, cards) for the learner's started, active cards: a handful of rows."""
+    """(ease, cards) for the learner's started, active SM-2 cards: a handful of rows."""
     rows = (
-        ReviewSchedule.objects.filter(user=user, question__is_active=True)
+        ReviewSchedule.objects.filter(
+            user=user, question__is_active=True, scheduler="sm2"
+        )
         .values_list("ease")
         .annotate(n=Count("id"))
         .order_by("ease")

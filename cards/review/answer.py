@@ -14,7 +14,10 @@ states it and tests/review/test_answer.py checks the queue's SQL against it.
 | refused   | not due, in the daily review                 | nothing (ReviewConflict NOT_DUE)  |
 
 New and review answers below the scheduler's re-drill threshold (SM-2: 4)
-come back later the same study day.
+come back later the same study day; so does a card that the answer leaves in
+one of the scheduler's own same-day steps (FSRS's learning and relearning
+steps: `later_today_after`). A re-drill answer of such a card takes the next
+step (FSRS); otherwise a re-drill leaves the state alone (SM-2 step 7).
 
 The rule for answers off the schedule (drills, mock interviews, the interview
 plan): an answer given before the card is due is logged with its flow's kind;
@@ -27,6 +30,7 @@ answered starts its schedule as a first answer would, without a re-drill.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -120,6 +124,9 @@ class Outcome:
     due_on: date
     redrill_on: date | None
     is_lapse: bool
+    # The card is in one of the scheduler's same-day steps (FSRS): it has no
+    # interval of days yet, it comes back later today.
+    in_step: bool = False
 
 
 def outcome(
@@ -141,6 +148,13 @@ def outcome(
     """
     started = state is not None
     before = state if started else scheduler.initial_state()
+    if kind is Kind.REDRILL and started and scheduler.later_today_after(before):
+        # FSRS: the card's next same-day step (learning or relearning).
+        new = scheduler.next_state(before, grade, elapsed_days=0)
+        step = scheduler.later_today_after(new)
+        again = today if step else None
+        due = scheduler.due_on(new, today, cap=cap)
+        return Outcome(new, due, again, is_lapse=False, in_step=step)
     if kind is Kind.REDRILL:
         # SM-2 step 7: logged, the state left alone, back again until known.
         again = today if scheduler.needs_redrill(grade) else None
@@ -152,13 +166,15 @@ def outcome(
         return Outcome(before, due_on, redrill_on, is_lapse=False)
     new = scheduler.next_state(before, grade, elapsed_days=elapsed_days)
     # Off the schedule, the session the answer came from is the practice.
-    redrills = not off_schedule and scheduler.needs_redrill(grade)
+    step = not off_schedule and scheduler.later_today_after(new)
+    redrills = not off_schedule and (scheduler.needs_redrill(grade) or step)
     again = today if redrills else None
     return Outcome(
         new,
         scheduler.due_on(new, today, cap=cap),
         again,
-        is_lapse=started and failed and scheduler.is_learned(before),
+        is_lapse=started and scheduler.is_lapse(before, grade),
+        in_step=step,
     )
 
 
@@ -170,15 +186,41 @@ def outcome_for(
     today: date,
     elapsed_days: int = 0,
     cap: int | None = None,
+    new_scheduler: str = scheduling.DEFAULT,
+    desired_retention: float | None = None,
+    cap_for: Callable[[int], int | None] | None = None,
 ) -> Outcome:
     """`outcome` for a stored schedule (None: never answered), with its scheduler.
 
-    What grading applies and what the grade buttons preview.
+    What grading applies and what the grade buttons preview. A card never
+    answered starts with `new_scheduler` (the learner's); `desired_retention`
+    is the learner's FSRS setting (SM-2 ignores it). `cap_for` is the
+    interview plan's cap as a function of the interval the answer would
+    otherwise get (cards/planning/reads.capper_for).
     """
+    if cap_for is not None and cap is None:
+        free = outcome_for(
+            kind,
+            schedule,
+            grade=grade,
+            today=today,
+            elapsed_days=elapsed_days,
+            new_scheduler=new_scheduler,
+            desired_retention=desired_retention,
+        )
+        owner = scheduling.configured(
+            schedule.scheduler if schedule else new_scheduler,
+            desired_retention=desired_retention,
+        )
+        cap = cap_for(owner.interval_days(free.state))
+        if cap is None:
+            return free
     if schedule is None:
         return outcome(
             kind,
-            scheduler=scheduling.get(scheduling.DEFAULT),
+            scheduler=scheduling.configured(
+                new_scheduler, desired_retention=desired_retention
+            ),
             state=None,
             due_on=None,
             redrill_on=None,
@@ -188,7 +230,9 @@ def outcome_for(
         )
     return outcome(
         kind,
-        scheduler=scheduling.get(schedule.scheduler),
+        scheduler=scheduling.configured(
+            schedule.scheduler, desired_retention=desired_retention
+        ),
         state=schedule.as_state(),
         due_on=schedule.due_on,
         redrill_on=schedule.redrill_on,

@@ -91,7 +91,8 @@ def buttons(
     result = []
     for choice in choices(scale):
         after = outcome(choice.grade)
-        days = (after.due_on - today).days
+        # In one of FSRS's same-day steps the card has no interval of days yet.
+        days = 0 if after.in_step else (after.due_on - today).days
         again_today = after.redrill_on == today
         short, spoken = describe_interval(days)
         if days < 1:

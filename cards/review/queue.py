@@ -86,6 +86,18 @@ class Queue:
     due_by_tomorrow: int
     undo_log_id: int | None
     card: Card | None
+    # The interview plan (issue 17): its day, whether today's plan is made,
+    # and the daily new-card limit in force (the plan's pace overrides the
+    # learner's own, and `pace_note` says so).
+    plan_on: date | None = None
+    plan_ready: bool = False
+    new_limit: int = 0
+    pace_note: str = ""
+
+    @property
+    def needs_plan(self) -> bool:
+        """A date is set but today's plan is not made yet (prepare_day)."""
+        return self.plan_on is not None and not self.plan_ready
 
     @property
     def left(self) -> int:
@@ -124,9 +136,9 @@ def snapshot(
     reviews_left = min(
         row["due"], max(0, profile.reviews_per_day - row["reviews_done"])
     )
-    new_left = min(
-        row["new_available"], max(0, profile.new_cards_per_day - row["new_done"])
-    )
+    plan = row["plan_head"] or {}
+    new_limit, pace_note = _new_limit(profile, plan)
+    new_left = min(row["new_available"], max(0, new_limit - row["new_done"]))
     card = _choose(
         redrill=row["redrill_head"],
         review=row["review_head"] if reviews_left else None,
@@ -147,6 +159,22 @@ def snapshot(
         due_by_tomorrow=row["due_by_tomorrow"],
         undo_log_id=row["undo_log_id"],
         card=card,
+        plan_on=_as_date(plan.get("on")),
+        plan_ready=bool(plan.get("ready")),
+        new_limit=new_limit,
+        pace_note=pace_note,
+    )
+
+
+def _new_limit(profile: LearnerProfile, plan: dict) -> tuple[int, str]:
+    """Today's new-card limit and, when the interview plan sets it, why."""
+    own = profile.new_cards_per_day
+    pace = plan.get("new_today") if plan.get("ready") else None
+    if pace is None or pace == own:
+        return own, ""
+    return pace, (
+        f"Your interview plan sets today's new questions to {pace} "
+        f"instead of your daily limit of {own}."
     )
 
 

@@ -35,7 +35,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Greatest, JSONObject
 
-from cards.models import Question, ReviewKind, ReviewLog, ReviewSchedule
+from cards.models import (
+    InterviewPlan,
+    Question,
+    ReviewKind,
+    ReviewLog,
+    ReviewSchedule,
+)
 
 
 class DayNumber(Func):
@@ -175,6 +181,14 @@ def snapshot_query(
         "new_head": _head(
             new, id=F("pk"), prompt=F("prompt"), level=F("level"), version=Value(0)
         ),
+        # The interview plan (issue 17): its date, and today's new-card pace
+        # once today's plan is made (cards/planning/services.prepare_day).
+        "plan_head": _head(
+            InterviewPlan.objects.filter(user=user_pk, interview_on__isnull=False),
+            on=F("interview_on"),
+            ready=Case(When(prepared_on=today, then=Value(1)), default=Value(0)),
+            new_today=F("new_today"),
+        ),
     }
     # The learner's own user row is a one-row table to hang the subqueries on.
     return (
@@ -279,7 +293,7 @@ def counts_and_heads(
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         row = dict(zip(columns, cursor.fetchone(), strict=True))
-    for head in ("redrill_head", "review_head", "new_head"):
+    for head in ("redrill_head", "review_head", "new_head", "plan_head"):
         if isinstance(row[head], str):
             row[head] = json.loads(row[head])
     return row

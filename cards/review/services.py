@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 
 from cards import scheduling
 from cards.models import Question, ReviewLog, ReviewSchedule, profile_for
+from cards.planning import reads as planning
 from cards.review import answer
 from cards.review.conflicts import Reason, ReviewConflict
 
@@ -116,10 +117,10 @@ def _record_review(
     )
     created = schedule is None
     if created:
-        # A first answer starts from the default scheduler's initial state.
+        # A first answer starts from the learner's scheduler's initial state.
         schedule = ReviewSchedule(user=user, question=question)
-        initial = scheduling.get(scheduling.DEFAULT).initial_state()
-        schedule.apply(initial, due_on=today, scheduler=scheduling.DEFAULT)
+        initial = scheduling.get(profile.scheduler).initial_state()
+        schedule.apply(initial, due_on=today, scheduler=profile.scheduler)
     before = _before(schedule, created=created)
     result = answer.outcome_for(
         kind,
@@ -127,6 +128,10 @@ def _record_review(
         grade=grade,
         today=today,
         elapsed_days=schedule.elapsed_days(today=today, profile=profile),
+        new_scheduler=profile.scheduler,
+        desired_retention=profile.retention,
+        # The interview plan caps the interval (None: no plan, or not now).
+        cap_for=planning.capper_for(user, today=today, level=question.level),
     )
     schedule.apply(result.state, due_on=result.due_on)
     schedule.redrill_on = result.redrill_on

@@ -25,9 +25,14 @@ from django_htmx.http import reswap, retarget
 from cards.models import (
     Level,
     Question,
+    ReviewSchedule,
+    SchedulerChoice,
     profile_for,
 )
-from cards.review import answer, buttons, queue, services
+from cards.planning import dashboard as planning_dashboard
+from cards.planning import reads as planning_reads
+from cards.planning import services as planning
+from cards.review import answer, buttons, card_info, queue, services
 from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
     GradeForm,
@@ -52,10 +57,18 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
             "cards/landing.html",
             {"questions": Question.objects.active().count()},
         )
-    snapshot = queue.snapshot(
+    snapshot = planned_snapshot(
         user=request.user, profile=profile_for(request.user), now=timezone.now()
     )
+    profile = profile_for(request.user)
     context = {
+        **planning_dashboard.home_context(
+            request.user,
+            profile,
+            timezone.now(),
+            plan_on=snapshot.plan_on,
+            due=snapshot.due,
+        ),
         "queue": snapshot,
         "due": snapshot.redrills + snapshot.reviews_left,
         "new": snapshot.new_left,
@@ -113,18 +126,29 @@ def _render(
         "level_choices": Level.choices,
         "all_levels_url": review_url(),
         "settings_url": reverse("cards:settings"),
+        "is_fsrs": profile_for(request.user).scheduler == SchedulerChoice.FSRS,
     }
     template = "cards/review.html#card" if request.htmx else "cards/review.html"
     return render(request, template, context, status=status)
 
 
 def _snapshot(request: HtmxHttpRequest, levels: tuple[int, ...]) -> queue.Queue:
-    return queue.snapshot(
+    return planned_snapshot(
         user=request.user,
         profile=profile_for(request.user),
         now=timezone.now(),
         levels=levels,
     )
+
+
+def planned_snapshot(*, user, profile, now: datetime, levels=()) -> queue.Queue:
+    """The queue, after making today's interview plan if it is not made yet
+    (once per study day: its pace, and the final window's cards brought in)."""
+    snapshot = queue.snapshot(user=user, profile=profile, now=now, levels=levels)
+    if not snapshot.needs_plan:
+        return snapshot
+    planning.prepare_day(user=user, now=now)
+    return queue.snapshot(user=user, profile=profile, now=now, levels=levels)
 
 
 def _bad_request(request: HtmxHttpRequest, message: str) -> HttpResponse:
@@ -171,9 +195,19 @@ def _revealed(
     schedule = card.schedule
     elapsed = schedule.elapsed_days(today=today, profile=profile) if schedule else 0
 
+    # The interview plan's cap, as grading will apply it.
+    cap_for = planning_reads.capper_for(profile.user, today=today, level=card.level)
+
     def outcome(grade: int) -> answer.Outcome:
         return answer.outcome_for(
-            card.kind, schedule, grade=grade, today=today, elapsed_days=elapsed
+            card.kind,
+            schedule,
+            grade=grade,
+            today=today,
+            elapsed_days=elapsed,
+            new_scheduler=profile.scheduler,
+            desired_retention=profile.retention,
+            cap_for=cap_for,
         )
 
     return Revealed(
@@ -256,7 +290,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         return redirect(review_url(levels))
     return _render(
         request,
-        queue.snapshot(user=request.user, profile=profile, now=now, levels=levels),
+        planned_snapshot(user=request.user, profile=profile, now=now, levels=levels),
     )
 
 
@@ -279,3 +313,17 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
     snapshot = _snapshot(request, levels)
     card = _card_or_none(request, question.pk, snapshot.today)
     return _render(request, snapshot, card=card, notice=UNDONE)
+
+
+@never_cache
+@require_GET
+@login_required
+def card_info_page(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
+    question = get_object_or_404(Question, pk=question_id)
+    schedule = ReviewSchedule.objects.filter(
+        user=request.user, question=question
+    ).first()
+    context = card_info.context(
+        schedule, question=question, user=request.user, now=timezone.now()
+    )
+    return render(request, "cards/card_info.html", context)

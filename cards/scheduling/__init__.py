@@ -1,11 +1,13 @@
-"""Schedulers: pure maths over study days, standard library only.
+"""Schedulers: pure maths over study days, standard library (and `fsrs`) only.
 
-`base` is the Scheduler protocol, `sm2` implements it, `days` turns moments
-into study days. A stored state names its scheduler; `get(name)` returns it.
+`base` is the Scheduler protocol, `sm2` and `fsrs` implement it, `days` turns
+moments into study days. A stored state names its scheduler; `get(name)`
+returns it, `configured(name, ...)` the one a learner's settings ask for.
 """
 
 from __future__ import annotations
 
+from cards.scheduling import fsrs
 from cards.scheduling.base import (
     GRADES,
     MAX_INTERVAL_DAYS,
@@ -22,11 +24,12 @@ __all__ = [
     "PASSING_GRADE",
     "SCHEDULERS",
     "Scheduler",
+    "configured",
     "get",
     "validate_grade",
 ]
 
-SCHEDULERS: dict[str, Scheduler] = {SM2.name: SM2()}
+SCHEDULERS: dict[str, Scheduler] = {SM2.name: SM2(), fsrs.FSRS.name: fsrs.configured()}
 # The scheduler of a card answered for the first time.
 DEFAULT = SM2.name
 
@@ -37,3 +40,12 @@ def get(name: str) -> Scheduler:
         return SCHEDULERS[name]
     except KeyError:
         raise ValueError(f"unknown scheduler {name!r}") from None
+
+
+def configured(name: str, *, desired_retention: float | None = None) -> Scheduler:
+    """The scheduler `name` as a learner uses it (FSRS at their desired
+    retention; SM-2 has no options). ValueError for an unknown name."""
+    scheduler = get(name)
+    if name == fsrs.FSRS.name and desired_retention is not None:
+        return fsrs.configured(float(desired_retention))
+    return scheduler

@@ -1,4 +1,4 @@
-"""The Scheduler protocol: what every scheduler (SM-2 now, FSRS next) provides.
+"""The Scheduler protocol: what every scheduler (SM-2, FSRS) provides.
 
 Pure and standard-library only (a scheduler implementation may also import its
 own maths package, e.g. `fsrs`). Dates are *study days* (`datetime.date`),
@@ -41,7 +41,8 @@ class Scheduler(Protocol[S]):
 
     def interval_days(self, state: S) -> int:
         """The interval this state schedules: >= 1 and <= MAX_INTERVAL_DAYS for
-        every state next_state returns (an initial state may say 0)."""
+        every state next_state returns, except 0 for a state in a same-day
+        step (`later_today_after`); an initial state may say 0."""
 
     def intervals(self, state: S, *, elapsed_days: int) -> Mapping[int, int]:
         """For each grade in GRADES, the interval an answer with it leads to:
@@ -66,9 +67,18 @@ class Scheduler(Protocol[S]):
         study day (SM-2 step 7: below 4). A scheduler with learning steps of
         its own returns False."""
 
+    def later_today_after(self, state: S) -> bool:
+        """Whether a card left in `state` by an answer comes back later the same
+        study day by the scheduler's own steps (FSRS's learning and relearning
+        steps), whatever the grade was. SM-2 has no steps: False."""
+
     def is_learned(self, state: S) -> bool:
-        """Whether the card had been learned, so that failing it now is a lapse
-        (SM-2: repetitions > 0)."""
+        """Whether the card had been learned (SM-2: repetitions > 0; FSRS: it
+        has left its first learning steps)."""
+
+    def is_lapse(self, state: S, grade: int) -> bool:
+        """Whether answering a card in `state` with `grade` is a lapse (SM-2: a
+        failure of a learned card; FSRS: Again on a card in review)."""
 
     def dumps(self, state: S) -> dict[str, Any]:
         """A JSON-serialisable dict (stable key order) of the whole state."""

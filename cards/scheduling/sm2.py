@@ -198,8 +198,14 @@ class SM2:
     def needs_redrill(self, grade: int) -> bool:
         return needs_redrill(grade)
 
+    def later_today_after(self, state: CardState) -> bool:
+        return False
+
     def is_learned(self, state: CardState) -> bool:
         return state.repetitions > 0
+
+    def is_lapse(self, state: CardState, grade: int) -> bool:
+        return self.is_learned(state) and grade < PASSING_GRADE
 
     def dumps(self, state: CardState) -> dict[str, Any]:
         # Ease as text: its exact hundredths survive JSON.

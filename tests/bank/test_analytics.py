@@ -72,3 +72,22 @@ def test_sorting_by_an_annotation(history):
         F("again_share").desc(nulls_last=True), "key"
     )
     assert [q.key for q in ordered] == ["hard", "leech", "easy", "unseen"]
+
+
+def test_fsrs_cards_stay_out_of_the_average_ease(db):
+    question = make_question()
+    make_schedule(user=make_user(), question=question, ease="1.30")
+    fsrs_card = make_schedule(user=make_user(), question=question, ease="2.50")
+    fsrs_card.scheduler, fsrs_card.state = (
+        "fsrs",
+        {
+            "difficulty": 5.0,
+            "interval_days": 6,
+            "phase": "review",
+            "stability": 6.0,
+            "step": None,
+        },
+    )
+    fsrs_card.save()
+    row = analytics.with_stats(Question.objects.filter(pk=question.pk)).get()
+    assert row.avg_ease == Decimal("1.30") and row.learners_started == 2

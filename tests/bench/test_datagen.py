@@ -112,7 +112,8 @@ def test_generator_replaces_its_own_data_and_forced_other_data(db):
 def test_columns_added_by_a_later_migration_get_their_model_default():
     columns = [c for c in simulate.SCHEDULE_COLUMNS if c != "lapses"]
     missing = writers._missing_fields(ReviewSchedule, columns)
-    # unseen_change (question revisions, migration 0002) is one such column.
-    assert [f.name for f in missing] == ["lapses", "unseen_change"]
+    # unseen_change (question revisions, migration 0002) is one such column,
+    # switched_from (FSRS, migration 0007) another.
+    assert [f.name for f in missing] == ["lapses", "unseen_change", "switched_from"]
     assert writers._copy_text(True) == "t" and writers._copy_text(None) == "\\N"
     assert writers._copy_text("a\tb\\c") == "a\\tb\\\\c"

@@ -41,6 +41,7 @@ from cards.models import (
     QuestionRevision,
     ReviewLog,
     ReviewSchedule,
+    StudyBreak,
 )
 from cards.review import services
 from tests.factories import make_question, make_user
@@ -55,9 +56,13 @@ A_OLD_TEXT = "Annika-only old wording"  # questions A studied, before a rewrite
 # Ids in the query or body: route name -> (method, field).
 BODY_IDS = {"cards:undo": ("post", "log"), "cards:review": ("get", "card")}
 # Routes whose id names one learner's own object: 404 unless it is B's.
-PRIVATE = {"cards:question_changes": "questions", "cards:undo": "logs"}
+PRIVATE = {
+    "cards:question_changes": "questions",
+    "cards:undo": "logs",
+    "cards:plan_break_cancel": "breaks",
+}
 # Path ids naming shared objects (bank questions) or carrying a token.
-SHARED = {"cards:reveal", "cards:grade"}
+SHARED = {"cards:reveal", "cards:grade", "cards:card_info"}  # card info: B's own card
 TOKEN = {"password_reset_confirm"}  # uidb64 + token: item 19
 # Names an id might go by in a form or query string of a route added later,
 # and which of A's objects each is given: a log, a question, a schedule, A.
@@ -197,6 +202,8 @@ def owns(learner, call: Call) -> bool | None:
         ).exists()
     if kind == "logs":
         return ReviewLog.objects.filter(user=learner, pk=call.target).exists()
+    if kind == "breaks":
+        return StudyBreak.objects.filter(user=learner, pk=call.target).exists()
     return None
 
 

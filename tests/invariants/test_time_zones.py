@@ -61,19 +61,26 @@ def first_due_instant(reviewed: datetime, due: date, zone: str, rollover: int):
     Found by bisection on the UTC time line, independently of how study_day
     computes the day: the first due instant lies within a day and a half of
     UTC midnight starting `due` (offsets span -12 h to +14 h, rollover < 24 h).
+    Every zone here is offset from UTC by a multiple of 30 minutes and the
+    rollover is a whole hour, so a study day can only start on a quarter hour:
+    the search runs on that grid (8 steps instead of 18), and the caller checks
+    the second before the instant found, so a day that started off the grid
+    would still fail the test.
     """
     midnight = datetime(due.year, due.month, due.day, tzinfo=UTC)
     low = max(reviewed, midnight - timedelta(hours=15))
     high = midnight + timedelta(hours=37)
     assert local_day(low, zone, rollover) < due <= local_day(high, zone, rollover)
-    while high - low > timedelta(seconds=1):
-        middle = low + (high - low) / 2
-        middle = middle.replace(microsecond=0)
-        if local_day(middle, zone, rollover) >= due:
-            high = middle
+    quarter = timedelta(minutes=15)
+    grid = datetime(low.year, low.month, low.day, low.hour, tzinfo=UTC)
+    steps_low, steps_high = (low - grid) // quarter, (high - grid) // quarter
+    while steps_high - steps_low > 1:
+        middle = (steps_low + steps_high) // 2
+        if local_day(grid + middle * quarter, zone, rollover) >= due:
+            steps_high = middle
         else:
-            low = middle
-    return high
+            steps_low = middle
+    return grid + steps_high * quarter
 
 
 def test_2026_transitions_are_known():

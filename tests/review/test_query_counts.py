@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cards.learner import scheduler_switch
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 from cards.review import services
 from tests.clock import frozen_moment
@@ -71,6 +72,12 @@ def _grade_costs(client, user) -> dict[str, int]:
     redrill = make_schedule(user=user, due_on=today + timedelta(days=1))
     redrill.redrill_on = today
     redrill.save()
+    if user.profile.scheduler == "fsrs":  # issue 19: the same paths on FSRS states
+        scheduler_switch.convert_schedules(
+            user=user, to="fsrs", today=today, retention=0.9
+        )
+        for schedule in (due, redrill):
+            schedule.refresh_from_db()
     costs = {}
     # Warm-up: SQLite checks once per connection that it supports JSON.
     assert client.get(reverse("cards:review")).status_code == 200
@@ -127,6 +134,18 @@ def test_grade_and_next_card_cost_a_fixed_number_of_queries(client, db):
     assert ReviewLog.objects.count() > 15_000
     assert big == small, "the query count must not depend on the data size"
     assert max(big.values()) <= MAX_QUERIES
+
+
+def test_fsrs_mode_costs_the_same_queries_as_sm2(client, db):
+    sm2_user = make_user(username="sm2-queries")
+    client.force_login(sm2_user)
+    sm2 = _grade_costs(client, sm2_user)
+    fsrs_user = make_user(username="fsrs-queries", scheduler="fsrs")
+    client.force_login(fsrs_user)
+    fsrs = _grade_costs(client, fsrs_user)
+    # The new card, the review and the re-drill were FSRS (the last card is SM-2).
+    assert ReviewSchedule.objects.filter(user=fsrs_user, scheduler="fsrs").count() == 3
+    assert fsrs == sm2
 
 
 @pytest.mark.parametrize("url", ["cards:review", "home"])

@@ -1,0 +1,339 @@
+"""`make plan-sim`: simulated learners against the interview-date plan (issue 17).
+
+Pure Python, no database. Each learner's memory is FSRS-6 with perturbed
+default parameters (bench/fsrs6.py), independent of the planner, which sees
+cards only through the Scheduler protocol (SM-2 here) and the answer rule.
+A learner studies each day within their minutes (their own answer times),
+the plan's order when there is a date, else due cards then new ones up to the
+default daily limit of 10. Printed per bank x runway x minutes: the share of
+questions recalled on the day (simulated, and as the planner predicted), peak
+and mean cards a day, the same without the plan, and whether the targets hold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import random
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from bench import fsrs6
+from cards.review import answer
+from cards.scheduling import plan
+from cards.scheduling.sm2 import SM2
+
+SCHEDULER = SM2()
+START = date(2026, 1, 5)
+NEW_LIMIT = 10  # the app's default daily new-card limit
+SUCCESS_GRADES = ((3, fsrs6.HARD, 0.15), (4, fsrs6.GOOD, 0.7), (5, fsrs6.EASY, 0.15))
+FIRST_ANSWER_KNOWN = 0.5  # chance a never-seen question is answered well
+
+
+@dataclass
+class SimCard:
+    id: int
+    level: int
+    state: object = None
+    due: date | None = None
+    reviewed: date | None = None
+    memory: fsrs6.Memory | None = None
+
+    def view(self) -> plan.Card:
+        return plan.Card(
+            id=self.id,
+            level=self.level,
+            scheduler=SCHEDULER if self.state is not None else None,
+            state=self.state,
+            due_on=self.due,
+            reviewed_on=self.reviewed,
+        )
+
+
+@dataclass
+class Learner:
+    rng: random.Random
+    memory: fsrs6.Learner
+    new_seconds: float
+    review_seconds: float
+    minutes: int
+    loads: list[int] = field(default_factory=list)
+
+    @classmethod
+    def make(cls, seed: int, minutes: int) -> Learner:
+        rng = random.Random(seed)
+        return cls(
+            rng,
+            fsrs6.Learner(fsrs6.perturbed(rng)),
+            rng.uniform(40, 80),
+            rng.uniform(15, 35),
+            minutes,
+        )
+
+    def rating(self, recall: float) -> tuple[int, int]:
+        if self.rng.random() >= recall:
+            return 1, fsrs6.AGAIN
+        pick, total = self.rng.random(), 0.0
+        for grade, rating, share in SUCCESS_GRADES:
+            total += share
+            if pick < total:
+                return grade, rating
+        return 4, fsrs6.GOOD
+
+
+def _day(i: int) -> date:
+    return START + timedelta(days=i)
+
+
+def _load(cards: list[SimCard]) -> dict[date, int]:
+    counts: dict[date, int] = {}
+    for c in cards:
+        if c.due is not None:
+            counts[c.due] = counts.get(c.due, 0) + 1
+    return counts
+
+
+def study(
+    learner: Learner,
+    cards: dict[int, SimCard],
+    order: list[int],
+    today: date,
+    *,
+    capper=None,
+) -> int:
+    """Study `order` within the day's minutes; returns distinct cards answered."""
+    budget = learner.minutes * 60.0
+    seen = 0
+    load = _load(list(cards.values())) if capper else {}
+    day_number = (today - START).days
+    for cid in order:
+        card = cards[cid]
+        cost = learner.new_seconds if card.state is None else learner.review_seconds
+        if budget < cost:
+            break
+        budget -= cost
+        seen += 1
+        kind = answer.Kind.NEW if card.state is None else answer.Kind.REVIEW
+        if card.memory is None:
+            known = learner.rng.random() < FIRST_ANSWER_KNOWN
+            grade, rating = learner.rating(1.0 if known else 0.0)
+            card.memory = learner.memory.first(rating, day_number)
+        else:
+            grade, rating = learner.rating(
+                learner.memory.recall(card.memory, day_number)
+            )
+            card.memory = learner.memory.review(card.memory, rating, day_number)
+        common = {
+            "scheduler": SCHEDULER,
+            "state": card.state,
+            "due_on": card.due,
+            "redrill_on": None,
+            "grade": grade,
+            "today": today,
+        }
+        result = answer.outcome(kind, **common)
+        if capper is not None:
+            cap = capper(SCHEDULER.interval_days(result.state), load)
+            if cap is not None:
+                result = answer.outcome(kind, **common, cap=cap)
+        if card.due is not None:
+            load[card.due] = load.get(card.due, 0) - 1
+        card.state, card.due, card.reviewed = result.state, result.due_on, today
+        load[card.due] = load.get(card.due, 0) + 1
+        # Re-drills until 4 or 5 (SM-2 step 7): the state is left alone.
+        while result.redrill_on == today and budget >= learner.review_seconds:
+            budget -= learner.review_seconds
+            grade, rating = learner.rating(
+                learner.memory.recall(card.memory, day_number)
+            )
+            card.memory = learner.memory.review(card.memory, rating, day_number)
+            result = answer.outcome(
+                answer.Kind.REDRILL,
+                scheduler=SCHEDULER,
+                state=card.state,
+                due_on=card.due,
+                redrill_on=today,
+                grade=grade,
+                today=today,
+            )
+    return seen
+
+
+def normal_order(cards: dict[int, SimCard], today: date, new_limit: int) -> list[int]:
+    """The queue without a plan: most overdue first, then new up to the limit."""
+    due = [c for c in cards.values() if c.due is not None and c.due <= today]
+    due.sort(
+        key=lambda c: (-(today - c.due).days / max(1, c.state.interval_days), c.id)
+    )
+    fresh = [c.id for c in cards.values() if c.state is None][:new_limit]
+    return [c.id for c in due] + fresh
+
+
+@dataclass(frozen=True)
+class Run:
+    recalled: float
+    predicted: float
+    loads: tuple[int, ...]
+    window: int
+    feasible: bool
+    needed: int  # minutes a day the planner said the plan needs, on day one
+
+
+def run(bank: int, runway: int, minutes: int, seed: int, *, with_plan: bool) -> Run:
+    learner = Learner.make(seed, minutes)
+    cards = {i: SimCard(i, 1 + i % 3) for i in range(bank)}
+    on = _day(runway)
+    interview = plan.set_interview(on, today=START, minutes_per_day=minutes)
+    effort = plan.Effort(learner.new_seconds, learner.review_seconds)
+    check = plan.feasibility(
+        interview,
+        START,
+        [c.view() for c in cards.values()],
+        default=SCHEDULER,
+        effort=effort,
+    )
+    loads = []
+    for i in range(runway):
+        today = _day(i)
+        if with_plan:
+            day = plan.plan_day(
+                interview,
+                today,
+                [c.view() for c in cards.values()],
+                default=SCHEDULER,
+                new_limit=NEW_LIMIT,
+            )
+            for cid in day.brought_forward:
+                cards[cid].due = today
+
+            def capper(interval, load, day=day):
+                return day.cap_for(interval, load=load)
+
+            loads.append(study(learner, cards, list(day.order), today, capper=capper))
+        else:
+            loads.append(
+                study(learner, cards, normal_order(cards, today, NEW_LIMIT), today)
+            )
+    day_n = runway
+    recalled = statistics.fmean(
+        learner.memory.recall(c.memory, day_n) for c in cards.values()
+    )
+    predicted = statistics.fmean(c.view().recall_on(on) for c in cards.values())
+    window = plan.window_days(runway)
+    return Run(
+        recalled,
+        predicted,
+        tuple(loads),
+        window,
+        check.is_feasible,
+        check.minutes_needed,
+    )
+
+
+def load_ok(loads: tuple[int, ...], window: int) -> tuple[bool, float, int]:
+    """No day above 1.5x the run-up's mean (whole cards: rounded up), the final
+    window judged as a whole. Returns (ok, mean, peak)."""
+    mean = statistics.fmean(loads)
+    limit = math.ceil(1.5 * mean - 1e-9)
+    outside = loads[: len(loads) - window] if window else loads
+    inside = loads[len(loads) - window :] if window else ()
+    ok = all(n <= limit for n in outside) and (
+        not inside or statistics.fmean(inside) <= 1.5 * mean
+    )
+    return ok, mean, max(loads)
+
+
+BANKS = (10, 160, 500)
+RUNWAYS = (3, 14, 60)
+MINUTES = (10, 20, 40)
+
+
+@dataclass(frozen=True)
+class Row:
+    bank: int
+    runway: int
+    minutes: int
+    runs: tuple[Run, ...]
+    baseline: tuple[Run, ...]
+
+
+def table(rows: list[Row]) -> list[str]:
+    head = (
+        "| bank | days | min/day | plan needs (min/day) | feasible runs | "
+        "recalled: feasible (sim) | >= 90% | predicted | peak / mean a day | "
+        "load within 1.5x | recalled: warned runs | no plan: recalled | "
+        "no plan: peak / mean |"
+    )
+    lines = [head, "|" + "---|" * 13]
+    for row in rows:
+        ok = [r for r in row.runs if r.feasible]
+        warned = [r for r in row.runs if not r.feasible]
+        checks = [load_ok(r.loads, r.window) for r in ok]
+        base = [load_ok(r.loads, 0) for r in row.baseline]
+        lines.append(
+            f"| {row.bank} | {row.runway} | {row.minutes} | "
+            f"{_span(r.needed for r in row.runs)} | {len(ok)}/{len(row.runs)} | "
+            f"{_pct(r.recalled for r in ok)} | "
+            f"{sum(r.recalled >= 0.9 for r in ok)}/{len(ok)} | "
+            f"{_pct(r.predicted for r in ok)} | "
+            + (
+                f"{max(c[2] for c in checks)} / "
+                f"{statistics.fmean(c[1] for c in checks):.1f} | "
+                if checks
+                else "– | "
+            )
+            + f"{sum(c[0] for c in checks)}/{len(checks)} | "
+            f"{_pct(r.recalled for r in warned)} | "
+            f"{_pct(r.recalled for r in row.baseline)} | "
+            f"{max(c[2] for c in base)} / {statistics.fmean(c[1] for c in base):.1f} |"
+        )
+    return lines
+
+
+def _span(values) -> str:
+    values = sorted(values)
+    return str(values[0]) if values[0] == values[-1] else f"{values[0]}–{values[-1]}"
+
+
+def _pct(values) -> str:
+    values = list(values)
+    if not values:
+        return "–"
+    low, high = min(values), max(values)
+    return f"{low:.0%}" if round(low, 2) == round(high, 2) else f"{low:.0%}–{high:.0%}"
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(prog="python -m bench.plan_sim", description=__doc__)
+    p.add_argument("--runs", type=int, default=6, help="learners per configuration")
+    p.add_argument("--seed", type=int, default=17)
+    args = p.parse_args(argv)
+    rows = []
+    for bank in BANKS:
+        for runway in RUNWAYS:
+            for minutes in MINUTES:
+                seeds = [args.seed * 1000 + k for k in range(args.runs)]
+                rows.append(
+                    Row(
+                        bank,
+                        runway,
+                        minutes,
+                        tuple(
+                            run(bank, runway, minutes, s, with_plan=True) for s in seeds
+                        ),
+                        tuple(
+                            run(bank, runway, minutes, s, with_plan=False)
+                            for s in seeds
+                        ),
+                    )
+                )
+    print("\n".join(table(rows)))
+    from bench import plan_sim_breaks  # here: it imports this module
+
+    print()
+    print("\n".join(plan_sim_breaks.table(args.runs, args.seed)))
+
+
+if __name__ == "__main__":
+    main()

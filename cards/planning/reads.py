@@ -1,0 +1,146 @@
+"""What the plan needs from the database, and what the queue asks of the plan: reads only."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, OuterRef
+
+from cards import scheduling
+from cards.models import LearnerProfile, Question, ReviewKind, ReviewLog, ReviewSchedule
+from cards.planning.models import InterviewPlan, StudyBreak
+from cards.scheduling import plan
+
+EFFORT_SAMPLE = 200  # the learner's latest answers that set their pace
+USUAL_DAYS = 14  # study days that define the learner's usual load
+DEFAULT_USUAL_LOAD = 20
+
+
+def interview_for(user: object) -> InterviewPlan | None:
+    return InterviewPlan.objects.filter(user=user).first()
+
+
+def active_interview(user: object) -> plan.Interview | None:
+    row = interview_for(user)
+    return row.as_interview() if row else None
+
+
+def cards_for(user: object, profile: LearnerProfile) -> list[plan.Card]:
+    """Every active question as the plan sees it, with this learner's schedule."""
+    schedules = {
+        s.question_id: s
+        for s in ReviewSchedule.objects.filter(user=user, question__is_active=True)
+    }
+    cards = []
+    for question in Question.objects.active().only("pk", "level"):
+        s = schedules.get(question.pk)
+        if s is None:
+            cards.append(plan.Card(id=question.pk, level=question.level))
+            continue
+        cards.append(
+            plan.Card(
+                id=question.pk,
+                level=question.level,
+                scheduler=scheduling.get(s.scheduler),
+                state=s.as_state(),
+                due_on=s.due_on,
+                reviewed_on=(
+                    profile.study_day(s.last_reviewed_at)
+                    if s.last_reviewed_at
+                    else s.due_on - timedelta(days=s.interval_days)
+                ),
+            )
+        )
+    return cards
+
+
+def due_load(user: object, first: date, last: date) -> dict[date, int]:
+    """Cards due on each day from `first` to `last` (days with none left out)."""
+    rows = (
+        ReviewSchedule.objects.filter(
+            user=user, question__is_active=True, due_on__range=(first, last)
+        )
+        .values("due_on")
+        .annotate(n=Count("pk"))
+    )
+    return {r["due_on"]: r["n"] for r in rows}
+
+
+def away_days(user: object, *, after: date) -> frozenset[date]:
+    days: set[date] = set()
+    for away in StudyBreak.objects.filter(user=user, ends_on__gte=after):
+        days.update(away.days())
+    return frozenset(days)
+
+
+def effort_for(user: object) -> plan.Effort:
+    """The learner's own median answer times (new cards and reviews)."""
+    logs = ReviewLog.objects.filter(user=user, duration_ms__isnull=False).order_by(
+        "-reviewed_at"
+    )
+    new = logs.filter(kind=ReviewKind.NEW).values_list("duration_ms", flat=True)
+    reviews = logs.filter(kind=ReviewKind.REVIEW).values_list("duration_ms", flat=True)
+    return plan.effort_from(new[:EFFORT_SAMPLE], reviews[:EFFORT_SAMPLE])
+
+
+def usual_load(user: object, today: date) -> float:
+    """Cards a day on the learner's last USUAL_DAYS days of study before today."""
+    rows = (
+        ReviewLog.objects.filter(user=user, study_day__lt=today)
+        .values("study_day")
+        .annotate(n=Count("schedule", distinct=True))
+        .order_by("-study_day")[:USUAL_DAYS]
+    )
+    counts = [r["n"] for r in rows]
+    return statistics.fmean(counts) if counts else DEFAULT_USUAL_LOAD
+
+
+def capper_for(
+    user: object, *, today: date, level: int
+) -> Callable[[int], int | None] | None:
+    """The plan's cap for a card of `level` answered today, as a function of the
+    interval it would get: the interview plan's (in its run-up, for its levels),
+    else one that keeps it off planned days away; None when neither applies."""
+    # One query for the learner with neither (a break always has a plan row).
+    row = (
+        InterviewPlan.objects.filter(user=user)
+        .annotate(
+            has_away=Exists(
+                StudyBreak.objects.filter(user=OuterRef("user"), ends_on__gte=today)
+            )
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    interview = row.as_interview()
+    planned = (
+        interview is not None
+        and plan.phase(interview, today) is plan.Phase.RUN_UP
+        and interview.scope.includes(plan.Card(id=0, level=level))
+    )
+    away = away_days(user, after=today) if row.has_away else frozenset()
+    if not planned and not away:
+        return None
+    last = max([interview.on] if planned else [], default=today)
+    last = max([last, *away])
+    load = due_load(user, today + timedelta(days=1), last + timedelta(days=1))
+
+    def cap(interval: int) -> int | None:
+        if planned:
+            return plan.cap_for(
+                interview, today, interval=interval, load=load, away=away
+            )
+        return plan.away_cap(today, interval=interval, away=away, load=load)
+
+    return cap
+
+
+def new_limit_today(user: object, *, today: date) -> int | None:
+    """The plan's new cards for `today` (overriding the daily limit), or None."""
+    row = interview_for(user)
+    if row is None or not row.is_active or row.prepared_on != today:
+        return None
+    return row.new_today

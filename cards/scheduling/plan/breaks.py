@@ -1,0 +1,172 @@
+"""Breaks and backlogs: where due cards go around days away. Pure.
+
+Both return the new due day of each card they move (id -> date) and move
+nothing else; the service writes them only when the learner asks (a planned
+break, an accepted backlog offer), so nothing is postponed silently.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from cards.scheduling.plan.core import Card, PlanError
+
+MAX_BREAK_DAYS = 90
+# A backlog above this multiple of the usual day's load is offered a spread;
+# fewer than MIN_BACKLOG due cards are never a wall worth spreading.
+BACKLOG_FACTOR = 1.5
+MIN_BACKLOG = 30
+# A card that would fall due while away comes on one of this many days before.
+AWAY_CAP_DAYS = 7
+
+
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def _least_loaded(
+    days: list[date], load: dict[date, int], *, latest_first: bool
+) -> date:
+    key = (lambda d: (load[d], -d.toordinal())) if latest_first else None
+    return min(days, key=key or (lambda d: (load[d], d.toordinal())))
+
+
+def validate_break(*, today: date, away_from: date, away_to: date) -> None:
+    if away_to < away_from:
+        raise PlanError("The last day away is before the first.")
+    if away_from < today:
+        raise PlanError("A break starts today or later.")
+    if (away_to - away_from).days + 1 > MAX_BREAK_DAYS:
+        raise PlanError(f"A break is at most {MAX_BREAK_DAYS} days.")
+
+
+def before_break(
+    cards: Iterable[Card],
+    *,
+    today: date,
+    away_from: date,
+    away_to: date,
+    load: Mapping[date, int] | None = None,
+) -> dict[int, date]:
+    """Move every card due in the days away to the days before and after.
+
+    The days before the break (today up to the day before it) and as many
+    days after it as it lasts share the cards evenly with what is already due
+    on them. The cards most sensitive to waiting (the largest loss of recall
+    between their due day and the day after the break) go before it, each to
+    the least-loaded day; the others after it.
+    """
+    validate_break(today=today, away_from=away_from, away_to=away_to)
+    length = (away_to - away_from).days + 1
+    before = _days(today, away_from - timedelta(days=1)) if away_from > today else []
+    after = _days(away_to + timedelta(days=1), away_to + timedelta(days=length))
+    back = away_to + timedelta(days=1)
+    moving = [
+        c
+        for c in cards
+        if not c.is_new and c.due_on is not None and away_from <= c.due_on <= away_to
+    ]
+    moving.sort(key=lambda c: (-(c.recall_on(c.due_on) - c.recall_on(back)), c.id))
+    counts = {d: (load or {}).get(d, 0) for d in before + after}
+    share = len(before) / (len(before) + len(after))
+    early = math.ceil(len(moving) * share) if before else 0
+    moves: dict[int, date] = {}
+    for i, card in enumerate(moving):
+        day = (
+            _least_loaded(before, counts, latest_first=False)
+            if i < early
+            else _least_loaded(after, counts, latest_first=False)
+        )
+        counts[day] += 1
+        moves[card.id] = day
+    return moves
+
+
+def away_cap(
+    today: date,
+    *,
+    interval: int,
+    away: frozenset[date],
+    load: Mapping[date, int] | None = None,
+) -> int | None:
+    """A cap that keeps a card answered today from falling due on a day away.
+
+    The card comes before the break instead, on the least-loaded of the
+    AWAY_CAP_DAYS days before it (ties: the latest). None when
+    its due day is not a day away, or when no day before the break is left
+    (it is then due on the day back, like the rest of the break's cards).
+    """
+    due = today + timedelta(days=interval)
+    if due not in away:
+        return None
+    start = due
+    while start - timedelta(days=1) in away:
+        start -= timedelta(days=1)
+    last = start - timedelta(days=1)
+    first = max(today + timedelta(days=1), last - timedelta(days=AWAY_CAP_DAYS - 1))
+    if last <= today:
+        return None
+    days = [d for d in _days(first, last) if d not in away] or [last]
+    counts = {d: (load or {}).get(d, 0) for d in days}
+    return (_least_loaded(days, counts, latest_first=True) - today).days
+
+
+@dataclass(frozen=True)
+class BacklogOffer:
+    due: int
+    days: int
+    per_day: int
+    usual: int
+
+    @property
+    def sentence(self) -> str:
+        return (
+            f"{self.due} cards are due. Spread them over {self.days} days, about "
+            f"{self.per_day} a day (your usual day is about {self.usual}), the ones "
+            "you are most likely to forget first?"
+        )
+
+
+def backlog_offer(*, due: int, usual: float) -> BacklogOffer | None:
+    """An offer to spread `due` cards, when they exceed the usual day's load."""
+    usual = max(1, round(usual))
+    if due < MIN_BACKLOG or due <= BACKLOG_FACTOR * usual:
+        return None
+    days = math.ceil(due / usual)
+    return BacklogOffer(due=due, days=days, per_day=math.ceil(due / days), usual=usual)
+
+
+def spread_backlog(
+    cards: Iterable[Card],
+    *,
+    today: date,
+    days: int,
+    load: Mapping[date, int] | None = None,
+) -> dict[int, date]:
+    """Spread the cards due today or earlier over `days` days from today.
+
+    The most at risk (lowest predicted recall today) stay today; the others
+    go in that order to the following days, each day taking an even share of
+    the backlog plus what was already due on it.
+    """
+    if not 1 <= days <= MAX_BREAK_DAYS:
+        raise PlanError(f"Spread a backlog over 1 to {MAX_BREAK_DAYS} days.")
+    due = [c for c in cards if not c.is_new and c.due_on <= today]
+    due.sort(key=lambda c: (c.recall_on(today), c.id))
+    span = _days(today, today + timedelta(days=days - 1))
+    counts = {d: (load or {}).get(d, 0) for d in span[1:]}
+    counts[today] = 0
+    per_day = math.ceil((len(due) + sum(counts.values())) / days)
+    moves: dict[int, date] = {}
+    day_index = 0
+    for card in due:
+        while day_index < len(span) - 1 and counts[span[day_index]] >= per_day:
+            day_index += 1
+        day = span[day_index]
+        counts[day] += 1
+        if day != today:
+            moves[card.id] = day
+    return moves

@@ -1,0 +1,195 @@
+"""Each study day of the plan: what to study, in what order, how many new cards.
+
+Pure, over the Scheduler protocol (see core.py for the shape of a run-up).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from cards.scheduling.base import Scheduler
+from cards.scheduling.plan.core import (
+    TARGET_RECALL,
+    Card,
+    Interview,
+    Phase,
+    cap_for,
+    days_left,
+    new_quota,
+    phase,
+    window_start,
+)
+from cards.scheduling.plan.projection import project
+
+# The projection answers Good every time; real answers fail now and then and
+# bring cards back sooner (calibrated on make plan-sim).
+LOAD_ALLOWANCE = 1.3
+
+
+def target_load(
+    interview: Interview, today: date, chosen: list[Card], *, default: Scheduler
+) -> float:
+    """The run-up's even share (cards a day) of the work left until the day:
+    every introduced card's projected reviews, and a new card's for each one
+    left (as if introduced today)."""
+    left = days_left(interview, today)
+    if left <= 0:
+        return 0.0
+    fresh = sum(c.is_new for c in chosen)
+    work = 0
+    for card in chosen:
+        if not card.is_new:
+            work += project(
+                interview,
+                card.scheduler,
+                state=card.state,
+                reviewed_on=card.reviewed_on,
+                due_on=card.due_on,
+                today=today,
+            ).reviews
+    if fresh:
+        per_new = project(
+            interview, default, state=None, reviewed_on=None, due_on=today, today=today
+        ).reviews
+        work += fresh * per_new
+    return work * LOAD_ALLOWANCE / left
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """What the plan asks of one study day."""
+
+    today: date
+    phase: Phase
+    days_left: int
+    new: int  # new cards to introduce today (overrides the daily new limit)
+    order: tuple[int, ...]  # ids to study today, in order (cram: everything)
+    brought_forward: tuple[int, ...]  # ids not due today that the plan brings in
+    held: int  # chosen cards not yet introduced, left for later days
+    notes: tuple[str, ...]
+    interview: Interview = field(repr=False, compare=False)
+
+    def cap_for(
+        self,
+        interval: int,
+        *,
+        load: Mapping[date, int] | None = None,
+        away: frozenset[date] = frozenset(),
+    ) -> int | None:
+        return cap_for(
+            self.interview, self.today, interval=interval, load=load, away=away
+        )
+
+
+def _at_risk_first(cards: Iterable[Card], on: date) -> list[Card]:
+    return sorted(cards, key=lambda c: (c.recall_on(on), c.id))
+
+
+def bring_back(interview: Interview, today: date, cards: Iterable[Card]) -> list[Card]:
+    """Final window: today's share of the cards to bring back before the day.
+
+    Work left in the window = cards due today, cards due later in the window,
+    and cards below TARGET_RECALL on the day not reviewed since the window
+    began. Today takes an even share of it; what it brings forward is the
+    lowest predicted recall first.
+    """
+    start = window_start(interview)
+    left = max(1, days_left(interview, today))
+    due_today, later = 0, []
+    for card in cards:
+        if card.is_new or not interview.scope.includes(card):
+            continue
+        if card.due_on is not None and card.due_on <= today:
+            due_today += 1
+        elif (
+            card.due_on is not None
+            and card.due_on < interview.on
+            or (
+                card.reviewed_on is not None
+                and card.reviewed_on < start
+                and card.recall_on(interview.on) < TARGET_RECALL
+            )
+        ):
+            later.append(card)
+    share = math.ceil((due_today + len(later)) / left)
+    return _at_risk_first(later, interview.on)[: max(0, share - due_today)]
+
+
+def plan_day(
+    interview: Interview,
+    today: date,
+    cards: Iterable[Card],
+    *,
+    default: Scheduler,
+    new_limit: int | None = None,
+) -> DayPlan:
+    """Today's plan over the learner's cards (every active question, started or not).
+
+    `default` is the scheduler a new card starts with; `new_limit` is the
+    learner's own daily new-card limit: the plan's pace
+    overrides it, and a note says so.
+    """
+    cards = list(cards)
+    chosen = [c for c in cards if interview.scope.includes(c)]
+    now = phase(interview, today)
+    left = days_left(interview, today)
+    fresh = [c for c in chosen if c.is_new]
+    due = [c for c in chosen if not c.is_new and c.due_on <= today]
+    new = new_quota(
+        interview,
+        today,
+        remaining=len(fresh),
+        due_today=len(due),
+        target_load=target_load(interview, today, chosen, default=default),
+    )
+    notes: list[str] = []
+    forward: list[Card] = []
+    order: list[Card] = []
+    if now is Phase.CRAM:
+        # Everything once, most at risk first (a new card is the most at risk).
+        order = _at_risk_first(chosen, interview.on)
+        forward = [c for c in order if not c.is_new and c.due_on > today]
+        notes.append(
+            "Your interview is "
+            + ("today" if left == 0 else "tomorrow")
+            + ": every chosen question once, the ones you are most likely to "
+            "forget first."
+        )
+    elif now is Phase.FINAL:
+        forward = bring_back(interview, today, chosen)
+        order = _at_risk_first(due, interview.on) + forward
+        notes.append(
+            f"Final stretch: {len(forward)} question{'' if len(forward) == 1 else 's'}"
+            " brought back today, lowest predicted recall first."
+        )
+    elif now is Phase.RUN_UP:
+        order = _at_risk_first(due, interview.on)
+    if now is not Phase.AFTER and new_limit is not None and new != new_limit:
+        if new > new_limit:
+            notes.append(
+                f"The plan introduces {new} new question{'' if new == 1 else 's'} "
+                f"today, more than your daily limit of {new_limit}, so that every "
+                "chosen question is seen in time."
+            )
+        elif fresh:
+            notes.append(
+                f"The plan introduces {new} new question{'' if new == 1 else 's'} "
+                f"today instead of your daily limit of {new_limit}, to keep an "
+                "even pace."
+            )
+    if now is not Phase.CRAM:
+        order += _at_risk_first(fresh, interview.on)[:new]
+    return DayPlan(
+        today=today,
+        phase=now,
+        days_left=left,
+        new=new,
+        order=tuple(c.id for c in order),
+        brought_forward=tuple(c.id for c in forward),
+        held=max(0, len(fresh) - new),
+        notes=tuple(notes),
+        interview=interview,
+    )

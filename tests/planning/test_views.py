@@ -1,0 +1,178 @@
+"""The plan over HTTP: the dashboard, Settings, the forms (PRG) and the previews."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+
+from cards.models import InterviewPlan, ReviewSchedule, StudyBreak
+from cards.planning import services
+from tests.factories import make_question, make_schedule, make_user
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def today(user, clock):
+    return user.profile.study_day(clock.now)
+
+
+def _set(client, on, **extra):
+    data = {"interview_on": on.isoformat(), "back": "home", **extra}
+    return client.post(reverse("cards:plan_interview"), data)
+
+
+def test_setting_a_date_shows_the_plan_on_the_dashboard(logged_in_client, today):
+    for level in (1, 2, 3):
+        for _ in range(4):
+            make_question(level=level)
+    r = _set(logged_in_client, today + timedelta(days=20), levels=["1", "2"])
+    assert r.status_code == 302 and r.url == reverse("home")
+    page = logged_in_client.get(reverse("home")).text
+    assert "20 days to your interview." in page
+    assert "On track" in page or "Not on track" in page
+    assert "Today&#x27;s plan:" in page or "Today's plan:" in page
+    assert re.search(r"recall about <strong>\d+%</strong>", page)
+    assert '<th scope="row">Basic</th>' in page
+    assert '<th scope="row">Intermediate</th>' in page
+    assert '<th scope="row">Advanced</th>' not in page
+
+
+def test_a_date_in_the_past_is_refused_with_a_clear_message(logged_in_client, today):
+    r = _set(logged_in_client, today - timedelta(days=1))
+    assert r.status_code == 400
+    assert "is in the past. Choose today or a later day." in r.text
+    assert not InterviewPlan.objects.exists()
+
+
+def test_an_infeasible_plan_says_what_would_fit(logged_in_client, today):
+    for _ in range(160):
+        make_question()
+    _set(logged_in_client, today + timedelta(days=14), minutes_per_day="10")
+    page = logged_in_client.get(reverse("home")).text
+    found = re.search(
+        r"At 10 minutes a day you will cover (\d+)% of the chosen questions; "
+        r"at (\d+) you will cover all of them\.",
+        page,
+    )
+    assert found and int(found[1]) < 100 and int(found[2]) > 10
+    assert "Not on track" in page
+
+
+def test_clearing_the_date_returns_to_normal(logged_in_client, user, today):
+    _set(logged_in_client, today + timedelta(days=5))
+    r = logged_in_client.post(reverse("cards:plan_clear"), {"back": "settings"})
+    assert r.status_code == 302 and r.url == reverse("cards:settings")
+    assert InterviewPlan.objects.get(user=user).interview_on is None
+    page = logged_in_client.get(reverse("cards:settings")).text
+    assert 'id="interview-plan"' in page and "Interview date" in page
+
+
+def test_the_buttons_preview_the_capped_interval(logged_in_client, user, today):
+    schedule = make_schedule(user=user, due_on=today, repetitions=3, interval_days=20)
+    url = reverse("cards:reveal", args=[schedule.question_id])
+    free = logged_in_client.get(url, {"version": 2}, headers=HTMX).text
+    assert "Easy (Perfect, effortless recall): next in 1.6 months" in free
+    _set(logged_in_client, today + timedelta(days=10))
+    capped = logged_in_client.get(url, {"version": 2}, headers=HTMX).text
+    days = int(
+        re.search(r"Easy \(Perfect, effortless recall\): next in (\d+) days", capped)[1]
+    )
+    assert 1 <= days <= 9
+    logged_in_client.post(
+        reverse("cards:grade", args=[schedule.question_id]),
+        {"grade": 5, "version": 2, "shown_at": "1"},
+    )
+    schedule.refresh_from_db()
+    assert schedule.due_on == today + timedelta(days=days)
+
+
+def test_the_pace_note_appears_on_the_dashboard(logged_in_client, user, today):
+    for _ in range(80):
+        make_question()
+    user.profile.new_cards_per_day = 1
+    user.profile.save()
+    _set(logged_in_client, today + timedelta(days=10))
+    page = logged_in_client.get(reverse("home")).text
+    assert "Your interview plan sets today&#x27;s new questions to" in page
+    assert "instead of your daily limit of 1." in page
+
+
+def test_planning_a_break_from_the_dashboard(logged_in_client, user, today):
+    make_schedule(user=user, due_on=today + timedelta(days=3))
+    r = logged_in_client.post(
+        reverse("cards:plan_break"),
+        {
+            "starts_on": (today + timedelta(days=2)).isoformat(),
+            "ends_on": (today + timedelta(days=4)).isoformat(),
+            "back": "home",
+        },
+    )
+    assert r.status_code == 302
+    assert StudyBreak.objects.filter(user=user).count() == 1
+    due = ReviewSchedule.objects.get(user=user).due_on
+    assert not today + timedelta(days=2) <= due <= today + timedelta(days=4)
+    page = logged_in_client.get(reverse("home"), follow=True).text
+    assert "1 card moved to the days around it" in page
+
+
+def test_a_bad_break_is_refused_and_writes_nothing(logged_in_client, today):
+    r = logged_in_client.post(
+        reverse("cards:plan_break"),
+        {
+            "starts_on": (today + timedelta(days=4)).isoformat(),
+            "ends_on": (today + timedelta(days=2)).isoformat(),
+        },
+    )
+    assert r.status_code == 400
+    assert "The last day away is before the first." in r.text
+    assert not StudyBreak.objects.exists()
+
+
+def test_nobody_removes_another_learners_break(logged_in_client, other_user, clock):
+    day = other_user.profile.study_day(clock.now)
+    away, _ = services.plan_break(
+        user=other_user, starts_on=day, ends_on=day, now=clock.now
+    )
+    r = logged_in_client.post(reverse("cards:plan_break_cancel", args=[away.pk]))
+    assert r.status_code == 404
+    assert StudyBreak.objects.filter(pk=away.pk).exists()
+
+
+def test_a_backlog_is_offered_and_spread_on_request(logged_in_client, user, today):
+    for d in range(90):
+        make_schedule(user=user, due_on=today - timedelta(days=1 + d % 7))
+    page = logged_in_client.get(reverse("home")).text
+    assert "90 cards are due. Spread them over 5 days" in page
+    r = logged_in_client.post(
+        reverse("cards:plan_backlog"), {"days": 5, "back": "home"}
+    )
+    assert r.status_code == 302
+    assert ReviewSchedule.objects.filter(user=user, due_on__lte=today).count() == 18
+    assert ReviewSchedule.objects.filter(user=user).count() == 90
+
+
+@pytest.mark.parametrize("name", ["cards:plan_interview", "cards:plan_backlog"])
+def test_the_forms_need_a_login(client, name):
+    r = client.post(reverse(name), {})
+    assert r.status_code == 302 and "login" in r.url
+
+
+def test_the_plan_page_lists_breaks_only_of_the_learner(logged_in_client, user, clock):
+    day = user.profile.study_day(clock.now)
+    other = make_user(username="carol")
+    services.plan_break(
+        user=other,
+        starts_on=day + timedelta(days=9),
+        ends_on=day + timedelta(days=9),
+        now=clock.now,
+    )
+    services.plan_break(
+        user=user,
+        starts_on=day + timedelta(days=3),
+        ends_on=day + timedelta(days=4),
+        now=clock.now,
+    )
+    page = logged_in_client.get(reverse("cards:plan")).text
+    assert page.count("Remove the break from") == 1

@@ -1,0 +1,263 @@
+"""The interview-date plan (cards/scheduling/plan/): pace, cap, final window, days.
+
+No database. The plan is exercised with SM-2 through the Scheduler protocol
+only; a guard checks the package never imports a scheduler's internals.
+"""
+
+import ast
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cards.scheduling import plan
+from cards.scheduling.plan import Card, Phase
+from cards.scheduling.sm2 import SM2, CardState
+
+TODAY = date(2026, 1, 5)
+SCHED = SM2()
+
+
+def day(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+def seen(
+    cid: int, *, interval: int = 6, due: int = 3, last: int = -3, level: int = 1
+) -> Card:
+    return Card(
+        id=cid,
+        level=level,
+        scheduler=SCHED,
+        state=CardState(repetitions=2, interval_days=interval),
+        due_on=day(due),
+        reviewed_on=day(last),
+    )
+
+
+def fresh(cid: int, level: int = 1) -> Card:
+    return Card(id=cid, level=level)
+
+
+def interview(days: int, **kw) -> plan.Interview:
+    return plan.set_interview(day(days), today=TODAY, **kw)
+
+
+def test_the_plan_package_uses_only_the_scheduler_protocol():
+    root = Path(plan.__file__).parent
+    for path in root.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert node.module.split(".")[:2] != ["cards", "review"], path
+                assert node.module not in {"cards.scheduling.sm2", "fsrs"}, path
+                assert not node.module.startswith("django"), path
+
+
+def test_a_date_in_the_past_is_refused_with_a_clear_message():
+    with pytest.raises(plan.PlanError, match="4 January 2026 is in the past"):
+        plan.set_interview(day(-1), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("kw", "message"),
+    [
+        ({"levels": [4]}, "Unknown level 4"),
+        ({"minutes_per_day": 2}, "Minutes a day must be from 5 to 600"),
+        ({"minutes_per_day": 601}, "Minutes a day"),
+    ],
+)
+def test_bad_plans_are_refused(kw, message):
+    with pytest.raises(plan.PlanError, match=message):
+        plan.set_interview(day(10), today=TODAY, **kw)
+
+
+def test_more_than_two_years_ahead_is_refused():
+    with pytest.raises(plan.PlanError, match="two years"):
+        plan.set_interview(day(731), today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("runway", "window"), [(0, 0), (1, 0), (2, 1), (3, 1), (14, 3), (60, 14)]
+)
+def test_the_final_window_is_shorter_for_short_runways(runway, window):
+    assert plan.window_days(runway) == window
+
+
+def test_phases_of_a_two_week_run_up():
+    plan_ = interview(14)  # window of 3 days: 16, 17, 18 January
+    assert plan.phase(plan_, day(0)) is Phase.RUN_UP
+    assert plan.phase(plan_, day(10)) is Phase.RUN_UP
+    assert plan.phase(plan_, day(11)) is Phase.FINAL
+    assert plan.phase(plan_, day(13)) is Phase.FINAL
+    assert plan.phase(plan_, day(14)) is Phase.FINAL  # the day itself
+    assert plan.phase(plan_, day(15)) is Phase.AFTER
+
+
+@pytest.mark.parametrize("days", [0, 1])
+def test_a_date_today_or_tomorrow_is_everything_once_most_at_risk_first(days):
+    cards = [
+        seen(1, interval=30, due=20, last=-2),  # barely forgotten
+        seen(2, interval=2, due=5, last=-9),  # mostly forgotten
+        fresh(3),
+        seen(4, interval=6, due=0, last=-6),
+    ]
+    today = plan.plan_day(interview(days), TODAY, cards, default=SCHED, new_limit=0)
+    assert today.phase is Phase.CRAM
+    assert today.order == (3, 2, 4, 1)
+    assert today.new == 1
+    assert set(today.brought_forward) == {1, 2}
+    assert ("today" if days == 0 else "tomorrow") in today.notes[0]
+
+
+@given(
+    total=st.integers(1, 600),
+    runway=st.integers(2, 120),
+    due=st.lists(st.integers(0, 80), min_size=120, max_size=120),
+)
+def test_following_the_pace_introduces_everything_before_the_window(total, runway, due):
+    plan_ = interview(runway)
+    start = plan.window_start(plan_)
+    remaining = total
+    d = TODAY
+    while d < start:
+        floor = remaining / max(1, (start - d).days)
+        quota = plan.new_quota(
+            plan_,
+            d,
+            remaining=remaining,
+            due_today=due[(d - TODAY).days],
+            target_load=total / runway * 3,
+        )
+        assert quota >= math.floor(floor + 1e-9)
+        assert 0 <= quota <= remaining
+        remaining -= quota
+        d += timedelta(days=1)
+    assert remaining == 0
+
+
+def test_the_pace_overrides_the_daily_new_limit_and_says_so():
+    cards = [fresh(i) for i in range(160)]
+    today = plan.plan_day(interview(14), TODAY, cards, default=SCHED, new_limit=5)
+    # 160 questions before the 3-day window: at least 160 / 11 a day.
+    assert today.new >= 160 // 11
+    assert today.held == 160 - today.new
+    assert any(
+        f"introduces {today.new} new questions today, more than your daily limit of 5"
+        in n
+        for n in today.notes
+    )
+    assert len(today.order) == today.new
+
+
+def test_a_missed_three_days_re_plans_from_the_day_back():
+    cards = [fresh(i) for i in range(100)] + [
+        seen(100, interval=6, due=1, last=-5),
+        seen(101, interval=2, due=2, last=0),
+    ]
+    plan_ = interview(30)
+    assert plan.plan_day(plan_, TODAY, cards, default=SCHED).order[0] >= 0
+    back = plan.plan_day(plan_, day(3), cards, default=SCHED)
+    start = plan.window_start(plan_)
+    assert back.days_left == 27
+    assert back.new >= 100 // (start - day(3)).days
+    # What fell due while away comes first, the more forgotten first.
+    assert back.order[:2] == (101, 100)
+    # Three days of nothing: following the plan from here still introduces
+    # every card before the window.
+    remaining, d = 100, day(3)
+    while d < start:
+        remaining -= plan.new_quota(plan_, d, remaining=remaining)
+        d += timedelta(days=1)
+    assert remaining == 0
+
+
+@given(
+    runway=st.integers(3, 200),
+    today_n=st.integers(0, 199),
+    interval=st.integers(1, 400),
+    loads=st.dictionaries(st.integers(0, 200), st.integers(0, 50), max_size=30),
+)
+def test_the_cap_keeps_the_next_review_before_the_day_minus_the_buffer(
+    runway, today_n, interval, loads
+):
+    plan_ = interview(runway)
+    today = day(today_n)
+    load = {day(k): v for k, v in loads.items()}
+    cap = plan.cap_for(plan_, today, interval=interval, load=load)
+    if plan.phase(plan_, today) is not Phase.RUN_UP:
+        assert cap is None
+        return
+    if cap is not None:
+        assert 1 <= cap < interval
+    state = CardState(repetitions=3, interval_days=interval)
+    due = SCHED.due_on(state, today, cap=cap)
+    assert due <= plan_.on - timedelta(days=plan.core.BUFFER_DAYS)
+    assert due > today
+
+
+def test_a_capped_card_goes_to_the_least_loaded_day_of_the_final_window():
+    plan_ = interview(60)  # window: days 46..59
+    load = {day(d): 10 for d in range(46, 60)} | {day(50): 2}
+    assert plan.cap_for(plan_, TODAY, interval=100, load=load) == 50
+
+
+def test_the_cap_avoids_days_away():
+    plan_ = interview(60)
+    away = frozenset(day(d) for d in range(46, 59))
+    assert plan.cap_for(plan_, TODAY, interval=100, away=away) == 59
+
+
+def test_after_the_day_intervals_are_the_schedulers_own():
+    plan_ = interview(5)
+    assert plan.cap_for(plan_, day(6), interval=40) is None
+    assert plan.new_quota(plan_, day(6), remaining=50) == 0
+    state = CardState(repetitions=3, interval_days=40)
+    assert SCHED.due_on(state, day(6), cap=None) == day(46)
+
+
+def test_the_final_window_brings_back_lowest_recall_first_spread_evenly():
+    plan_ = interview(28)  # window of 7 days: 21..27
+    start = (plan.window_start(plan_) - TODAY).days
+    # 21 cards reviewed before the window, due after the day, recall on the
+    # day below target; their recall differs by how long ago they were seen.
+    cards = {i: seen(i, interval=10 + i, due=40, last=start - 5 - i) for i in range(21)}
+    per_day, order = [], []
+    for d in range(start, 28):
+        today = day(d)
+        picked = plan.bring_back(plan_, today, cards.values())
+        per_day.append(len(picked))
+        order += [c.id for c in picked]
+        for c in picked:  # answered: reviewed today, not due before the day
+            cards[c.id] = seen(c.id, interval=30, due=d + 30, last=d)
+    assert sum(per_day) == 21
+    assert max(per_day) - min(per_day) <= 1
+    recall = {i: seen(i, interval=10 + i, due=40, last=start - 5 - i) for i in order}
+    on_day = [recall[i].recall_on(plan_.on) for i in order]
+    assert on_day == sorted(on_day)
+
+
+def test_cards_well_remembered_on_the_day_are_not_brought_back():
+    plan_ = interview(28)
+    start = (plan.window_start(plan_) - TODAY).days
+    strong = seen(1, interval=300, due=200, last=start - 1)
+    assert strong.recall_on(plan_.on) >= plan.TARGET_RECALL
+    assert plan.bring_back(plan_, day(start), [strong]) == []
+
+
+def test_levels_narrow_the_plan():
+    plan_ = interview(14, levels=[2])
+    cards = [fresh(i, level=2) for i in range(30)]
+    cards += [fresh(30, level=1), seen(31, due=0, level=1), seen(32, due=0, level=2)]
+    today = plan.plan_day(plan_, TODAY, cards, default=SCHED)
+    assert today.order[0] == 32
+    assert today.new > 0 and set(today.order) <= set(range(30)) | {32}
+
+
+def test_topics_are_carried_and_cards_without_a_topic_stay_in_scope():
+    scope = plan.Scope(levels=frozenset(), topics=frozenset({"rag"}))
+    assert scope.includes(Card(id=1, level=1, topic="rag"))
+    assert not scope.includes(Card(id=2, level=1, topic="evals"))
+    assert scope.includes(Card(id=3, level=1))

@@ -1,0 +1,188 @@
+"""Readiness and feasibility (plan/forecast.py), breaks and backlogs (plan/breaks.py)."""
+
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cards.scheduling import plan
+from cards.scheduling.plan import Card
+from cards.scheduling.sm2 import SM2, CardState
+
+TODAY = date(2026, 1, 5)
+SCHED = SM2()
+
+
+def day(n: int) -> date:
+    return TODAY + timedelta(days=n)
+
+
+def seen(cid: int, *, interval: int = 6, due: int = 3, last: int = -3, level=1):
+    return Card(
+        id=cid,
+        level=level,
+        scheduler=SCHED,
+        state=CardState(repetitions=2, interval_days=interval),
+        due_on=day(due),
+        reviewed_on=day(last),
+    )
+
+
+def test_effort_comes_from_the_learners_own_medians_with_defaults():
+    effort = plan.effort_from([40_000] * 5 + [None], [10_000, 12_000, 14_000] * 2)
+    assert effort == plan.Effort(new_seconds=40.0, review_seconds=12.0)
+    assert plan.effort_from([1000], []) == plan.Effort()
+
+
+def test_the_infeasibility_warning_says_what_would_fit():
+    interview = plan.set_interview(day(14), today=TODAY, minutes_per_day=15)
+    cards = [Card(id=i, level=1) for i in range(160)]
+    check = plan.feasibility(
+        interview, TODAY, cards, default=SCHED, effort=plan.Effort(60, 20)
+    )
+    assert not check.is_feasible
+    assert 0 < check.coverage < 1
+    percent = int(check.coverage * 100)
+    assert check.sentence == (
+        f"At 15 minutes a day you will cover {percent}% of the chosen questions; "
+        f"at {check.minutes_needed} you will cover all of them."
+    )
+    assert check.minutes_needed % 5 == 0 and check.minutes_needed > 15
+    # The minutes it names are enough.
+    enough = plan.set_interview(
+        day(14), today=TODAY, minutes_per_day=check.minutes_needed
+    )
+    again = plan.feasibility(
+        enough, TODAY, cards, default=SCHED, effort=plan.Effort(60, 20)
+    )
+    assert again.is_feasible
+    assert again.sentence.startswith(
+        f"At {check.minutes_needed} minutes a day you will cover all"
+    )
+
+
+def test_slower_answers_need_more_minutes():
+    interview = plan.set_interview(day(30), today=TODAY)
+    cards = [Card(id=i, level=1) for i in range(100)]
+    fast = plan.feasibility(
+        interview, TODAY, cards, default=SCHED, effort=plan.Effort(30, 10)
+    )
+    slow = plan.feasibility(
+        interview, TODAY, cards, default=SCHED, effort=plan.Effort(90, 40)
+    )
+    assert slow.minutes_needed > fast.minutes_needed
+
+
+def test_readiness_per_level_and_what_happens_if_you_stop():
+    interview = plan.set_interview(day(20), today=TODAY)
+    cards = [
+        seen(1, interval=2, due=0, last=-2, level=1),
+        seen(2, interval=40, due=30, last=-1, level=2),
+        Card(id=3, level=3),
+    ]
+    readiness = plan.forecast(interview, TODAY, cards, default=SCHED)
+    assert set(readiness.by_level) == {1, 2, 3}
+    assert readiness.overall >= plan.TARGET_RECALL
+    assert readiness.if_you_stop < readiness.overall
+    # Uncovered new cards count as forgotten.
+    half = plan.forecast(interview, TODAY, cards, default=SCHED, coverage=0.0)
+    assert half.by_level[3] == 0.0
+
+
+def test_readiness_is_computed_with_the_schedulers_own_recall():
+    interview = plan.set_interview(day(10), today=TODAY)
+    card = seen(1, interval=400, due=300, last=-1)
+    readiness = plan.forecast(interview, day(9), [card], default=SCHED)
+    assert readiness.if_you_stop == pytest.approx(
+        SCHED.recall_probability(card.state, day(10), reviewed_on=day(-1))
+    )
+
+
+# Breaks ---------------------------------------------------------------------
+
+
+def test_a_planned_break_moves_nothing_into_the_days_away():
+    cards = [seen(i, interval=5 + i % 20, due=3 + i % 10, last=-2) for i in range(60)]
+    away = (day(5), day(11))
+    moves = plan.before_break(cards, today=TODAY, away_from=away[0], away_to=away[1])
+    due_away = {c.id for c in cards if away[0] <= c.due_on <= away[1]}
+    assert set(moves) == due_away
+    assert all(not away[0] <= d <= away[1] for d in moves.values())
+    before = [d for d in moves.values() if d < away[0]]
+    after = [d for d in moves.values() if d > away[1]]
+    assert before and after
+    counts = Counter(moves.values())
+    assert max(counts.values()) - min(counts.values()) <= 1
+
+
+def test_the_cards_most_hurt_by_waiting_go_before_the_break():
+    fragile = seen(1, interval=1, due=3, last=2)  # short interval: waiting costs
+    sturdy = seen(2, interval=200, due=3, last=-197)
+    moves = plan.before_break(
+        [sturdy, fragile], today=TODAY, away_from=day(3), away_to=day(9)
+    )
+    assert moves[1] < day(3) < day(9) < moves[2]
+
+
+def test_a_break_starting_today_goes_after_it():
+    cards = [seen(1, due=0), seen(2, due=2)]
+    moves = plan.before_break(cards, today=TODAY, away_from=TODAY, away_to=day(3))
+    assert all(d > day(3) for d in moves.values())
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "message"),
+    [(-1, 3, "starts today or later"), (4, 3, "before the first"), (0, 90, "90")],
+)
+def test_bad_breaks_are_refused(start, end, message):
+    with pytest.raises(plan.PlanError, match=message):
+        plan.validate_break(today=TODAY, away_from=day(start), away_to=day(end))
+
+
+def test_a_backlog_is_offered_only_above_the_usual_load():
+    assert plan.backlog_offer(due=25, usual=20) is None
+    offer = plan.backlog_offer(due=300, usual=20)
+    assert (offer.days, offer.per_day) == (15, 20)
+    assert "300 cards are due" in offer.sentence
+
+
+@given(
+    n=st.integers(0, 300),
+    days=st.integers(1, 30),
+    gaps=st.lists(st.integers(1, 60), min_size=300, max_size=300),
+)
+def test_spreading_a_backlog_loses_nothing_and_takes_the_most_at_risk_first(
+    n, days, gaps
+):
+    cards = [
+        seen(i, interval=gaps[i], due=-(i % 9), last=-(i % 9) - gaps[i])
+        for i in range(n)
+    ]
+    moves = plan.spread_backlog(cards, today=TODAY, days=days)
+    assert all(TODAY < d < day(days) for d in moves.values())
+    kept = [c for c in cards if c.id not in moves]
+    per_day = Counter(moves.values())
+    share = -(-n // days) if n else 0
+    assert len(kept) <= share and all(v <= share for v in per_day.values())
+    if kept and moves:
+        worst_moved = min(c.recall_on(TODAY) for c in cards if c.id in moves)
+        assert max(c.recall_on(TODAY) for c in kept) <= worst_moved
+
+
+def test_an_answer_before_a_break_is_never_due_while_away():
+    away = frozenset(day(d) for d in range(5, 12))
+    for interval in range(1, 20):
+        cap = plan.away_cap(TODAY, interval=interval, away=away)
+        due = TODAY + timedelta(days=min(interval, cap or interval))
+        assert due not in away
+        assert cap is None or 1 <= cap < interval
+    # Spread over the days before it, the least loaded first.
+    load = {day(4): 9, day(3): 9, day(2): 1, day(1): 5}
+    assert plan.away_cap(TODAY, interval=6, away=away, load=load) == 2
+
+
+def test_a_break_starting_tomorrow_leaves_the_card_for_the_day_back():
+    away = frozenset(day(d) for d in range(1, 4))
+    assert plan.away_cap(TODAY, interval=2, away=away) is None
