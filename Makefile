@@ -26,7 +26,7 @@ done; \
 exit 1
 endef
 
-.PHONY: help run test lint install browser axe clean superuser lock clock-sweep
+.PHONY: help run test lint install browser axe clean superuser lock clock-sweep backup restore
 
 help:
 	@echo "make run    set everything up and serve http://$(HOST):$(PORT)/ (SQLite by default)"
@@ -154,6 +154,25 @@ soak: $(BENCH_STAMP) pg-up
 # Plan item 14 for longer than CI's budget: FUZZ_SECONDS per harness (default 300).
 fuzz: $(STAMP)
 	FUZZ_SECONDS=$${FUZZ_SECONDS:-300} $(PY) -m pytest -q tests/invariants/test_fuzz.py
+# --- Operations (issue 13; docs/DEPLOY.md) ------------------------------------
+# make backup: the database named by DATABASE_URL (or DATABASE_DIRECT_URL) to
+# backups/genai-prep-<UTC time>.dump (pg_dump -Fc) or .sqlite3 (SQLite's online
+# backup API). make restore BACKUP=file: replace the database with it (stop
+# the app servers first).
+BACKUP_DIR ?= backups
+backup: $(STAMP)
+	$(PY) manage.py backup_db --output-dir $(BACKUP_DIR)
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<file>" >&2; exit 2; }
+	$(PY) manage.py restore_db $(BACKUP) --yes
+
+# Two gunicorn servers behind haproxy (8100 -> 8101, 8102) and PgBouncer (6433,
+# transaction mode) on loopback: replayed and concurrent grades, a lockout
+# across servers, a rolling restart under load. Not part of make test.
+.PHONY: cluster-check
+cluster-check: $(STAMP)
+	bash bench/cluster/run.sh
 # --- Interview plan (issue 17) -------------------------------------------------
 .PHONY: plan-sim
 # Simulated learners (FSRS-6 memory) against the plan; pure Python, no database.

@@ -9,6 +9,8 @@ from tempfile import gettempdir
 import dj_database_url
 from django.utils.csp import CSP
 
+from genai_prep import logconfig
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 # A checkout keeps templates/, static/ and fixtures/ beside the packages; an
 # installed wheel carries them inside genai_prep/ (setup.py maps them there).
@@ -208,12 +210,13 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
+# Logs (issue 13): JSON lines in production, readable text when debugging;
+# DJANGO_LOG_FORMAT=json|text overrides. Errors are mailed to ADMINS.
+LOGGING = logconfig.logging_config(
+    json_lines=os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+    == "json",
+    level=os.environ.get("DJANGO_LOG_LEVEL", "INFO"),
+)
 
 # --- Benchmark (issue 7) ------------------------------------------------------
 # DJANGO_BENCH=1 (make bench / make soak only) installs the top-level `bench`
@@ -275,3 +278,70 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" and TESTING:
         "NAME": str(Path(gettempdir()) / f"genai-prep-test-{os.getpid()}.sqlite3")
     }
 # --- end reliability and security --------------------------------------------
+# --- Production operations (issue 13; docs/DEPLOY.md) --------------------------
+# The request id comes first, so every other layer's log lines carry it; the
+# metrics middleware next, so it times and counts everything else.
+MIDDLEWARE = [
+    "cards.ops.logs.RequestIdMiddleware",
+    "cards.ops.metrics.MetricsMiddleware",
+    *MIDDLEWARE,
+]
+# Load balancer and scraper probes answer over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+
+# Unhandled errors: mailed to DJANGO_ADMINS ("ops@example.com,oncall@example.com")
+# by default, and sent to Sentry when SENTRY_DSN is set (off when unset).
+ADMINS = [
+    a.strip() for a in os.environ.get("DJANGO_ADMINS", "").split(",") if a.strip()
+]
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "production"),
+        traces_sample_rate=float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0")),
+        send_default_pii=False,  # user id only, as in our own logs
+    )
+
+# Redis (REDIS_URL=redis://host:6379/0) holds the caches, the rate-limit counters
+# and the sessions (cached_db: read from Redis, written through to the
+# database), shared by every app server. Without it: per-process memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "genai-prep"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server
+# connection serves another client after every transaction, so nothing may
+# outlive one: no server-side cursors, no prepared statements.
+DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+if DATABASE_POOLER == "transaction":
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+if os.environ.get("DATABASE_CONN_MAX_AGE"):
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["DATABASE_CONN_MAX_AGE"])
+# DATABASE_DIRECT_URL: PostgreSQL itself, bypassing the pooler, for migrations
+# and backups (`migrate --database direct`, `backup_db --database direct`).
+if os.environ.get("DATABASE_DIRECT_URL"):
+    DATABASES["direct"] = dj_database_url.parse(os.environ["DATABASE_DIRECT_URL"])
+    DATABASES["direct"]["TEST"] = {"MIRROR": "default"}
+
+# /metrics (Prometheus text): off unless METRICS_TOKEN is set; then it needs
+# "Authorization: Bearer <token>" from an address in METRICS_ALLOWED_NETWORKS.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+METRICS_ALLOWED_NETWORKS = [
+    n.strip()
+    for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(
+        ","
+    )
+    if n.strip()
+]
+# --- end production operations --------------------------------------------------

@@ -2,14 +2,29 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cards.learner import views as learner
+from cards.ops import health, metrics
+from cards.ops.ratelimit import rate_limited, reset_email
 from cards.review import views as review
 
 urlpatterns = [
+    # Probes and the scraper (issue 13): no trailing slash, no redirect.
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("", review.home, name="home"),
     path("accounts/signup/", learner.signup, name="signup"),
+    # Django's view, limited per address and per account asked for (issue 13).
+    path(
+        "accounts/password_reset/",
+        rate_limited("password_reset", methods=("POST",), account=reset_email)(
+            auth_views.PasswordResetView.as_view()
+        ),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("cards.urls")),

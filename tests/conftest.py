@@ -69,6 +69,13 @@ def _test_settings(settings, _data_dir):
         },
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Rate-limit counters (cards/ops/ratelimit.py) live in the cache; the
+    # frozen clock puts every test in the same window, so each starts empty.
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
 
 
 @pytest.fixture

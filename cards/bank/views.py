@@ -6,6 +6,7 @@ from django.views.decorators.http import condition, require_safe
 
 from cards.bank import deck, revisions, textdiff
 from cards.models import ReviewSchedule
+from cards.ops.ratelimit import rate_limited
 from cards.web.http import HtmxHttpRequest, login_required
 
 
@@ -75,6 +76,7 @@ def _deck_etag(request: HtmxHttpRequest) -> str:
 @require_safe
 @login_required
 @condition(etag_func=_deck_etag)
+@rate_limited("deck")
 def anki_deck(request: HtmxHttpRequest) -> HttpResponse:
     return FileResponse(
         deck.open_deck(request.deck_version),

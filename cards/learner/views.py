@@ -24,6 +24,7 @@ from cards.learner.forms import (
 )
 from cards.learner.scheduler_form import SchedulerForm
 from cards.models import ReviewLog, ReviewSchedule, profile_for
+from cards.ops.ratelimit import rate_limited
 from cards.planning import dashboard
 from cards.web.http import HtmxHttpRequest, login_required
 
@@ -52,6 +53,7 @@ def account(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
+@rate_limited("export")
 def export_data(request: HttpRequest) -> HttpResponse:
     day = profile_for(request.user).study_day(timezone.now())
     name = f"genai-prep-{slugify(request.user.get_username()) or 'data'}-{day}.jsonl.gz"
@@ -65,6 +67,7 @@ def export_data(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @login_required
+@rate_limited("import")
 def import_data(request: HttpRequest) -> HttpResponse:
     form = ImportDataForm(request.POST, request.FILES)
     if not form.is_valid():
@@ -107,6 +110,7 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@rate_limited("signup", methods=("POST",))
 def signup(request: HtmxHttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")

@@ -22,24 +22,38 @@ UNAVAILABLE_MESSAGE = (
 DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
+def request_id_of(request: HttpRequest) -> str:
+    """The id cards.ops.logs.RequestIdMiddleware gave the request ("" if none)."""
+    return getattr(request, "request_id", "")
+
+
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After; htmx gets the message swapped into #flash.
 
     Rendered without a request context: the context processors would query the
-    database (the user, messages) that is down.
+    database (the user, messages) that is down. The page shows the request id,
+    so a learner's report can be found in the logs.
     """
+    request_id = request_id_of(request)
     if request.headers.get("HX-Request") == "true":
-        body = loader.render_to_string(
-            "errors/flash.html", {"message": UNAVAILABLE_MESSAGE}
-        )
+        message = UNAVAILABLE_MESSAGE
+        if request_id:
+            message += f" (Reference: {request_id})"
+        body = loader.render_to_string("errors/flash.html", {"message": message})
         response = HttpResponse(body, status=503)
         response["HX-Reswap"] = "none"  # only the out-of-band #flash is swapped
     else:
         body = loader.render_to_string(
             "503.html",
-            {"message": UNAVAILABLE_MESSAGE, "path": request.get_full_path()},
+            {
+                "message": UNAVAILABLE_MESSAGE,
+                "path": request.get_full_path(),
+                "request_id": request_id,
+            },
         )
         response = HttpResponse(body, status=503)
+    # Counted as a database error by cards.ops.metrics, which web cannot import.
+    response.is_database_down = True
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     add_never_cache_headers(response)
     return response
@@ -53,7 +67,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """
     if isinstance(sys.exc_info()[1], DATABASE_DOWN):
         return unavailable_response(request)
-    response = HttpResponse(loader.render_to_string("500.html"), status=500)
+    body = loader.render_to_string("500.html", {"request_id": request_id_of(request)})
+    response = HttpResponse(body, status=500)
     add_never_cache_headers(response)
     return response
 

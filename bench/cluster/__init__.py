@@ -1,0 +1,1 @@
+"""`make cluster-check`: two app servers behind haproxy and PgBouncer on loopback."""

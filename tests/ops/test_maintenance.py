@@ -1,0 +1,110 @@
+"""daily_maintenance: expired sessions, old login records and finished task
+results go; everything still in use stays."""
+
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
+from django.core.management import call_command
+from django.db import connection, models
+from django.test.utils import isolate_apps
+
+from cards.ops import maintenance
+
+
+def make_session(clock, *, expires_in: timedelta) -> str:
+    store = SessionStore()
+    store["n"] = 1
+    store.set_expiry(clock.now + expires_in)
+    store.save()
+    return store.session_key
+
+
+def make_login_records(clock, *, days_ago: int, who: str) -> None:
+    at = clock.now - timedelta(days=days_ago)
+    fields = {"username": who, "ip_address": "203.0.113.1", "user_agent": "t"}
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        row = model.objects.create(
+            **fields, **({"failures_since_start": 1} if model is AccessAttempt else {})
+        )
+        model.objects.filter(pk=row.pk).update(attempt_time=at)  # auto_now_add
+
+
+def test_daily_maintenance_prunes_only_what_is_old(db, clock):
+    expired = make_session(clock, expires_in=timedelta(seconds=-1))
+    live = make_session(clock, expires_in=timedelta(days=1))
+    make_login_records(clock, days_ago=91, who="old")
+    make_login_records(clock, days_ago=89, who="recent")
+    make_login_records(clock, days_ago=0, who="today")
+    out = StringIO()
+    call_command("daily_maintenance", stdout=out)
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert expired != live
+    for model in (AccessAttempt, AccessLog, AccessFailureLog):
+        assert sorted(model.objects.values_list("username", flat=True)) == [
+            "recent",
+            "today",
+        ]
+    assert out.getvalue().splitlines() == [
+        "Deleted:",
+        "  expired sessions: 1",
+        "  login attempts (axes): 1",
+        "  login log entries (axes): 1",
+        "  login failure log entries (axes): 1",
+        "  finished task results: no task table",
+    ]
+    # A second run finds nothing more.
+    again = maintenance.run_daily_maintenance(now=clock.now)
+    assert (again.sessions, again.axes_attempts, again.axes_logs) == (0, 0, 0)
+
+
+def test_the_retention_period_is_a_setting(db, clock, settings):
+    settings.AXES_LOG_RETENTION_DAYS = 30
+    make_login_records(clock, days_ago=31, who="old")
+    assert maintenance.run_daily_maintenance(now=clock.now).axes_attempts == 1
+
+
+def test_cache_sessions_expire_by_themselves(db, clock, settings):
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    assert maintenance.run_daily_maintenance(now=clock.now).sessions is None
+
+
+@pytest.mark.django_db(transaction=True)
+@isolate_apps("cards")
+def test_finished_task_results_older_than_a_week_are_pruned(clock):
+    class DBTaskResult(models.Model):  # the fields django-tasks-db's model prunes by
+        status = models.CharField(max_length=20)
+        finished_at = models.DateTimeField(null=True)
+
+        class Meta:
+            app_label = "cards"
+            db_table = "ops_test_dbtaskresult"
+
+        def __str__(self):
+            return self.status
+
+    with connection.schema_editor() as editor:
+        editor.create_model(DBTaskResult)
+    try:
+        week = timedelta(days=7)
+        rows = {
+            "old-success": ("SUCCESSFUL", clock.now - week - timedelta(hours=1)),
+            "old-failure": ("FAILED", clock.now - week - timedelta(hours=1)),
+            "recent-failure": ("FAILED", clock.now - timedelta(days=6)),
+            "running": ("RUNNING", None),
+            "waiting": ("READY", None),
+        }
+        ids = {
+            name: DBTaskResult.objects.create(status=s, finished_at=f).pk
+            for name, (s, f) in rows.items()
+        }
+        deleted = maintenance.prune_task_results(DBTaskResult, before=clock.now - week)
+        kept = set(DBTaskResult.objects.values_list("pk", flat=True))
+        assert deleted == 2
+        assert kept == {ids["recent-failure"], ids["running"], ids["waiting"]}
+    finally:
+        with connection.schema_editor() as editor:
+            editor.delete_model(DBTaskResult)
