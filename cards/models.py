@@ -392,3 +392,7 @@ class QuestionRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"
+
+
+# Reminders (issue 20): their models live in their own domain package.
+from cards.reminders.models import *  # noqa: E402,F403

@@ -5,6 +5,7 @@ from django.urls import path
 from cards.bank import views as bank
 from cards.learner import views as learner
 from cards.progress import views as progress
+from cards.reminders import views as reminders
 from cards.review import views as review
 
 app_name = "cards"
@@ -33,4 +34,17 @@ urlpatterns: list = [
     path("account/export/", learner.export_data, name="account_export"),
     path("account/import/", learner.import_data, name="account_import"),
     path("account/delete/", learner.delete_account, name="account_delete"),
+    # Reminders (issue 20)
+    path("settings/reminders/", reminders.reminder_settings, name="reminders"),
+    path(
+        "settings/reminders/verify/",
+        reminders.send_verification,
+        name="reminders_send_verification",
+    ),
+    path("email/verify/<str:token>/", reminders.verify_email, name="reminders_verify"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        reminders.unsubscribe,
+        name="reminders_unsubscribe",
+    ),
 ]

@@ -2,14 +2,22 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cards.learner import views as learner
+from cards.learner.password_reset import QueuedPasswordResetForm
 from cards.review import views as review
 
 urlpatterns = [
     path("", review.home, name="home"),
     path("accounts/signup/", learner.signup, name="signup"),
+    # Issue 20: the reset email leaves through the job queue.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("cards.urls")),

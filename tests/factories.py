@@ -144,3 +144,17 @@ def make_log(
     if save:
         log.save()
     return log
+
+
+def make_reminder(*, user, hour: int = 8, weekdays: int = 0b1111111, now: datetime):
+    """Reminders on, the address verified, the next send computed from `now`."""
+    from cards.models import ReminderSettings
+    from cards.reminders import services
+
+    reminder = ReminderSettings(
+        user=user, is_enabled=True, hour=hour, weekdays=weekdays
+    )
+    reminder.verified_email = user.email
+    services.reschedule(reminder, now=now)
+    reminder.save()
+    return reminder

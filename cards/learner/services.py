@@ -28,9 +28,14 @@ def sign_up(
 def save_settings(
     *, profile: LearnerProfile, now: datetime | None = None
 ) -> LearnerProfile:
+    from cards.reminders import services as reminders
+
+    now = now or timezone.now()
     profile.full_clean()
-    keep_due_cards_due(profile=profile, now=now or timezone.now())
+    keep_due_cards_due(profile=profile, now=now)
     profile.save()
+    # The reminder hour is local: a new time zone moves its UTC instant.
+    reminders.reschedule_for(user=profile.user, now=now)
     return profile
 
 

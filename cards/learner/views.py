@@ -18,6 +18,7 @@ from cards.learner.forms import (
     SignUpForm,
 )
 from cards.models import ReviewLog, ReviewSchedule, profile_for
+from cards.reminders.forms import fieldset_context
 from cards.web.http import HtmxHttpRequest, login_required
 
 
@@ -126,5 +127,5 @@ def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, "Settings saved.")
         return redirect("cards:settings")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "is_new": is_new}
+    context = {"form": form, "is_new": is_new, **fieldset_context(request.user)}
     return render(request, "cards/settings.html", context, status=status)

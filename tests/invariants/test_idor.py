@@ -59,6 +59,8 @@ PRIVATE = {"cards:question_changes": "questions", "cards:undo": "logs"}
 # Path ids naming shared objects (bank questions) or carrying a token.
 SHARED = {"cards:reveal", "cards:grade"}
 TOKEN = {"password_reset_confirm"}  # uidb64 + token: item 19
+# Signed tokens of reminder mail (tests/reminders/test_views.py: forged ones fail).
+TOKEN |= {"cards:reminders_verify", "cards:reminders_unsubscribe"}
 # Names an id might go by in a form or query string of a route added later,
 # and which of A's objects each is given: a log, a question, a schedule, A.
 ID_FIELDS = {
