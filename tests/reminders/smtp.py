@@ -38,17 +38,27 @@ def free_port(ports=PORTS) -> int:
 @dataclass
 class Inbox:
     port: int
-    messages: list = field(default_factory=list)
+    raw: list[tuple[tuple[str, ...], bytes]] = field(default_factory=list)
     refuse: bool = False  # answer every DATA with a temporary failure (451)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd)
         if self.refuse:
             return "451 4.3.0 Try again later"
-        parsed = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append(parsed)
+        with self.lock:  # parsed on demand: the server thread stays cheap
+            self.raw.append((tuple(envelope.rcpt_tos), envelope.content))
         return "250 OK"
+
+    @property
+    def recipients(self) -> list[str]:
+        return [to for rcpts, _ in self.raw for to in rcpts]
+
+    @property
+    def messages(self) -> list:
+        return [
+            email.message_from_bytes(content, policy=email.policy.default)
+            for _, content in self.raw
+        ]
 
     def to(self, address: str) -> list:
         return [m for m in self.messages if m["To"] == address]
