@@ -18,6 +18,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from cards import scheduling
 from cards.learner.userdata_file import (
@@ -40,6 +41,7 @@ from cards.models import (
     ReviewSchedule,
     profile_for,
 )
+from cards.reminders import services as reminders
 
 __all__ = [
     "MAX_IMPORT_BYTES",
@@ -90,6 +92,7 @@ def export_user_data(*, user: AbstractBaseUser) -> dict[str, Any]:
             "date_joined": _out(user.date_joined),
         },
         "settings": {f: getattr(profile, f) for f in SETTINGS_FIELDS},
+        "reminders": reminders.export(user=user),
         "schedules": sorted(
             (
                 {"question": s.question.key}
@@ -132,6 +135,8 @@ def import_user_data(*, user: AbstractBaseUser, data: ParsedData) -> ImportResul
         setattr(profile, name, value)
     profile.full_clean()
     profile.save()
+    if data.reminders is not None:
+        reminders.restore(user=user, data=data.reminders, now=timezone.now())
 
     started = set(
         ReviewSchedule.objects.for_user(user)

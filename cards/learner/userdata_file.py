@@ -121,6 +121,8 @@ class ParsedData:
     settings: dict[str, Any]
     schedules: list[dict[str, Any]]
     reviews: list[dict[str, Any]]
+    # Reminders (issue 20): optional, as files exported before them have none.
+    reminders: dict[str, Any] | None = None
 
 
 def dumps(data: dict[str, Any]) -> bytes:
@@ -280,7 +282,7 @@ def parse_user_data(blob: bytes) -> ParsedData:
         readable = " or ".join(map(str, READABLE_VERSIONS))
         raise UserDataError(f"Only version {readable} files can be imported.")
     expected = {"format", "version", "account", "settings", "schedules", "reviews"}
-    if set(data) != expected:
+    if set(data) - {"reminders"} != expected:
         raise UserDataError(
             f"The file must have exactly: {', '.join(sorted(expected))}."
         )
@@ -290,6 +292,7 @@ def parse_user_data(blob: bytes) -> ParsedData:
         if not isinstance(data[name], list) or len(data[name]) > MAX_RECORDS:
             raise _fail(name, f"must be a list of at most {MAX_RECORDS} entries")
     settings = _settings(data["settings"])
+    reminders = _reminders(data["reminders"]) if "reminders" in data else None
     if version == 1:
         data["schedules"] = _upgrade_v1(data["schedules"], SCHEDULE_FIELDS, "schedules")
         data["reviews"] = _upgrade_v1(data["reviews"], REVIEW_FIELDS, "reviews")
@@ -314,4 +317,26 @@ def parse_user_data(blob: bytes) -> ParsedData:
         if r["from_version"] >= versions[r["question"]] or pair in seen:
             raise _fail(f"reviews[{i}]", "does not fit its schedule's version")
         seen.add(pair)
-    return ParsedData(settings=settings, schedules=schedules, reviews=reviews)
+    return ParsedData(
+        settings=settings, schedules=schedules, reviews=reviews, reminders=reminders
+    )
+
+
+REMINDER_FIELDS = ("enabled", "hour", "days")
+
+
+def _reminders(raw: object) -> dict[str, Any]:
+    if not isinstance(raw, dict) or set(raw) != set(REMINDER_FIELDS):
+        raise _fail("reminders", f"must have exactly {', '.join(REMINDER_FIELDS)}")
+    if not isinstance(raw["enabled"], bool):
+        raise _fail("reminders.enabled", "must be true or false")
+    hour, days = raw["hour"], raw["days"]
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise _fail("reminders.hour", "must be a whole number between 0 and 23")
+    if (
+        not isinstance(days, list)
+        or not days
+        or any(isinstance(d, bool) or d not in range(7) for d in days)
+    ):
+        raise _fail("reminders.days", "must list weekdays 0 (Monday) to 6")
+    return {"enabled": raw["enabled"], "hour": hour, "days": sorted(set(days))}

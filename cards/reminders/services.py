@@ -119,6 +119,24 @@ def unsubscribe(*, token: str) -> AbstractBaseUser | None:
     return user
 
 
+def export(*, user: AbstractBaseUser) -> dict:
+    """The learner's reminder settings for "Your data" (the address is not)."""
+    reminder = settings_for(user)
+    days = [d for d in range(7) if reminder.weekdays & (1 << d)]
+    return {"enabled": reminder.is_enabled, "hour": reminder.hour, "days": days}
+
+
+def restore(*, user: AbstractBaseUser, data: dict, now: datetime) -> None:
+    """Import them: reminders come back on only for an already verified address."""
+    reminder = settings_for(user)
+    reminder.hour = data["hour"]
+    reminder.weekdays = sum(1 << d for d in data["days"])
+    reminder.is_enabled = data["enabled"] and reminder.is_email_verified
+    reminder.full_clean()
+    reschedule(reminder, now=now)
+    reminder.save()
+
+
 # The tick -------------------------------------------------------------------
 
 
