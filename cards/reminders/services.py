@@ -163,6 +163,7 @@ def due_reminders(*, now: datetime):
 
 def tick(*, now: datetime, batch_size: int = BATCH_SIZE) -> TickResult:
     """Enqueue every digest due at `now`, one batch per transaction."""
+    requeue_stranded(now=now)
     total = TickResult()
     while True:
         done = _tick_batch(now=now, batch_size=batch_size)
@@ -211,15 +212,53 @@ def _tick_batch(*, now: datetime, batch_size: int) -> TickResult:
     fresh = [d for d in new if (d.user_id, d.local_date) not in taken]
     created = ReminderDelivery.objects.bulk_create(fresh)
     ids = [d.pk for d in created]
-    # The DB queue writes its job rows in this same transaction: the deliveries
-    # and their jobs commit together or not at all.
     for start in range(0, len(ids), CHUNK_SIZE):
-        tasks.send_reminders.enqueue(delivery_ids=ids[start : start + CHUNK_SIZE])
+        _enqueue(tasks.send_reminders, delivery_ids=ids[start : start + CHUNK_SIZE])
     return TickResult(
         picked=len(picked),
         enqueued=len(ids),
         skipped=skipped + len(new) - len(fresh),
     )
+
+
+def _enqueue(task, **kwargs) -> None:
+    """Enqueue in this transaction on the database queue, else after commit.
+
+    The database queue writes its job row in the caller's transaction, so the
+    deliveries and their job commit together or not at all. A broker (Redis)
+    is outside it: its job is sent once the rows exist, and if the process
+    dies in between, `requeue_stranded` sends it on a later tick.
+    """
+    from django_tasks_db import DatabaseBackend
+
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(**kwargs)
+    else:
+        transaction.on_commit(lambda: task.enqueue(**kwargs))
+
+
+STRANDED_AFTER = timedelta(minutes=30)
+
+
+def requeue_stranded(*, now: datetime) -> int:
+    """Enqueue again deliveries never attempted long after their tick.
+
+    Only a job lost between a commit and a broker (see `_enqueue`) leaves
+    one; the claim makes a second job for the same delivery harmless.
+    """
+    from cards import tasks
+
+    ids = list(
+        ReminderDelivery.objects.filter(
+            status=DeliveryStatus.QUEUED,
+            attempts=0,
+            created_at__lt=now - STRANDED_AFTER,
+            due_at__gte=now - STRANDED_AFTER - LATE_AFTER,
+        ).values_list("pk", flat=True)
+    )
+    for start in range(0, len(ids), CHUNK_SIZE):
+        tasks.send_reminders.enqueue(delivery_ids=ids[start : start + CHUNK_SIZE])
+    return len(ids)
 
 
 # Delivery ---------------------------------------------------------------------
@@ -309,9 +348,8 @@ def _finish(claimed, outcomes, *, now: datetime) -> None:
             delivery.finished_at = now
     ReminderDelivery.objects.bulk_update(claimed, ["status", "detail", "finished_at"])
     for delay, ids in retry.items():
-        tasks.send_reminders.using(run_after=now + timedelta(seconds=delay)).enqueue(
-            delivery_ids=ids
-        )
+        later = tasks.send_reminders.using(run_after=now + timedelta(seconds=delay))
+        _enqueue(later, delivery_ids=ids)
 
 
 def _count(outcomes: Iterable[tuple[str, str]]) -> dict[str, int]:

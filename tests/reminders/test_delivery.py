@@ -175,3 +175,20 @@ def test_a_tick_hours_late_skips_the_day_instead_of_mailing_at_night(
     assert (result.picked, result.enqueued, result.skipped) == (1, 0, 1)
     learner.reminders.refresh_from_db()
     assert learner.reminders.next_send_at.isoformat() == "2026-01-06T08:00:00+00:00"
+
+
+def test_a_delivery_whose_job_was_lost_is_sent_by_a_later_tick(
+    smtp, db_queue, learner, clock
+):
+    from django_tasks_db.models import DBTaskResult
+
+    at_eight_past(clock)
+    services.tick(now=clock.now)
+    DBTaskResult.objects.all().delete()  # as if a broker lost the job
+    clock.shift(minutes=31)
+    services.tick(now=clock.now)
+    assert run_worker() == 1
+    assert len(smtp.messages) == 1
+    clock.shift(minutes=31)
+    services.tick(now=clock.now)
+    assert run_worker() == 0 and len(smtp.messages) == 1
