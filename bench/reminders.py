@@ -209,6 +209,7 @@ def bench_worker(mails: int) -> dict:
     _mail_learners(mails)
     services.tick(now=NOW)
     worker = _worker()
+    cpu = time.process_time()
     start = time.perf_counter()
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
@@ -217,8 +218,9 @@ def bench_worker(mails: int) -> dict:
     else:
         worker.run()
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu
     sent = ReminderDelivery.objects.filter(status=DeliveryStatus.SENT).count()
-    return {"sent": sent, "seconds": elapsed, "jobs": worker._run_tasks}
+    return {"sent": sent, "seconds": elapsed, "cpu": cpu, "jobs": worker._run_tasks}
 
 
 def bench_reset(rounds: int) -> dict:
@@ -299,8 +301,11 @@ def main(argv: list[str]) -> int:
         rate = work["sent"] / work["seconds"]
         print(
             f"one worker: {work['sent']:,} digests sent ({received:,} received by the sink) "
-            f"in {work['seconds']:.2f} s over {work['jobs']} jobs = {rate:.1f} mails/s"
+            f"in {work['seconds']:.2f} s over {work['jobs']} jobs = {rate:.1f} mails/s "
+            f"(the worker's own CPU: {work['cpu']:.2f} s, "
+            f"{work['sent'] / work['cpu']:.0f} mails per CPU-second)"
         )
+        print(f"load average: {os.getloadavg()}")
     finally:
         stop.set()
         sink.join(timeout=10)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -40,7 +41,23 @@ def unsubscribe_url(user_id: int) -> str:
     return absolute(reverse("cards:reminders_unsubscribe", args=[token]))
 
 
-def digest_for(user, *, now: datetime) -> tuple[Digest | None, str]:
+def study_days(user_ids: Iterable[int], *, now: datetime) -> dict[int, set[date]]:
+    """The recent study days of many learners in one query (for their streaks)."""
+    since = now.date() - timedelta(days=STREAK_WINDOW_DAYS + 1)
+    found: dict[int, set[date]] = {}
+    rows = (
+        ReviewLog.objects.filter(user_id__in=list(user_ids), study_day__gte=since)
+        .values_list("user_id", "study_day")
+        .distinct()
+    )
+    for user_id, day in rows:
+        found.setdefault(user_id, set()).add(day)
+    return found
+
+
+def digest_for(
+    user, *, now: datetime, days: set[date] | None = None
+) -> tuple[Digest | None, str]:
     """The digest for `user` at `now`, or None and why nothing is sent."""
     profile = profile_for(user)
     snap = queue.snapshot(user=user, profile=profile, now=now)
@@ -48,13 +65,8 @@ def digest_for(user, *, now: datetime) -> tuple[Digest | None, str]:
         return None, "already studied today"
     if not snap.left:
         return None, "nothing due"
-    since = snap.today - timedelta(days=STREAK_WINDOW_DAYS)
-    days = (
-        ReviewLog.objects.for_user(user)
-        .filter(study_day__gte=since)
-        .values_list("study_day", flat=True)
-        .distinct()
-    )
+    if days is None:
+        days = study_days([user.pk], now=now).get(user.pk, set())
     streak, _ = streaks(days, today=snap.today)
     return Digest(
         new=snap.new_left,
@@ -73,7 +85,7 @@ def _reminder_of(user) -> ReminderSettings | None:
 
 
 def build(
-    *, delivery: ReminderDelivery, now: datetime
+    *, delivery: ReminderDelivery, now: datetime, days: set[date] | None = None
 ) -> tuple[EmailMultiAlternatives | None, str]:
     """The message for `delivery`, or None and why it is skipped."""
     user = delivery.user
@@ -84,7 +96,7 @@ def build(
         return None, "reminders turned off"
     if not reminder.is_email_verified:
         return None, "email address not verified"
-    found, why_not = digest_for(user, now=now)
+    found, why_not = digest_for(user, now=now, days=days)
     if found is None:
         return None, why_not
     return message_for(user, found), ""

@@ -21,7 +21,7 @@ from cards.reminders import digest, timing, tokens
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500  # learners locked and enqueued per transaction of the tick
-CHUNK_SIZE = 25  # deliveries per send job: one SMTP connection for all of them
+CHUNK_SIZE = 50  # deliveries per send job: one SMTP connection for all of them
 # A digest more than this late (the tick was down) is skipped for the day: a
 # reminder at 03:00 for an 08:00 choice would help nobody.
 LATE_AFTER = timedelta(hours=1)
@@ -289,8 +289,11 @@ def deliver(*, delivery_ids: Sequence[int], now: datetime) -> dict[str, int]:
     claimed = _claim(delivery_ids)
     outcomes: dict[int, tuple[str, str]] = {}
     outgoing = []
+    days = digest.study_days((d.user_id for d in claimed), now=now)
     for delivery in claimed:
-        message, why_not = digest.build(delivery=delivery, now=now)
+        message, why_not = digest.build(
+            delivery=delivery, now=now, days=days.get(delivery.user_id, set())
+        )
         if message is None:
             outcomes[delivery.pk] = (DeliveryStatus.SKIPPED, why_not)
         else:
