@@ -38,6 +38,9 @@ class ReminderSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         bits = self.instance.weekdays
         self.initial["days"] = [str(i) for i in range(7) if bits & (1 << i)]
+        for name in ("is_enabled", "hour"):
+            described = f"id_{name}_helptext"
+            self.fields[name].widget.attrs["aria-describedby"] = described
 
     def clean(self):
         cleaned = super().clean()
