@@ -148,8 +148,11 @@ def test_a_forged_unsubscribe_token_changes_nothing(user, clock):
 
     make_reminder(user=user, now=clock.now)
     other = make_user()
-    token = tokens.unsubscribe_token(user_id=other.pk)
-    forged = token.replace(str(other.pk), str(user.pk), 1)
+    # The payload naming the victim with the signature of the attacker's own token.
+    mine = tokens.unsubscribe_token(user_id=other.pk)
+    victim = tokens.unsubscribe_token(user_id=user.pk)
+    forged = victim.rsplit(":", 1)[0] + ":" + mine.rsplit(":", 1)[1]
+    assert forged != victim
     response = Client().post(reverse("cards:reminders_unsubscribe", args=[forged]))
     assert response.status_code == 400
     assert ReminderSettings.objects.get(user=user).is_enabled
