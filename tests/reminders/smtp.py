@@ -68,7 +68,8 @@ def smtp_mailer(port: int) -> dict:
     return {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 5},
+            # Generous: on a loaded machine a 5 s timeout fired spuriously.
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 30},
         }
     }
 
