@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
+import smtplib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -306,25 +306,38 @@ def deliver(*, delivery_ids: Sequence[int], now: datetime) -> dict[str, int]:
 
 def _send_all(outgoing, outcomes) -> None:
     connection = mailers.default
+    pending = list(outgoing)
     try:
-        connection.open()
-    except OSError as error:  # smtplib.SMTPException is an OSError
-        for delivery, _ in outgoing:
-            outcomes[delivery.pk] = (DeliveryStatus.QUEUED, _why(error))
-        return
-    try:
-        for delivery, message in outgoing:
+        while pending:
             try:
-                connection.send_messages([message])
-            except OSError as error:
-                outcomes[delivery.pk] = (DeliveryStatus.QUEUED, _why(error))
-                connection.close()  # a broken session: start the next one afresh
-                with contextlib.suppress(OSError):
-                    connection.open()
-            else:
-                outcomes[delivery.pk] = (DeliveryStatus.SENT, "")
+                connection.open()
+            except OSError as error:  # down: nothing of these left, retry them all
+                for delivery, _ in pending:
+                    outcomes[delivery.pk] = (DeliveryStatus.QUEUED, _why(error))
+                return
+            pending = _send_on(connection, pending, outcomes)
     finally:
         connection.close()
+
+
+def _send_on(connection, pending, outcomes) -> list:
+    """Send over an open connection; what is left if the session broke."""
+    for i, (delivery, message) in enumerate(pending):
+        try:
+            connection.send_messages([message])
+        except (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused) as e:
+            # The server answered no: nothing was delivered, try again later.
+            outcomes[delivery.pk] = (DeliveryStatus.QUEUED, _why(e))
+        except OSError as error:
+            # A timeout or a dropped connection mid-send: the server may have
+            # taken the mail already, so a retry could double it. Never.
+            why = "unknown whether delivered; not retried: " + _why(error)
+            outcomes[delivery.pk] = (DeliveryStatus.FAILED, why[:300])
+            connection.close()  # the rest go over a new session
+            return pending[i + 1 :]
+        else:
+            outcomes[delivery.pk] = (DeliveryStatus.SENT, "")
+    return []
 
 
 def _why(error: BaseException) -> str:

@@ -8,6 +8,7 @@ production) and `run_worker()` drains it in this thread with the real worker.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import socket
@@ -40,6 +41,7 @@ class Inbox:
     port: int
     raw: list[tuple[tuple[str, ...], bytes]] = field(default_factory=list)
     refuse: bool = False  # answer every DATA with a temporary failure (451)
+    stall: float = 0  # take the mail, then wait this long before answering
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd)
@@ -47,6 +49,8 @@ class Inbox:
             return "451 4.3.0 Try again later"
         with self.lock:  # parsed on demand: the server thread stays cheap
             self.raw.append((tuple(envelope.rcpt_tos), envelope.content))
+        if self.stall:
+            await asyncio.sleep(self.stall)
         return "250 OK"
 
     @property

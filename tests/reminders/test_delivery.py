@@ -192,3 +192,18 @@ def test_a_delivery_whose_job_was_lost_is_sent_by_a_later_tick(
     clock.shift(minutes=31)
     services.tick(now=clock.now)
     assert run_worker() == 0 and len(smtp.messages) == 1
+
+
+def test_a_timeout_after_data_is_failed_not_retried_so_never_doubled(
+    smtp, db_queue, learner, clock, settings
+):
+    settings.MAILERS["default"]["OPTIONS"]["timeout"] = 1
+    smtp.stall = 3  # the server keeps the mail but answers too late
+    at_eight_past(clock)
+    services.tick(now=clock.now)
+    assert run_worker() == 1
+    delivery = ReminderDelivery.objects.get()
+    assert delivery.status == DeliveryStatus.FAILED
+    assert delivery.detail.startswith("unknown whether delivered")
+    clock.shift(hours=1)
+    assert run_worker() == 0 and len(smtp.raw) == 1
