@@ -66,8 +66,9 @@ run: $(STAMP)
 	@echo ""
 	@echo "  GenAI Prep is running: open http://$(HOST):$(PORT)/ (Ctrl+C stops it)"
 	@echo "  Admin: make superuser, then http://$(HOST):$(PORT)/admin/"
+	@echo "  With it: a job-queue worker and the reminder tick (docs/REMINDERS.md)"
 	@echo ""
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	DJANGO_DEBUG=1 $(PY) manage.py run_dev $(HOST):$(PORT)
 
 superuser: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --no-input

@@ -443,8 +443,8 @@ class QuestionRevision(models.Model):
         return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"
 
 
-# Other domains' models, imported so that the app registry (one app label)
-# finds them: key points, usernames' skeletons, the interview plan and breaks.
+# Other domains' models, imported so that the app registry (one app label) finds them.
 from cards.bank.models import KeyPoint  # noqa: E402, F401
 from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401
+from cards.reminders.models import *  # noqa: E402,F403

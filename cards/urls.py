@@ -7,6 +7,7 @@ from cards.learner import theme
 from cards.learner import views as learner
 from cards.planning import views as planning
 from cards.progress import views as progress
+from cards.reminders import views as reminders
 from cards.review import views as review
 
 app_name = "cards"
@@ -52,4 +53,17 @@ urlpatterns: list = [
     path("account/delete/", learner.delete_account, name="account_delete"),
     # The light/dark switch in every page's header
     path("theme/", theme.set_theme, name="theme"),
+    # Reminders (issue 20)
+    path("settings/reminders/", reminders.reminder_settings, name="reminders"),
+    path(
+        "settings/reminders/verify/",
+        reminders.send_verification,
+        name="reminders_send_verification",
+    ),
+    path("email/verify/<str:token>/", reminders.verify_email, name="reminders_verify"),
+    path(
+        "reminders/unsubscribe/<str:token>/",
+        reminders.unsubscribe,
+        name="reminders_unsubscribe",
+    ),
 ]

@@ -165,6 +165,8 @@ else:
                 "username": os.environ.get("DJANGO_EMAIL_USER", ""),
                 "password": os.environ.get("DJANGO_EMAIL_PASSWORD", ""),
                 "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", True),
+                # A worker never hangs on a silent server (issue 20).
+                "timeout": int(os.environ.get("DJANGO_EMAIL_TIMEOUT", "20")),
             },
         }
     }
@@ -345,3 +347,24 @@ METRICS_ALLOWED_NETWORKS = [
     if n.strip()
 ]
 # --- end production operations --------------------------------------------------
+
+# --- Reminders and the job queue (issue 20) ------------------------------------
+# django.tasks on the database queue of django-tasks-db, also in development:
+# `manage.py db_worker` runs the jobs (make run starts one). Workers claim jobs
+# with SELECT ... FOR UPDATE SKIP LOCKED, so any number of them, on any number
+# of machines, can share one PostgreSQL queue. Tests run jobs immediately
+# unless a test switches to the database queue (tests/reminders/queue.py).
+INSTALLED_APPS += ["django_tasks_db"]
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+if TESTING:
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Absolute links in mail sent by workers, which have no request to ask.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# Seconds before each retry of a failed reminder send; after the last, failed.
+REMINDER_RETRY_DELAYS = (60, 300, 1800)
+# --- end reminders --------------------------------------------------------------

@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from cards.learner import views as learner
+from cards.learner.password_reset import QueuedPasswordResetForm
 from cards.ops import health, metrics
 from cards.ops.ratelimit import rate_limited, reset_email
 from cards.review import views as review
@@ -17,11 +18,12 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     path("", review.home, name="home"),
     path("accounts/signup/", learner.signup, name="signup"),
-    # Django's view, limited per address and per account asked for (issue 13).
+    # Django's view, limited per address and per account asked for (issue 13);
+    # the reset email leaves through the job queue (issue 20).
     path(
         "accounts/password_reset/",
         rate_limited("password_reset", methods=("POST",), account=reset_email)(
-            auth_views.PasswordResetView.as_view()
+            auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)
         ),
         name="password_reset",
     ),

@@ -149,3 +149,17 @@ def make_log(
 # The question admin's key-point inline: an empty management form leaves the
 # stored key points as they are.
 NO_KEY_POINT_FORMS = {"key_points-TOTAL_FORMS": "0", "key_points-INITIAL_FORMS": "0"}
+
+
+def make_reminder(*, user, hour: int = 8, weekdays: int = 0b1111111, now: datetime):
+    """Reminders on, the address verified, the next send computed from `now`."""
+    from cards.models import ReminderSettings
+    from cards.reminders import services
+
+    reminder = ReminderSettings(
+        user=user, is_enabled=True, hour=hour, weekdays=weekdays
+    )
+    reminder.verified_email = user.email
+    services.reschedule(reminder, now=now)
+    reminder.save()
+    return reminder

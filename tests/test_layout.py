@@ -3,6 +3,7 @@
 - cards/scheduling/ is pure: it imports no Django (and nothing of the app but itself).
 - cards/review/answer.py, the answer rule, is pure too, and so are the typed-answer
   checker (cards/review/check.py) and its static embeddings (embed.py, numpy only).
+- cards/reminders/timing.py is pure too.
 - A domain never imports another domain's views; views import cards.web for HTTP.
 - No module of the app or the bench is over 450 lines.
 """
@@ -14,7 +15,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOMAINS = ("review", "bank", "progress", "learner", "web", "scheduling", "planning")
+DOMAINS = (
+    "review",
+    "bank",
+    "progress",
+    "learner",
+    "web",
+    "scheduling",
+    "planning",
+    "reminders",
+)
 SOURCES = sorted(
     p
     for base in ("cards", "genai_prep", "bench")
@@ -65,6 +75,7 @@ def test_the_pure_modules_import_no_django():
         review / "answer.py",
         review / "check.py",
         review / "embed.py",
+        ROOT / "cards" / "reminders" / "timing.py",
     ]
     offenders = {
         module_name(p): sorted(

@@ -89,6 +89,8 @@ def save_settings(
     study days, daily limits or streak days. They are kept as pending_* and
     study_day() applies them from `pending_from`; the next save stores them.
     """
+    from cards.reminders import services as reminders
+
     now = now or timezone.now()
     profile.full_clean()
     stored = LearnerProfile.objects.select_for_update().filter(user=profile.user)
@@ -119,6 +121,8 @@ def save_settings(
             redrills=False,
         )
     profile.save()
+    # The reminder hour is local: a new time zone moves its UTC instant.
+    reminders.reschedule_for(user=profile.user, now=now)
     return profile
 
 

@@ -38,6 +38,7 @@ from cards.learner.userdata_stream import (
 )
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 from cards.planning.userdata import import_plan
+from cards.reminders import services as reminders
 
 __all__ = [
     "MAX_DECOMPRESSED_BYTES",
@@ -87,6 +88,8 @@ def import_user_data(
     services.save_settings(profile=profile, now=now)
     if data.plan is not None:
         import_plan(user, data.plan)
+    if data.reminders is not None:
+        reminders.restore(user=user, data=data.reminders, now=now or timezone.now())
 
     started = set(
         ReviewSchedule.objects.for_user(user)

@@ -146,6 +146,8 @@ class ParsedData:
     # A list, or (version 3, read from a stream) an iterator checked as read.
     reviews: Iterable[dict[str, Any]]
     plan: dict[str, Any] | None = None  # cards/planning/userdata.py
+    # Reminders (issue 20): optional, as files exported before them have none.
+    reminders: dict[str, Any] | None = None
 
 
 def _fail(where: str, problem: str) -> UserDataError:
@@ -328,8 +330,9 @@ def parse_document(blob: bytes) -> ParsedData:
         readable = " or ".join(map(str, READABLE_VERSIONS))
         raise UserDataError(f"Only version {readable} files can be imported.")
     expected = {"format", "version", "account", "settings", "schedules", "reviews"}
-    # The interview plan (issue 17) is optional: older files have none.
-    if set(data) - {"plan"} != expected:
+    # The interview plan (issue 17) and reminders (issue 20) are optional:
+    # older files have none.
+    if set(data) - {"plan", "reminders"} != expected:
         raise UserDataError(
             f"The file must have exactly: {', '.join(sorted(expected))}."
         )
@@ -340,6 +343,7 @@ def parse_document(blob: bytes) -> ParsedData:
             raise _fail(name, f"must be a list of at most {MAX_RECORDS} entries")
     settings = _settings(data["settings"])
     plan = plan_of(data)
+    reminders = _reminders(data["reminders"]) if "reminders" in data else None
     if version == 1:
         data["schedules"] = _upgrade_v1(data["schedules"], SCHEDULE_FIELDS, "schedules")
         data["reviews"] = _upgrade_v1(data["reviews"], REVIEW_FIELDS, "reviews")
@@ -357,7 +361,11 @@ def parse_document(blob: bytes) -> ParsedData:
     ]
     check_reviews(reviews, schedules)
     return ParsedData(
-        settings=settings, schedules=schedules, reviews=reviews, plan=plan
+        settings=settings,
+        schedules=schedules,
+        reviews=reviews,
+        plan=plan,
+        reminders=reminders,
     )
 
 
@@ -386,3 +394,23 @@ def check_reviews(reviews: list[dict], schedules: list[dict]) -> dict[str, int]:
             raise _fail(f"reviews[{i}]", "does not fit its schedule's version")
         seen.add(pair)
     return versions
+
+
+REMINDER_FIELDS = ("enabled", "hour", "days")
+
+
+def _reminders(raw: object) -> dict[str, Any]:
+    if not isinstance(raw, dict) or set(raw) != set(REMINDER_FIELDS):
+        raise _fail("reminders", f"must have exactly {', '.join(REMINDER_FIELDS)}")
+    if not isinstance(raw["enabled"], bool):
+        raise _fail("reminders.enabled", "must be true or false")
+    hour, days = raw["hour"], raw["days"]
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise _fail("reminders.hour", "must be a whole number between 0 and 23")
+    if (
+        not isinstance(days, list)
+        or not days
+        or any(isinstance(d, bool) or d not in range(7) for d in days)
+    ):
+        raise _fail("reminders.days", "must list weekdays 0 (Monday) to 6")
+    return {"enabled": raw["enabled"], "hour": hour, "days": sorted(set(days))}

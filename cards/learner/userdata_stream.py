@@ -39,6 +39,7 @@ from cards.learner.userdata_file import (
     UserDataError,
     _fail,
     _record,
+    _reminders,
     _settings,
     check_reviews,
     parse_document,
@@ -46,6 +47,7 @@ from cards.learner.userdata_file import (
 )
 from cards.models import LearnerProfile, ReviewLog, ReviewSchedule, profile_for
 from cards.planning.userdata import export_plan
+from cards.reminders import services as reminder_services
 
 STREAM_VERSION = 3
 MAX_DECOMPRESSED_BYTES = 512 * 2**20  # about 2.5 million reviews
@@ -103,6 +105,7 @@ def export_lines(*, user: AbstractBaseUser) -> Iterator[bytes]:
             },
             "settings": settings_as_chosen(profile_for(user)),
             "plan": export_plan(user),
+            "reminders": reminder_services.export(user=user),
             "schedule_fields": list(SCHEDULE_FIELDS),
             "review_fields": list(REVIEW_FIELDS),
         }
@@ -214,7 +217,7 @@ def read_user_data(stream: BinaryIO) -> ParsedData:
 def _read_lines(header: dict, reader: _Capped) -> ParsedData:
     if header.get("format") != FORMAT:
         raise UserDataError("This is not a GenAI Prep data file.")
-    if set(header) - {"plan"} != _HEADER:  # the plan (issue 17) is optional
+    if set(header) - {"plan", "reminders"} != _HEADER:  # both optional
         raise UserDataError(f"line 1 must have exactly: {', '.join(sorted(_HEADER))}.")
     if header["schedule_fields"] != list(SCHEDULE_FIELDS) or header[
         "review_fields"
@@ -224,6 +227,7 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
         raise _fail("account", "must be an object")
     settings = _settings(header["settings"])
     plan = plan_of(header)
+    reminders = _reminders(header["reminders"]) if "reminders" in header else None
     lines = _records(reader)
     schedules: list[dict[str, Any]] = []
     tag, values, number = next(lines)
@@ -255,7 +259,11 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
             raise UserDataError("The file goes on after its end line.")
 
     return ParsedData(
-        settings=settings, schedules=schedules, reviews=reviews(), plan=plan
+        settings=settings,
+        schedules=schedules,
+        reviews=reviews(),
+        plan=plan,
+        reminders=reminders,
     )
 
 
@@ -296,4 +304,6 @@ def _check_end(current: tuple[str, list, int], schedules: int, reviews: int) -> 
 def parse_user_data(blob: bytes) -> ParsedData:
     """read_user_data of bytes, with every review checked now (a list)."""
     data = read_user_data(io.BytesIO(blob))
-    return ParsedData(data.settings, data.schedules, list(data.reviews), data.plan)
+    return ParsedData(
+        data.settings, data.schedules, list(data.reviews), data.plan, data.reminders
+    )

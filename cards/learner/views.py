@@ -26,6 +26,7 @@ from cards.learner.scheduler_form import SchedulerForm
 from cards.models import ReviewLog, ReviewSchedule, profile_for
 from cards.ops.ratelimit import rate_limited
 from cards.planning import dashboard
+from cards.reminders.forms import fieldset_context
 from cards.web.http import HtmxHttpRequest, login_required
 
 
@@ -164,6 +165,7 @@ def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
         return redirect("cards:settings")
     status = 400 if request.method == "POST" else 200
     context = {"form": form, "is_new": is_new, **_scheduler_context(request, profile)}
+    context |= fieldset_context(request.user)
     # The interview plan's fieldset (templates/cards/plan.html#plan_settings).
     context |= dashboard.context(request.user, profile, timezone.now())
     return render(request, "cards/settings.html", context, status=status)

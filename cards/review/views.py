@@ -25,6 +25,7 @@ from django_htmx.http import reswap, retarget
 from cards.models import (
     Level,
     Question,
+    ReminderSettings,
     ReviewSchedule,
     SchedulerChoice,
     profile_for,
@@ -73,6 +74,9 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
         "queue": snapshot,
         "due": snapshot.redrills + snapshot.reviews_left,
         "new": snapshot.new_left,
+        "reminders_on": ReminderSettings.objects.filter(
+            user=request.user, is_enabled=True
+        ).exists(),
         "level_links": [
             (label, f"{reverse('cards:review')}?level={value}")
             for value, label in Level.choices

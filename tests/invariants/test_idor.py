@@ -69,6 +69,8 @@ SHARED = {
     "cards:card_info",
 }  # card info: B's own card
 TOKEN = {"password_reset_confirm"}  # uidb64 + token: item 19
+# Signed tokens of reminder mail (tests/reminders/test_views.py: forged ones fail).
+TOKEN |= {"cards:reminders_verify", "cards:reminders_unsubscribe"}
 # Names an id might go by in a form or query string of a route added later,
 # and which of A's objects each is given: a log, a question, a schedule, A.
 ID_FIELDS = {

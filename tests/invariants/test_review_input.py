@@ -294,7 +294,12 @@ _bodies = st.one_of(
 def test_random_bodies_never_fail_or_write_unless_canonical(user, question, figure):
     browser = Client(raise_request_exception=False)  # a 500 is counted, not raised
     browser.force_login(user)
-    id_routes_ = [r for r in id_routes() if r.name.startswith("cards:")]
+    # Routes with a question id (signed-token routes answer 400: test_views).
+    id_routes_ = [
+        r
+        for r in id_routes()
+        if r.name.startswith("cards:") and "question_id" in r.params
+    ]
     statuses: Counter = Counter()
     broken: list[str] = []  # 5xx or a write
     non_canonical: list[str] = []

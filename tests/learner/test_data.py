@@ -53,7 +53,8 @@ def document(blob: bytes) -> dict:
     kind, counts = rows.pop()
     assert kind == "end"
     fields = {"schedule": header["schedule_fields"], "review": header["review_fields"]}
-    out = {k: header[k] for k in ("format", "version", "account", "settings", "plan")}
+    names = ("format", "version", "account", "settings", "plan", "reminders")
+    out = {k: header[k] for k in names if k in header}
     out |= {"schedules": [], "reviews": []}
     for kind, *values in rows:
         out[f"{kind}s"].append(dict(zip(fields[kind], values, strict=True)))
@@ -70,7 +71,7 @@ def as_lines(doc: dict) -> bytes:
     Records that are not objects are written as they are (for fuzzing)."""
     fields = {"schedules": list(userdata.SCHEDULE_FIELDS)}
     fields["reviews"] = list(userdata.REVIEW_FIELDS)
-    names = ("format", "version", "account", "settings", "plan")
+    names = ("format", "version", "account", "settings", "plan", "reminders")
     header = {k: doc[k] for k in names if k in doc}
     header |= {
         "schedule_fields": fields["schedules"],

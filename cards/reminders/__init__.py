@@ -1,0 +1,1 @@
+"""Daily reminder emails: settings, the tick that enqueues them, the digest."""

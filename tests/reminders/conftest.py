@@ -1,0 +1,1 @@
+from tests.reminders.smtp import db_queue, smtp  # noqa: F401 (fixtures)
