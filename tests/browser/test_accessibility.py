@@ -9,9 +9,12 @@ pages are checked exactly as served.
 from datetime import UTC, datetime
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.urls import reverse
 from playwright.sync_api import Page
 
 from cards.bank import services as bank_services
+from cards.reminders import tokens
 from tests.browser.test_bank import log_in
 from tests.factories import make_schedule, make_user
 from tests.paths import ROOT
@@ -35,6 +38,10 @@ NOT_PAGES = {
     "cards:theme",
     "logout",
     "password_reset_confirm",  # a valid link only: checked below with one
+    # Probes for load balancers and scrapers: plain text, not pages (issue 13).
+    "healthz",
+    "readyz",
+    "metrics",
 }
 # The admin is Django's; we check the pages staff use for the question bank.
 ADMIN_PAGES = ("/admin/", "/admin/cards/question/", "/admin/cards/question/{q}/change/")
@@ -71,9 +78,17 @@ def check(page: Page, url: str, found: dict) -> None:
 
 def learner_pages(live_url: str, changed_id: int, new_id: int) -> list[str]:
     """GET pages from the URLconf, with real ids where a route takes one."""
+    ada = get_user_model().objects.get(username="ada")
+    verify = tokens.verify_token(user_id=ada.pk, email=ada.email)
+    unsubscribe = tokens.unsubscribe_token(user_id=ada.pk)
     samples = {
         "cards:question_changes": f"/questions/{changed_id}/changes/",
         "cards:reveal": f"/review/{new_id}/answer/?version=0",
+        # The signed links of reminder mail (issue 20), valid for ada.
+        "cards:reminders_verify": reverse("cards:reminders_verify", args=[verify]),
+        "cards:reminders_unsubscribe": reverse(
+            "cards:reminders_unsubscribe", args=[unsubscribe]
+        ),
     }
     pages = []
     for route in all_routes():
