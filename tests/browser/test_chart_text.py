@@ -34,6 +34,10 @@ MEASURE = """() => [...document.querySelectorAll('svg.chart-svg text, svg.heatma
 
 
 def texts(page):
+    # Measure the laid-out page: after load and once the fonts are in, or a
+    # label can be measured in the fallback font's width (seen as flaky CI).
+    page.wait_for_load_state("load")
+    page.evaluate("document.fonts.ready.then(() => true)")
     found = page.evaluate(MEASURE)
     assert len(found) > 50
     return found
