@@ -394,57 +394,8 @@ class ReviewLog(models.Model):
         return self.due_before is None
 
 
-# Question bank: revisions (issue 5) ------------------------------------------
-
-
-class RevisionSource(models.TextChoices):
-    ADMIN = "admin", "Admin edit"
-    IMPORT = "import", "Import"
-
-
-class QuestionRevision(models.Model):
-    """One change to a question: who, when, and its text before and after."""
-
-    question = models.ForeignKey(
-        Question, on_delete=models.CASCADE, related_name="revisions"
-    )
-    editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    created_at = models.DateTimeField()
-    source = models.CharField(max_length=8, choices=RevisionSource)
-    changed = models.CharField(
-        max_length=200, help_text="What changed, e.g. 'answer; level 1 -> 2'."
-    )
-    is_substantial = models.BooleanField(
-        "substantial",
-        default=False,
-        help_text="Learners who knew the question were shown it again.",
-    )
-    old_prompt = models.TextField(blank=True)
-    new_prompt = models.TextField()
-    old_answer = models.TextField(blank=True)
-    new_answer = models.TextField()
-    # One `must: statement | also: alias` line per key point (issue 15).
-    old_key_points = models.TextField(blank=True, default="")
-    new_key_points = models.TextField(blank=True, default="")
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        indexes = [
-            models.Index(fields=["question", "-created_at"], name="revision_question"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"
-
-
 # Other domains' models, imported so that the app registry (one app label) finds them.
-from cards.bank.models import KeyPoint  # noqa: E402, F401
+from cards.bank.models import KeyPoint, QuestionRevision, RevisionSource  # noqa: E402, F401
 from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401
 from cards.reminders.models import *  # noqa: E402,F403

@@ -5,6 +5,7 @@ Imported at the end of cards/models.py so that the app registry finds them.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from cards.models import Question
@@ -49,3 +50,52 @@ class KeyPoint(models.Model):
     @property
     def alias_list(self) -> list[str]:
         return [a.strip() for a in self.aliases.split(";") if a.strip()]
+
+
+# Revisions (issue 5) ----------------------------------------------------------
+
+
+class RevisionSource(models.TextChoices):
+    ADMIN = "admin", "Admin edit"
+    IMPORT = "import", "Import"
+
+
+class QuestionRevision(models.Model):
+    """One change to a question: who, when, and its text before and after."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="revisions"
+    )
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField()
+    source = models.CharField(max_length=8, choices=RevisionSource)
+    changed = models.CharField(
+        max_length=200, help_text="What changed, e.g. 'answer; level 1 -> 2'."
+    )
+    is_substantial = models.BooleanField(
+        "substantial",
+        default=False,
+        help_text="Learners who knew the question were shown it again.",
+    )
+    old_prompt = models.TextField(blank=True)
+    new_prompt = models.TextField()
+    old_answer = models.TextField(blank=True)
+    new_answer = models.TextField()
+    # One `must: statement | also: alias` line per key point (issue 15).
+    old_key_points = models.TextField(blank=True, default="")
+    new_key_points = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["question", "-created_at"], name="revision_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.question} ({self.changed}, {self.created_at:%Y-%m-%d %H:%M})"
