@@ -396,6 +396,7 @@ class ReviewLog(models.Model):
 
 # Other domains' models, imported so that the app registry (one app label) finds them.
 from cards.bank.models import KeyPoint, QuestionRevision, RevisionSource  # noqa: E402, F401
+from cards.care.models import *  # noqa: E402,F403
 from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401
 from cards.reminders.models import *  # noqa: E402,F403

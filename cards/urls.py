@@ -3,6 +3,7 @@
 from django.urls import path
 
 from cards.bank import views as bank
+from cards.care import views as care
 from cards.learner import theme
 from cards.learner import views as learner
 from cards.planning import views as planning
@@ -23,6 +24,11 @@ urlpatterns: list = [
         name="question_changes",
     ),
     path("deck.apkg", bank.anki_deck, name="anki_deck"),
+    # A learner's own card: notes, suspend, reports (issue 16)
+    path("questions/<int:question_id>/mine/", care.my_card, name="my_card"),
+    path("questions/<int:question_id>/suspend/", care.suspend, name="suspend"),
+    path("questions/<int:question_id>/note/", care.save_note, name="card_note"),
+    path("questions/<int:question_id>/report/", care.report, name="report"),
     # Progress
     path("progress/", progress.progress, name="progress"),
     # The daily review

@@ -22,6 +22,7 @@ from django.views.decorators.http import (
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
+from cards.care import reads as care_reads
 from cards.models import (
     Level,
     Question,
@@ -100,6 +101,7 @@ class Revealed:
     buttons: list[buttons.GradeButton]
     verdict: typed.Shown | None = None
     notice: str = ""
+    care: care_reads.CardCare | None = None  # note, suspend, leech (cards/care)
 
 
 def _level_names(levels: tuple[int, ...]) -> str:
@@ -140,6 +142,7 @@ def _render(
         "type_first": profile_for(request.user).type_answer_first,
         "max_typed": f"{typed.MAX_TYPED_CHARS:,}",
         "skip_url": _skip_url(card, snapshot.levels, shown_at) if card else "",
+        "care_next": review_url(snapshot.levels),
     }
     template = "cards/review.html#card" if request.htmx else "cards/review.html"
     return render(request, template, context, status=status)
@@ -242,6 +245,7 @@ def _revealed(
         buttons.buttons(scale=scale, today=today, outcome=outcome),
         verdict,
         notice,
+        care_reads.for_card(profile.user, question.pk),
     )
 
 
@@ -414,4 +418,6 @@ def card_info_page(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     context = card_info.context(
         schedule, question=question, user=request.user, now=timezone.now()
     )
+    context.update(care=care_reads.for_card(request.user, question.pk))
+    context.update(care_next=request.get_full_path())
     return render(request, "cards/card_info.html", context)

@@ -1,0 +1,45 @@
+"""What a learner's card carries beside its schedule: a note, a suspension, a leech.
+
+Reads only. `for_card` is what the review's back face, card info and the
+card's own page show (two queries).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cards.care.models import NOTE_MAX_CHARS, REPORT_MAX_CHARS, CardNote, Suspension
+from cards.models import ReviewSchedule
+
+# Anki's default: a card forgotten this many times is a leech.
+LEECH_LAPSES = 8
+
+
+def is_leech(lapses: int) -> bool:
+    return lapses >= LEECH_LAPSES
+
+
+@dataclass(frozen=True)
+class CardCare:
+    question_id: int
+    note: str
+    is_suspended: bool
+    lapses: int
+    note_max: int = NOTE_MAX_CHARS
+    report_max: int = REPORT_MAX_CHARS
+
+    @property
+    def is_leech(self) -> bool:
+        return is_leech(self.lapses)
+
+
+def for_card(user: object, question_id: int) -> CardCare:
+    mine = {"user": user, "question": question_id}
+    lapses = ReviewSchedule.objects.filter(**mine).values_list("lapses", flat=True)
+    return CardCare(
+        question_id=question_id,
+        note=CardNote.objects.filter(**mine).values_list("text", flat=True).first()
+        or "",
+        is_suspended=Suspension.objects.filter(**mine).exists(),
+        lapses=lapses.first() or 0,
+    )
