@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib import admin, messages
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.urls import reverse
@@ -99,7 +109,17 @@ def with_attention(questions: QuerySet[Question], *, now: datetime) -> QuerySet:
     return (
         analytics.with_stats(questions)
         .annotate(open_reports=Coalesce(Subquery(open_reports), Value(0)))
-        .annotate(is_unverified=Value(False))  # until questions carry verified_on
+        .annotate(
+            is_unverified=Case(
+                When(
+                    Q(verified_on__isnull=True)
+                    | Q(verified_on__lt=(now - VERIFY_EVERY).date()),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
     )
 
 
@@ -127,7 +147,13 @@ class ReasonFilter(admin.SimpleListFilter):
 class NeedsAttentionAdmin(admin.ModelAdmin):
     """Reported, to be rewritten (the analytics' flag) or not verified for a year."""
 
-    list_display = ["prompt_link", "level", "reasons", "open_reports_count"]
+    list_display = [
+        "prompt_link",
+        "level",
+        "reasons",
+        "open_reports_count",
+        "verified_on",
+    ]
     list_filter = [ReasonFilter, "level"]
     search_fields = ["prompt", "key"]
 
@@ -158,7 +184,11 @@ class NeedsAttentionAdmin(admin.ModelAdmin):
         if obj.needs_rewriting:
             found.append("needs rewriting (low ease or many lapses)")
         if obj.is_unverified:
-            found.append("not verified for a year")
+            found.append(
+                "never verified"
+                if obj.verified_on is None
+                else "not verified for a year"
+            )
         return "; ".join(found)
 
     @admin.display(description="open reports", ordering="open_reports")

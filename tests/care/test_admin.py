@@ -1,12 +1,13 @@
 """The admin's report list and its "needs attention" list."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from cards.care import services
-from cards.models import ProblemReport
+from cards.models import ProblemReport, Question
 from tests.factories import make_log, make_question, make_schedule, make_user
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
@@ -53,10 +54,18 @@ def test_reports_cannot_be_added_in_the_admin(admin_client):
     assert admin_client.get(REPORTS + "add/").status_code == 403
 
 
+def verified(days_ago: int | None = 0, **fields) -> Question:
+    question = make_question(**fields)
+    if days_ago is not None:
+        question.verified_on = timezone.now().date() - timedelta(days=days_ago)
+        question.save()
+    return question
+
+
 def test_needs_attention_lists_reported_and_rewrite_questions_only(admin_client):
-    reported = make_question(prompt="Reported one?")
-    fine = make_question(prompt="A fine one?")
-    rewrite = make_question(prompt="A hard one?")
+    reported = verified(prompt="Reported one?")
+    fine = verified(prompt="A fine one?")
+    rewrite = verified(prompt="A hard one?")
     learner = make_user()
     services.report_problem(user=learner, question=reported, note="bad", now=NOW)
     schedule = make_schedule(user=learner, question=rewrite, ease="1.30")
@@ -71,8 +80,18 @@ def test_needs_attention_lists_reported_and_rewrite_questions_only(admin_client)
     assert "Reported one?" in only and "A hard one?" not in only
 
 
+def test_questions_not_verified_for_a_year_need_attention(admin_client):
+    verified(364, prompt="Checked this year?")
+    verified(366, prompt="Checked long ago?")
+    verified(None, prompt="Never checked?")
+    r = admin_client.get(ATTENTION + "?reason=unverified")
+    assert "Checked this year?" not in r.text
+    assert "Checked long ago?" in r.text and "not verified for a year" in r.text
+    assert "Never checked?" in r.text and "never verified" in r.text
+
+
 def test_a_resolved_report_leaves_the_attention_list(admin_client):
-    question = make_question(prompt="Once reported?")
+    question = verified(prompt="Once reported?")
     services.report_problem(user=make_user(), question=question, note="x", now=NOW)
     services.resolve_reports(
         reports=ProblemReport.objects.all(), by=make_user(), now=NOW
