@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 import genanki
 
+from cards import highlight
 from cards.models import Level, Question
 
 # Fixed ids, so that importing a newer export into Anki updates the same note
@@ -37,7 +38,7 @@ MODEL = genanki.Model(
             "afmt": '{{FrontSide}}<hr id="answer">{{Answer}}',
         }
     ],
-    css=CSS,
+    css=CSS + highlight.anki_stylesheet(),
 )
 
 
