@@ -56,7 +56,9 @@ class StatusFilter(admin.SimpleListFilter):
 
 @admin.register(ProblemReport)
 class ProblemReportAdmin(admin.ModelAdmin):
-    list_display = ["question_link", "note", "reporter", "created_at", "status"]
+    # The note opens the report; the question links to its own page (a link in
+    # the first column would sit inside the admin's row link).
+    list_display = ["note", "question_link", "reporter", "created_at", "status"]
     list_filter = [StatusFilter, "created_at"]
     search_fields = ["note", "question__prompt", "question__key", "reporter__username"]
     list_select_related = ["question", "reporter", "resolved_by"]
@@ -147,6 +149,7 @@ class ReasonFilter(admin.SimpleListFilter):
 class NeedsAttentionAdmin(admin.ModelAdmin):
     """Reported, to be rewritten (the analytics' flag) or not verified for a year."""
 
+    list_display_links = None  # the prompt links to the question itself
     list_display = [
         "prompt_link",
         "level",
