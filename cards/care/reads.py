@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
 from cards.care.models import NOTE_MAX_CHARS, REPORT_MAX_CHARS, CardNote, Suspension
 from cards.models import ReviewSchedule
 
@@ -42,4 +44,11 @@ def for_card(user: object, question_id: int) -> CardCare:
         or "",
         is_suspended=Suspension.objects.filter(**mine).exists(),
         lapses=lapses.first() or 0,
+    )
+
+
+def not_suspended() -> Exists:
+    """A filter for schedule querysets: cards their learner has not suspended."""
+    return ~Exists(
+        Suspension.objects.filter(user=OuterRef("user"), question=OuterRef("question"))
     )

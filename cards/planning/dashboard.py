@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cards import scheduling
+from cards.care import reads as care_reads
 from cards.models import LearnerProfile, Level, ReviewSchedule
 from cards.planning import reads
 from cards.planning.forms import BacklogForm, BreakForm, InterviewForm
@@ -105,7 +106,10 @@ def backlog(user: object, profile: LearnerProfile, now: datetime):
     """The offer to spread a backlog, when today's due cards exceed the usual day."""
     today = profile.study_day(now)
     due = ReviewSchedule.objects.filter(
-        user=user, question__is_active=True, due_on__lte=today
+        care_reads.not_suspended(),
+        user=user,
+        question__is_active=True,
+        due_on__lte=today,
     ).count()
     return plan.backlog_offer(due=due, usual=reads.usual_load(user, today))
 

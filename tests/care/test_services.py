@@ -157,3 +157,26 @@ def test_deleting_the_account_removes_notes_suspensions_and_reports(user):
     assert not CardNote.objects.exists()
     assert not Suspension.objects.exists()
     assert not ProblemReport.objects.exists()
+
+
+def test_the_progress_forecast_leaves_suspended_cards_out(user):
+    from cards.progress import queries
+
+    overdue = make_schedule(user=user, due_on=TODAY - timedelta(days=3))
+    make_schedule(user=user, due_on=TODAY + timedelta(days=1))
+    assert sum(queries.due_by_day(user, today=TODAY, days=7).values()) == 2
+    services.suspend_card(user=user, question=overdue.question, now=NOW)
+    forecast = queries.due_by_day(user, today=TODAY, days=7)
+    assert forecast == {TODAY + timedelta(days=1): 1}
+
+
+def test_a_suspended_backlog_is_not_offered_for_spreading(user):
+    from cards.planning import dashboard
+
+    overdue = [
+        make_schedule(user=user, due_on=TODAY - timedelta(days=5)) for _ in range(40)
+    ]
+    assert dashboard.backlog(user, profile_for(user), NOW).due == 40
+    for schedule in overdue[:20]:
+        services.suspend_card(user=user, question=schedule.question, now=NOW)
+    assert dashboard.backlog(user, profile_for(user), NOW) is None
