@@ -3,16 +3,19 @@
 `check(answer, points, prompt=...)` says for each key point whether the answer
 covers it and with which sentence, gives one score in [0, 1] and the SM-2 grade
 suggested by that score alone. No Django; the semantic matcher (`embed.py`,
-numpy only) is optional and passed in.
+numpy only) is optional and passed in. `check` is `score(gather(...))`:
+`gather` measures, once, how much of each point each sentence holds (lexical
+share, cosine); `score` applies the thresholds of one `Settings`, which is
+how the tune grid (tests/review/tune.py) re-scores without a copy of it.
 
-How a point is matched: the answer is cut into sentences; a sentence covers a
-point when it holds most of the point's content words (stemmed, typos
-forgiven, words of the prompt ignored: they are no evidence), or one of its
-aliases, or when the matcher finds it close in meaning. Coverage is per point,
-so repeating or padding an answer earns nothing. The score is the covered
-weight over the weight a complete answer needs (every must point, and up to
-`EXPECTED_PLAIN` plain ones); an asserted misconception costs `WRONG_PENALTY`;
-an answer that is only a list of terms is capped below an explanation.
+How a point is matched: a sentence covers it when it holds most of its content
+words (stemmed, typos forgiven, the prompt's words ignored: they are no
+evidence), or one of its aliases, or when the matcher finds the two close
+without the prompt's words. Coverage is per point, so repeating or padding an
+answer earns nothing; a point nearly matched earns part credit. The score is
+the credit over the weight a complete answer needs; an asserted misconception
+costs score, and the sentence asserting it covers nothing; an answer that is
+only a list of terms is capped below an explanation. docs/ANSWERS.md.
 """
 
 from __future__ import annotations
