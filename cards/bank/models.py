@@ -11,6 +11,11 @@ from django.db import models
 from cards.models import Question
 
 
+class TopicManager(models.Manager["Topic"]):
+    def get_by_natural_key(self, slug: str) -> Topic:
+        return self.get(slug=slug)
+
+
 class Topic(models.Model):
     """What a question is about (issue 16); a question may have several."""
 
@@ -24,11 +29,16 @@ class Topic(models.Model):
         "others (the demo's placeholder questions).",
     )
 
+    objects = TopicManager()
+
     class Meta:
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
         return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
 
 
 class LearnerTopic(models.Model):
