@@ -89,9 +89,9 @@ def _suspended(user: object, question: object) -> Exists:
 
 
 def suspended_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Suspension]:
-    levels = tuple(levels)
-    rows = Suspension.objects.filter(user=user, question__is_active=True)
-    return rows.filter(question__level__in=levels) if levels else rows
+    """The learner's suspended cards among the questions the queue counts."""
+    counted = active_questions_for(levels).filter(pk=OuterRef("question_id"))
+    return Suspension.objects.filter(Exists(counted), user=user)
 
 
 def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSchedule]:
