@@ -106,7 +106,7 @@ def backlog(user: object, profile: LearnerProfile, now: datetime):
     """The offer to spread a backlog, when today's due cards exceed the usual day."""
     today = profile.study_day(now)
     due = ReviewSchedule.objects.filter(
-        care_reads.not_suspended(),
+        care_reads.not_suspended(user),
         user=user,
         question__is_active=True,
         due_on__lte=today,

@@ -112,7 +112,7 @@ def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
     day = Greatest("due_on", Value(today, output_field=DateField()))
     rows = (
         ReviewSchedule.objects.filter(
-            care_reads.not_suspended(),  # suspended cards are not coming (issue 16)
+            care_reads.not_suspended(user),  # suspended cards are not coming (issue 16)
             user=user,
             question__is_active=True,
             due_on__lte=today + timedelta(days=days - 1),

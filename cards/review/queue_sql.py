@@ -84,8 +84,12 @@ def _scalar(queryset: QuerySet, field: str) -> Subquery:
 
 
 # Suspended cards (cards/care) leave every sub-queue and count, new or started.
-def _suspended(user: object, question: object) -> Exists:
-    return Exists(Suspension.objects.filter(user=user, question=question))
+# NOT IN over the learner's few suspensions: the database reads them once,
+# where a correlated NOT EXISTS would probe once per schedule.
+def _unsuspended(user: object, field: str) -> Q:
+    return ~Q(
+        **{f"{field}__in": Suspension.objects.filter(user=user).values("question_id")}
+    )
 
 
 def suspended_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Suspension]:
@@ -96,9 +100,7 @@ def suspended_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Suspensi
 
 def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSchedule]:
     schedules = ReviewSchedule.objects.filter(
-        ~_suspended(OuterRef("user"), OuterRef("question")),
-        user=user,
-        question__is_active=True,
+        _unsuspended(user, "question_id"), user=user, question__is_active=True
     )
     levels = tuple(levels)
     return schedules.filter(question__level__in=levels) if levels else schedules
@@ -114,7 +116,7 @@ def new_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Ques
     """Active questions this learner has never answered, in study order."""
     started = ReviewSchedule.objects.filter(user=user, question=OuterRef("pk"))
     questions = Question.objects.active().filter(
-        ~Exists(started), ~_suspended(user, OuterRef("pk"))
+        ~Exists(started), _unsuspended(user, "pk")
     )
     levels = tuple(levels)
     if levels:
