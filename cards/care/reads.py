@@ -21,6 +21,17 @@ def is_leech(lapses: int) -> bool:
     return lapses >= LEECH_LAPSES
 
 
+def leech_notice(*, lapses_before: int, lapses_after: int) -> str:
+    """What to tell the learner when an answer has just made the card a leech."""
+    if is_leech(lapses_after) and not is_leech(lapses_before):
+        return (
+            f"That card is now a leech: you have forgotten it {lapses_after} times. "
+            "When it comes back, suspend it or report it below its answer, or from "
+            "its card info."
+        )
+    return ""
+
+
 @dataclass(frozen=True)
 class CardCare:
     question_id: int

@@ -361,7 +361,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         verdict = typed.check_answer(question, text)
         typed_answer = typed.typed_answer(text, verdict)
     try:
-        services.record_review(
+        log = services.record_review(
             user=request.user,
             question=question,
             grade=form.cleaned_data["grade"],
@@ -372,7 +372,12 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
+    leech = care_reads.leech_notice(
+        lapses_before=log.lapses_before, lapses_after=log.schedule.lapses
+    )
     if not request.htmx:
+        if leech:
+            messages.info(request, leech)
         return redirect(review_url(levels))
     snapshot = planned_snapshot(
         user=request.user, profile=profile, now=now, levels=levels
@@ -383,6 +388,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         announcement=announce.after_grade(
             snapshot, level_names=_level_names(snapshot.levels)
         ),
+        notice=leech,
     )
 
 

@@ -149,3 +149,23 @@ def test_the_actions_need_a_login(client, question):
 def test_unknown_question_is_404(logged_in_client):
     r = logged_in_client.post(reverse("cards:report", args=[999_999]), {"note": "x"})
     assert r.status_code == 404
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain"])
+def test_the_answer_that_makes_a_leech_says_so(logged_in_client, user, htmx):
+    schedule = make_schedule(user=user, lapses=7, due_on=TODAY, repetitions=3)
+    url = reverse("cards:grade", args=[schedule.question_id])
+    data = {"grade": 1, "version": schedule.version}
+    r = logged_in_client.post(url, data, headers=HX if htmx else {}, follow=not htmx)
+    assert r.status_code == 200
+    assert "now a leech: you have forgotten it 8 times" in r.text
+
+
+def test_a_leech_forgotten_again_is_not_announced_twice(logged_in_client, user):
+    schedule = make_schedule(user=user, lapses=8, due_on=TODAY, repetitions=3)
+    r = logged_in_client.post(
+        reverse("cards:grade", args=[schedule.question_id]),
+        {"grade": 1, "version": schedule.version},
+        headers=HX,
+    )
+    assert r.status_code == 200 and "now a leech" not in r.text
