@@ -25,6 +25,7 @@ urlpatterns: list = [
     ),
     path("deck.apkg", bank.anki_deck, name="anki_deck"),
     # A learner's own card: notes, suspend, reports (issue 16)
+    path("questions/suspended/", care.suspended, name="suspended"),
     path("questions/<int:question_id>/mine/", care.my_card, name="my_card"),
     path("questions/<int:question_id>/suspend/", care.suspend, name="suspend"),
     path("questions/<int:question_id>/note/", care.save_note, name="card_note"),

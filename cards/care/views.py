@@ -18,10 +18,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from cards.care import reads, services
-from cards.models import Question
+from cards.models import Question, Suspension
 from cards.web.http import HtmxHttpRequest, login_required
 
-SUSPENDED = "Card suspended: it has left your queue. Unsuspend it from its card info."
+SUSPENDED = (
+    "Card suspended: it has left your queue. Your suspended cards are listed "
+    "under Review, and each one's card info can unsuspend it."
+)
 UNSUSPENDED = "Card back in your queue, with its schedule."
 
 
@@ -49,6 +52,19 @@ def _context(request: HtmxHttpRequest, question: Question, **extra: object) -> d
 def my_card(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     question = get_object_or_404(Question, pk=question_id)
     return render(request, "care/my_card.html", _context(request, question))
+
+
+@never_cache
+@require_safe
+@login_required
+def suspended(request: HtmxHttpRequest) -> HttpResponse:
+    """The learner's suspended cards, newest first, each with its way back."""
+    rows = (
+        Suspension.objects.filter(user=request.user)
+        .select_related("question")
+        .order_by("-created_at", "-pk")
+    )
+    return render(request, "care/suspended.html", {"suspensions": rows})
 
 
 @require_POST

@@ -119,6 +119,7 @@ def bank(questions):
     moment = datetime(2026, 1, 5, tzinfo=UTC)
     care.save_note(user=learner, question=changed, text="My hint", now=moment)
     care.report_problem(user=learner, question=changed, note="Unclear", now=moment)
+    care.suspend_card(user=learner, question=changed, now=moment)
     # Highlighted code and MathML on the back of the card axe checks (issue 16).
     new = questions[0]
     new.answer += (

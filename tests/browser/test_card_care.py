@@ -73,8 +73,13 @@ def test_note_report_and_suspend_with_the_mouse(
     assert ProblemReport.objects.get(reporter=learner).note == "Outdated figure"
     assert Suspension.objects.filter(user=learner, question=note.question).exists()
 
-    # Card info shows the note and offers to unsuspend.
-    page.goto(f"{live_app.url}/review/{note.question_id}/info/")
+    # The review page lists suspended cards; card info shows the note and
+    # offers to unsuspend.
+    page.get_by_role("link", name="Suspended cards").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Suspended cards")
+    fits(page, viewport["width"])
+    page.locator(".suspended-list a").first.click()
+    expect(page.get_by_role("heading", name="Card info")).to_be_visible()
     expect(page.locator(".note-text")).to_have_text("Think of the 2017 paper")
     page.get_by_role("button", name="Unsuspend").click()
     expect(page.locator(".messages")).to_contain_text("back in your queue")

@@ -169,3 +169,22 @@ def test_a_leech_forgotten_again_is_not_announced_twice(logged_in_client, user):
         headers=HX,
     )
     assert r.status_code == 200 and "now a leech" not in r.text
+
+
+def test_the_suspended_list_shows_my_suspended_cards_only(
+    logged_in_client, user, question
+):
+    other_question = make_question(prompt="Someone else's suspension?")
+    services.suspend_card(user=user, question=question, now=NOW)
+    services.suspend_card(user=make_user(), question=other_question, now=NOW)
+    r = logged_in_client.get(reverse("cards:suspended"))
+    assert r.status_code == 200
+    assert "What is a KV cache?" in r.text
+    assert "Someone else" not in r.text
+    assert 'aria-label="Unsuspend: What is a KV cache?"' in r.text
+    r = logged_in_client.post(
+        reverse("cards:suspend", args=[question.pk]),
+        {"action": "unsuspend", "next": reverse("cards:suspended")},
+        follow=True,
+    )
+    assert "No suspended cards." in r.text and "back in your queue" in r.text
