@@ -158,7 +158,7 @@ if DEBUG or TESTING:
 else:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "cards.web.mail.SMTPBackend",
             "OPTIONS": {
                 "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
                 "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
