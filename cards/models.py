@@ -397,5 +397,6 @@ class ReviewLog(models.Model):
 # Other domains' models, imported so that the app registry (one app label) finds them.
 from cards.bank.models import KeyPoint, QuestionRevision, RevisionSource  # noqa: E402, F401
 from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
+from cards.ops.models import MaintenanceRun  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401
 from cards.reminders.models import *  # noqa: E402,F403
