@@ -5,7 +5,7 @@ rows with SKIP LOCKED; on SQLite, whose writers take turns, the same code
 must give the same count (at 200 learners and 2 workers).
 
 `make reminders-soak` runs this same test outside make test at soak size
-(REM_WORKERS=20, REM_TICKS=3, REM_LEARNERS=5000 on PostgreSQL).
+(REM_WORKERS=20, REM_TICKS=3, REM_LEARNERS=2000 on PostgreSQL).
 """
 
 import multiprocessing
