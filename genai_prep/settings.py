@@ -331,7 +331,7 @@ if DATABASE_POOLER == "transaction":
 if os.environ.get("DATABASE_CONN_MAX_AGE"):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["DATABASE_CONN_MAX_AGE"])
 # DATABASE_DIRECT_URL: PostgreSQL itself, bypassing the pooler, for migrations
-# and backups (`migrate --database direct`, `backup_db --database direct`).
+# and backups (`DATABASE_URL=<direct> migrate`: docs/DEPLOY.md; `backup_db --database direct`).
 if os.environ.get("DATABASE_DIRECT_URL"):
     DATABASES["direct"] = dj_database_url.parse(os.environ["DATABASE_DIRECT_URL"])
     DATABASES["direct"]["TEST"] = {"MIRROR": "default"}
