@@ -296,7 +296,9 @@ def main(argv: list[str]) -> int:
     settings.RATE_LIMITS = {"password_reset": {"address": (10**6, 3600)}}
     # The reset page links static files; the bench runs without collectstatic.
     settings.STORAGES = settings.STORAGES | {
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        }
     }
     try:
         call_command("migrate", verbosity=0)

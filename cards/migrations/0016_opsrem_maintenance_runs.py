@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cards", "0014_rem_reminders"),
+        ("cards", "0015_bankcore_topics"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
