@@ -6,6 +6,7 @@ from cards.bank import views as bank
 from cards.care import views as care
 from cards.learner import theme
 from cards.learner import views as learner
+from cards.ops.ratelimit import rate_limited
 from cards.planning import views as planning
 from cards.progress import views as progress
 from cards.reminders import views as reminders
@@ -35,7 +36,11 @@ urlpatterns: list = [
     # The daily review
     path("review/", review.review, name="review"),
     path("review/<int:question_id>/answer/", review.reveal, name="reveal"),
-    path("review/<int:question_id>/check/", review.check_typed, name="check"),
+    path(
+        "review/<int:question_id>/check/",
+        rate_limited("answer_check", methods=("POST",))(review.check_typed),
+        name="check",
+    ),
     path("review/<int:question_id>/grade/", review.grade, name="grade"),
     path("review/undo/", review.undo, name="undo"),
     path("review/<int:question_id>/info/", review.card_info_page, name="card_info"),
