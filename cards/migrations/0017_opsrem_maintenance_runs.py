@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("cards", "0015_bankcore_topics"),
+        ("cards", "0016_bankcare_card_care"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
