@@ -63,6 +63,33 @@ def test_the_infeasibility_warning_says_what_would_fit():
     )
 
 
+def test_the_share_of_reviews_failed_comes_from_the_learners_own_grades():
+    grades = [1] * 5 + [4] * 15  # 5 of 20 failed
+    effort = plan.effort_from([], [], grades)
+    assert effort.fail_share == 0.25
+    assert plan.effort_from([], [], grades[:-1]).fail_share is None  # too few
+
+
+def test_a_review_costs_more_for_a_learner_who_fails_more():
+    unknown = plan.Effort(60, 20)
+    assert unknown.review_cost == plan.Effort(60, 20, 0.14).review_cost
+    costs = [plan.Effort(60, 20, f).review_cost for f in (0.0, 0.1, 0.3)]
+    assert costs == sorted(costs) and costs[0] == 20 * 1.6
+    assert unknown.new_cost == 60
+
+
+def test_failing_more_needs_more_minutes():
+    interview = plan.set_interview(day(30), today=TODAY, minutes_per_day=20)
+    cards = [Card(id=i, level=1) for i in range(160)]
+    needs = [
+        plan.feasibility(
+            interview, TODAY, cards, default=SCHED, effort=plan.Effort(60, 20, f)
+        ).minutes_needed
+        for f in (0.05, 0.3)
+    ]
+    assert needs[0] < needs[1]
+
+
 def test_slower_answers_need_more_minutes():
     interview = plan.set_interview(day(30), today=TODAY)
     cards = [Card(id=i, level=1) for i in range(100)]
@@ -186,3 +213,30 @@ def test_an_answer_before_a_break_is_never_due_while_away():
 def test_a_break_starting_tomorrow_leaves_the_card_for_the_day_back():
     away = frozenset(day(d) for d in range(1, 4))
     assert plan.away_cap(TODAY, interval=2, away=away) is None
+
+
+def test_an_early_answer_before_a_break_leaves_the_last_days_for_later_ones():
+    away = frozenset(day(d) for d in range(8, 15))
+    # Days 1..7 equally loaded: the answer takes the first, since answers on
+    # day 6 can only go to day 7.
+    load = {day(d): 10 for d in range(1, 8)}
+    assert plan.away_cap(TODAY, interval=9, away=away, load=load) == 1
+    # A much lighter last day still wins.
+    assert plan.away_cap(TODAY, interval=9, away=away, load=load | {day(7): 0}) == 7
+
+
+@given(
+    today_n=st.integers(0, 10),
+    interval=st.integers(1, 40),
+    loads=st.dictionaries(st.integers(0, 30), st.integers(0, 60), max_size=20),
+)
+def test_an_away_cap_only_shortens_and_never_lands_while_away(today_n, interval, loads):
+    away = frozenset(day(d) for d in range(12, 19))
+    today = day(today_n)
+    cap = plan.away_cap(
+        today, interval=interval, away=away, load={day(k): v for k, v in loads.items()}
+    )
+    if cap is None:
+        return
+    assert 1 <= cap < interval
+    assert today + timedelta(days=cap) not in away
