@@ -20,7 +20,6 @@ from cards.scheduling.plan.core import (
     days_left,
     new_quota,
     phase,
-    window_start,
 )
 from cards.scheduling.plan.forecast import Effort
 from cards.scheduling.plan.projection import project

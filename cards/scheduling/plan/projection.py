@@ -8,8 +8,8 @@ day and the run-up's even load all come from it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from cards.scheduling.base import Scheduler
