@@ -271,7 +271,7 @@ EFFORT = plan.Effort(new_seconds=60, review_seconds=20, fail_share=0.1)
 
 
 def _seconds(due: int, new: int) -> float:
-    return due * EFFORT.review_cost + new * EFFORT.new_cost
+    return due * EFFORT.seen_cost + new * EFFORT.new_cost
 
 
 def test_with_answer_times_the_days_are_even_in_minutes_not_in_cards():
@@ -292,7 +292,7 @@ def test_a_day_takes_new_cards_up_to_the_even_share_of_seconds(due, fresh_n):
     cards += [seen(1000 + i, interval=6, due=0, last=-6) for i in range(due)]
     reviews, left, per_new = plan.day._work(plan_, TODAY, cards, default=SCHED)
     share = (
-        reviews * EFFORT.review_cost
+        reviews * EFFORT.seen_cost
         + left * (EFFORT.new_cost + (per_new - 1) * EFFORT.review_cost)
     ) / 60
     room = plan.room_for_new(

@@ -45,10 +45,28 @@ def test_the_infeasibility_warning_says_what_would_fit():
     assert not check.is_feasible
     assert 0 < check.coverage < 1
     percent = int(check.coverage * 100)
+    later = TODAY + timedelta(days=check.days_needed)
     assert check.sentence == (
         f"At 15 minutes a day you will cover {percent}% of the chosen questions; "
-        f"at {check.minutes_needed} you will cover all of them."
+        f"at {check.minutes_needed} you will cover all of them. Or, at 15 minutes "
+        f"a day: choose about {check.questions_fit} questions (fewer levels or "
+        f"topics), or allow {check.days_needed} days (an interview on "
+        f"{later:%-d %B %Y} or later)."
     )
+    # Each way out it names fits: fewer questions, or more days.
+    fewer = plan.feasibility(
+        interview,
+        TODAY,
+        cards[: check.questions_fit],
+        default=SCHED,
+        effort=plan.Effort(60, 20),
+    )
+    assert fewer.is_feasible
+    more_days = plan.set_interview(later, today=TODAY, minutes_per_day=15)
+    assert plan.feasibility(
+        more_days, TODAY, cards, default=SCHED, effort=plan.Effort(60, 20)
+    ).is_feasible
+    assert check.days_needed > 14
     assert check.minutes_needed % 5 == 0 and check.minutes_needed > 15
     # The minutes it names are enough.
     enough = plan.set_interview(
@@ -76,6 +94,8 @@ def test_a_review_costs_more_for_a_learner_who_fails_more():
     costs = [plan.Effort(60, 20, f).review_cost for f in (0.0, 0.1, 0.3)]
     assert costs == sorted(costs) and costs[0] == 20 * 1.6
     assert unknown.new_cost == 60
+    # A card already introduced has its first days' failures behind it.
+    assert unknown.seen_cost < unknown.review_cost
 
 
 def test_failing_more_needs_more_minutes():

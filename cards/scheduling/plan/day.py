@@ -93,8 +93,8 @@ def room_for_new(
         return math.floor(share - due_today + 0.5)
     reviews, fresh, per_new = _work(interview, today, chosen, default=default)
     review, first = effort.review_cost, effort.new_cost
-    work = reviews * review + fresh * (first + max(0, per_new - 1) * review)
-    spare = work / left - due_today * review
+    work = reviews * effort.seen_cost + fresh * (first + max(0, per_new - 1) * review)
+    spare = work / left - due_today * effort.seen_cost
     return math.floor(spare / first + 0.5)
 
 
