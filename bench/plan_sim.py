@@ -5,9 +5,11 @@ default parameters (bench/fsrs6.py), independent of the planner, which sees
 cards only through the Scheduler protocol (SM-2 here) and the answer rule.
 A learner studies each day within their minutes (their own answer times),
 the plan's order when there is a date, else due cards then new ones up to the
-default daily limit of 10. Printed per bank x runway x minutes: the share of
-questions recalled on the day (simulated, and as the planner predicted), peak
-and mean cards a day, the same without the plan, and whether the targets hold.
+default daily limit of 10. Printed per bank x runway x minutes, over 24
+learners by default: the planner's verdict on day one (feasible or warned) and
+a week in, the share of questions recalled on the day (worst learner and
+median, simulated, and as the planner predicted), the worst day over the mean,
+the same without the plan, and whether the targets hold (docs/PLAN.md).
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ The shape of a run-up of D days before the interview day:
   window, and an uncapped one may come a little early to a lighter day, so no
   day piles up (intervals are only ever shortened).
 - Final window: every chosen card whose predicted recall on the day is below
-  TARGET_RECALL comes back once, lowest first, spread evenly over the window.
+  BRING_BACK_BELOW (above the TARGET_RECALL goal) comes back, lowest first,
+  spread evenly over the window, and again while it stays below.
 - A date set for today or tomorrow ("cram"): everything once, most at risk
   first. (At the end of a longer run-up, the final window already did that.)
 - After the day: no cap, no pace; the schedulers resume from the answers given.
