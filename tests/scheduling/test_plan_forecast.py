@@ -1,5 +1,6 @@
 """Readiness and feasibility (plan/forecast.py), breaks and backlogs (plan/breaks.py)."""
 
+import math
 from collections import Counter
 from datetime import date, timedelta
 
@@ -191,8 +192,21 @@ def test_bad_breaks_are_refused(start, end, message):
 def test_a_backlog_is_offered_only_above_the_usual_load():
     assert plan.backlog_offer(due=25, usual=20) is None
     offer = plan.backlog_offer(due=300, usual=20)
-    assert (offer.days, offer.per_day) == (15, 20)
+    # Each day filled to 85% of the usual day: answering brings some back.
+    assert (offer.days, offer.per_day) == (18, 17)
     assert "300 cards are due" in offer.sentence
+
+
+@given(due=st.integers(30, 5000), usual=st.floats(1, 200))
+def test_a_backlog_offer_stays_under_the_usual_day_and_within_the_limit(due, usual):
+    offer = plan.backlog_offer(due=due, usual=usual)
+    if offer is None:
+        assert due <= 1.5 * max(1, round(usual))
+        return
+    assert 1 <= offer.days <= plan.breaks.MAX_BREAK_DAYS
+    assert offer.per_day * offer.days >= due
+    if offer.days < plan.breaks.MAX_BREAK_DAYS:
+        assert offer.per_day <= math.ceil(offer.usual * 0.85)
 
 
 @given(
