@@ -50,8 +50,8 @@ def test_the_infeasibility_warning_says_what_would_fit():
     assert check.sentence == (
         f"At 15 minutes a day you will cover {percent}% of the chosen questions; "
         f"at {check.minutes_needed} you will cover all of them. Or, at 15 minutes "
-        f"a day: choose about {check.questions_fit} questions (fewer levels or "
-        f"topics), or allow {check.days_needed} days (an interview on "
+        f"a day: choose about {check.questions_fit} questions (fewer levels), "
+        f"or allow {check.days_needed} days (an interview on "
         f"{later:%-d %B %Y} or later)."
     )
     # Each way out it names fits: fewer questions, or more days.

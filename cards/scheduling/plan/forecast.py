@@ -300,7 +300,7 @@ def feasibility(
 ) -> Feasibility:
     """Minutes a day the plan needs, what the learner's minutes cover, and,
     when they do not cover everything, what would: more minutes, fewer
-    questions (fewer levels or topics), or more days."""
+    questions (fewer levels), or more days."""
     chosen = [c for c in cards if interview.scope.includes(c)]
     study_days = max(1, days_left(interview, today))
     seen, per_new = _costs(interview, today, chosen, default=default, effort=effort)
@@ -338,9 +338,12 @@ def feasibility(
 def alternatives_sentence(
     minutes: int, questions: int, days: int | None, today: date
 ) -> str:
-    """ " Or, at 15 minutes a day: choose about 110 questions (fewer levels or
-    topics), or allow 40 days (an interview on 14 February 2026 or later)." """
-    parts = [f"choose about {questions} questions (fewer levels or topics)"]
+    """ " Or, at 15 minutes a day: choose about 110 questions (fewer levels), or
+    allow 40 days (an interview on 14 February 2026 or later)."
+
+    Levels are what the plan's form chooses; topics (issue 16) are carried by
+    Scope but not yet offered there, so the sentence does not name them."""
+    parts = [f"choose about {questions} questions (fewer levels)"]
     if days is not None:
         on = today + timedelta(days=days)
         parts.append(f"allow {days} days (an interview on {on:%-d %B %Y} or later)")
