@@ -68,12 +68,16 @@ def summary(user: object, profile: LearnerProfile, now: datetime) -> Summary:
     default = scheduling.get(scheduling.DEFAULT)
     cards = reads.cards_for(user, profile)
     left = plan.days_left(interview, today)
+    effort = reads.effort_for(user)
     day = plan.plan_day(
-        interview, today, cards, default=default, new_limit=profile.new_cards_per_day
+        interview,
+        today,
+        cards,
+        default=default,
+        new_limit=profile.new_cards_per_day,
+        effort=effort,
     )
-    check = plan.feasibility(
-        interview, today, cards, default=default, effort=reads.effort_for(user)
-    )
+    check = plan.feasibility(interview, today, cards, default=default, effort=effort)
     ready = plan.forecast(
         interview, today, cards, default=default, coverage=check.coverage
     )
