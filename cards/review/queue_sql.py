@@ -153,6 +153,15 @@ def snapshot_query(
         "level": F("question__level"),
         "version": F("version"),
         "changed": F("unseen_change_id"),
+        # What the hidden back of a self-graded card needs (one request per
+        # card): the answer, and the schedule the grade buttons preview.
+        "answer": F("question__answer"),
+        "scheduler": F("scheduler"),
+        "state": F("state"),
+        "due_on": F("due_on"),
+        "redrill_on": F("redrill_on"),
+        "lapses": F("lapses"),
+        "last_reviewed_at": F("last_reviewed_at"),
     }
     tomorrow = today + timedelta(days=1)
     figures = {
@@ -179,8 +188,16 @@ def snapshot_query(
         "redrill_head": _head(redrills, ready=ready, **card_fields),
         "review_head": _head(due, **card_fields),
         "new_head": _head(
-            new, id=F("pk"), prompt=F("prompt"), level=F("level"), version=Value(0)
+            new,
+            id=F("pk"),
+            prompt=F("prompt"),
+            level=F("level"),
+            version=Value(0),
+            answer=F("answer"),
         ),
+        # No plan row: no cap on any interval (a break always has a row), so
+        # previewing the grade buttons needs no query (planning.reads.capper_for).
+        "has_plan": Exists(InterviewPlan.objects.filter(user=user_pk)),
         # The interview plan (issue 17): its date, and today's new-card pace
         # once today's plan is made (cards/planning/services.prepare_day).
         "plan_head": _head(

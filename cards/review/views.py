@@ -22,6 +22,7 @@ from django.views.decorators.http import (
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
+from cards import markdown
 from cards.models import (
     Level,
     Question,
@@ -124,11 +125,18 @@ def _render(
     card = card or snapshot.card
     names = _level_names(snapshot.levels)
     shown_at = shown_at or _millis(timezone.now())
+    profile = profile_for(request.user)
+    back = None
+    if card and revealed is None and not profile.type_answer_first:
+        back = _back(
+            card, profile=profile, today=snapshot.today, has_plan=snapshot.has_plan
+        )
     context = {
         "announcement": announcement,
         "queue": snapshot,
         "card": card,
         "revealed": revealed,
+        "back": back,
         "shown_at": shown_at,
         "notice": notice,
         "level_names": names,
@@ -136,13 +144,30 @@ def _render(
         "level_choices": Level.choices,
         "all_levels_url": review_url(),
         "settings_url": reverse("cards:settings"),
-        "is_fsrs": profile_for(request.user).scheduler == SchedulerChoice.FSRS,
-        "type_first": profile_for(request.user).type_answer_first,
+        "is_fsrs": profile.scheduler == SchedulerChoice.FSRS,
+        "type_first": profile.type_answer_first,
         "max_typed": f"{typed.MAX_TYPED_CHARS:,}",
         "skip_url": _skip_url(card, snapshot.levels, shown_at) if card else "",
     }
     template = "cards/review.html#card" if request.htmx else "cards/review.html"
     return render(request, template, context, status=status)
+
+
+def _back(card: queue.Card, *, profile, today, has_plan: bool) -> Revealed | None:
+    """The answer and grade buttons, sent hidden with a self-graded card so that
+    the browser reveals them without a request (one request per card). Typed
+    answers never get one: no answer text may reach the page before a submit.
+    The queue's head carries the answer and the schedule: no query."""
+    if card.answer is None:
+        return None
+    return _revealed(
+        markdown.render(card.answer),
+        card,
+        scale=profile.grade_scale,
+        profile=profile,
+        today=today,
+        has_plan=has_plan,
+    )
 
 
 def _skip_url(card: queue.Card, levels: tuple[int, ...], shown_at: int) -> str:
@@ -210,7 +235,7 @@ def _card_or_none(
 
 
 def _revealed(
-    question: Question,
+    answer_html: str,
     card: queue.Card,
     *,
     scale: str,
@@ -218,12 +243,17 @@ def _revealed(
     today,
     verdict: typed.Shown | None = None,
     notice: str = "",
+    has_plan: bool = True,
 ) -> Revealed:
     schedule = card.schedule
     elapsed = schedule.elapsed_days(today=today, profile=profile) if schedule else 0
 
-    # The interview plan's cap, as grading will apply it.
-    cap_for = planning_reads.capper_for(profile.user, today=today, level=card.level)
+    # The interview plan's cap, as grading will apply it (no plan row: none).
+    cap_for = (
+        planning_reads.capper_for(profile.user, today=today, level=card.level)
+        if has_plan
+        else None
+    )
 
     def outcome(grade: int) -> answer.Outcome:
         return answer.outcome_for(
@@ -238,7 +268,7 @@ def _revealed(
         )
 
     return Revealed(
-        question.answer_html,
+        answer_html,
         buttons.buttons(scale=scale, today=today, outcome=outcome),
         verdict,
         notice,
@@ -283,7 +313,11 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
     revealed = _revealed(
-        question, card, scale=profile.grade_scale, profile=profile, today=snapshot.today
+        question.answer_html,
+        card,
+        scale=profile.grade_scale,
+        profile=profile,
+        today=snapshot.today,
     )
     return _render(
         request,
@@ -324,7 +358,7 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     else:
         notice = "This question has no key points yet: compare and grade yourself."
     revealed = _revealed(
-        question,
+        question.answer_html,
         card,
         scale=profile.grade_scale,
         profile=profile,
