@@ -42,9 +42,8 @@ def test_transaction_costs_begin_and_commit_on_the_wire():
     if connection.vendor != "postgresql":
         pytest.skip("libpq's trace is PostgreSQL's")
     connection.ensure_connection()
-    with wire.traced() as trace:
-        with transaction.atomic():
-            Question.objects.count()
+    with wire.traced() as trace, transaction.atomic():
+        Question.objects.count()
     assert trace.traced
     assert trace.summary() == "BEGIN|SELECT|COMMIT"
     assert trace.round_trips == 3
