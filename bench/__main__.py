@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import machine, report, server
+from bench import machine, report, server, targets
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/genai_prep_bench"
 RESULTS = server.BASE_DIR / "bench-results"
@@ -92,7 +92,13 @@ def main(argv: list[str]) -> int:
         "scales": {},
     }
     secret = server.new_secret()
-    with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-static-") as static_root,
+        tempfile.TemporaryDirectory(prefix="bench-sessions-") as sessions,
+    ):
+        # Sessions and signed-in users of this run only: user ids repeat when
+        # the data is generated again.
+        os.environ["DJANGO_SESSION_CACHE_DIR"] = sessions
         for scale in scales:
             results["scales"][scale] = _scale(args, scale, static_root, secret, stamp)
     kind = "soak" if args.soak else "bench"
@@ -107,10 +113,10 @@ def main(argv: list[str]) -> int:
     for line in report.summary_lines(results):
         print(line)
     print("\nRounds:")
-    for line in report.round_lines(results):
+    for line in targets.round_lines(results):
         print(f"  {line}")
     print("\nTargets (issue 12; median of the rounds, spread min-max):")
-    for name, target, value, verdict in report.targets(results):
+    for name, target, value, verdict in targets.targets(results):
         print(f"  {name:66} {target:>8} {value:>28}  {verdict}")
     print("\nBudgets (issue 7):")
     for name, value, verdict in report.budgets(results):

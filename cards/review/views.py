@@ -154,10 +154,9 @@ def _render(
 
 
 def _back(card: queue.Card, *, profile, today, has_plan: bool) -> Revealed | None:
-    """The answer and grade buttons, sent hidden with a self-graded card so that
-    the browser reveals them without a request (one request per card). Typed
-    answers never get one: no answer text may reach the page before a submit.
-    The queue's head carries the answer and the schedule: no query."""
+    """The answer and grade buttons, sent hidden with a self-graded card for the
+    browser to reveal without a request (one request per card), from the queue's
+    head (no query). Typed answers get none: no answer text before a submit."""
     if card.answer is None:
         return None
     return _revealed(
