@@ -248,10 +248,8 @@ def _revealed(
     elapsed = schedule.elapsed_days(today=today, profile=profile) if schedule else 0
 
     # The interview plan's cap, as grading will apply it (no plan row: none).
-    cap_for = (
-        planning_reads.capper_for(profile.user, today=today, level=card.level)
-        if has_plan
-        else None
+    cap_for = planning_reads.capper_for(
+        profile.user, today=today, level=card.level, has_plan=has_plan
     )
 
     def outcome(grade: int) -> answer.Outcome:
