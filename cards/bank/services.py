@@ -91,10 +91,12 @@ def replace_key_points(
     )
 
 
-def ensure_topics() -> None:
+def ensure_topics(*, using: str = "default") -> None:
     """The bank's own topics (cards/bank/topics.py), added where missing."""
     for order, (slug, name) in enumerate(topics.TOPICS):
-        Topic.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
+        Topic.objects.using(using).get_or_create(
+            slug=slug, defaults={"name": name, "order": order}
+        )
 
 
 def topics_named(names: tuple[str, ...]) -> list[Topic]:
