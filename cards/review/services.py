@@ -164,7 +164,7 @@ def _record_review(
             user,
             today=today,
             level=question.level,
-            has_plan=getattr(schedule, "has_plan", True),
+            has_plan=getattr(schedule if not created else question, "has_plan", True),
         ),
     )
     schedule.apply(result.state, due_on=result.due_on)

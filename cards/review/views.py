@@ -10,6 +10,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Exists
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from django_htmx.http import reswap, retarget
 
 from cards import markdown
 from cards.models import (
+    InterviewPlan,
     Level,
     Question,
     ReminderSettings,
@@ -125,12 +127,9 @@ def _render(
     card = card or snapshot.card
     names = _level_names(snapshot.levels)
     shown_at = shown_at or _millis(timezone.now())
-    profile = profile_for(request.user)
-    back = None
-    if card and revealed is None and not profile.type_answer_first:
-        back = _back(
-            card, profile=profile, today=snapshot.today, has_plan=snapshot.has_plan
-        )
+    profile, today = profile_for(request.user), snapshot.today
+    shown = card is None or revealed is not None or profile.type_answer_first
+    back = None if shown else _back(card, profile, today, snapshot.has_plan)
     context = {
         "announcement": announcement,
         "queue": snapshot,
@@ -153,10 +152,9 @@ def _render(
     return render(request, template, context, status=status)
 
 
-def _back(card: queue.Card, *, profile, today, has_plan: bool) -> Revealed | None:
-    """The answer and grade buttons, sent hidden with a self-graded card for the
-    browser to reveal without a request (one request per card), from the queue's
-    head (no query). Typed answers get none: no answer text before a submit."""
+def _back(card: queue.Card, profile, today, has_plan: bool) -> Revealed | None:
+    """The answer and buttons, hidden in a self-graded card for the browser to
+    reveal (one request per card); none for typed answers (no text before submit)."""
     if card.answer is None:
         return None
     return _revealed(
@@ -377,7 +375,11 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
 @login_required
 def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     profile = profile_for(request.user)
-    question = get_object_or_404(Question, pk=question_id)
+    # With whether a plan row exists (none: grading sends no plan query).
+    plan = Exists(InterviewPlan.objects.filter(user=request.user))
+    question = get_object_or_404(
+        Question.objects.annotate(has_plan=plan), pk=question_id
+    )
     form = GradeForm(request.POST, scale=profile.grade_scale)
     if not form.is_valid():
         return _bad_request(request, first_error(form))
