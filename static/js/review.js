@@ -73,7 +73,8 @@
     } else if (key === "Escape") {
       handled = click("[data-action=skip]");
     } else if (/^[0-5]$/.test(key)) {
-      handled = click('[data-grade-key="' + key + '"]');
+      handled = click('[data-grade-key="' + key + '"]') ||
+        click('[data-confidence-key="' + key + '"]');  // issue 18, before the reveal
     }
     if (handled) event.preventDefault();
   });
