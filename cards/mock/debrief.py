@@ -63,7 +63,7 @@ def item(row: MockAnswer, *, scale: str, is_weak: bool) -> Item:
             Choice(c.grade, c.label, c.tone, c.grade == suggested)
             for c in buttons.choices(scale)
         ],
-        grade_label=_label(scale, row.grade),
+        grade_label=_label(scale, row.grade) if row.is_confirmed else "",
         is_weak=is_weak,
     )
 
@@ -87,7 +87,7 @@ def summary(mock: MockInterview, items: list[Item]) -> Summary:
         percent=plan.percent(r.score for r in scored),
         answers=len(rows),
         late=sum(r.is_late for r in rows),
-        confirmed=sum(r.grade is not None for r in rows),
+        confirmed=sum(r.is_confirmed for r in rows),
         weakest=plan.weakest(
             ((Level(r.question.level).label,), r.score) for r in scored
         ),

@@ -95,6 +95,13 @@ class MockAnswer(models.Model):
         return self.submitted_at is not None
 
     @property
+    def is_confirmed(self) -> bool:
+        """Its grade is in the log. An undo elsewhere (the review screen's Undo
+        takes back the day's last answer, whatever its kind) removes the log
+        row, and with it the confirmation."""
+        return self.review_log_id is not None
+
+    @property
     def used_ms(self) -> int | None:
         if self.started_at is None or self.submitted_at is None:
             return None

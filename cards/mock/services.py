@@ -22,6 +22,8 @@ from cards.review import answer, services, typed
 from cards.review.conflicts import ReviewConflict
 from cards.review.services import TypedAnswer
 
+GOOD = 4  # an answer confirmed below Good is weak
+
 
 class MockConflict(Exception):
     """The mock is not in the state the page showed (409 for the views)."""
@@ -204,7 +206,7 @@ def confirm(
 ) -> MockAnswer:
     """Log the answer with the grade the learner confirmed (kind "mock")."""
     item = _finished_item(mock, answer_id)
-    if item.grade is not None:
+    if item.is_confirmed:
         raise MockConflict(CONFIRMED)
     schedule = ReviewSchedule.objects.filter(user=user, question=item.question).first()
     log = services.record_review(
@@ -243,8 +245,8 @@ def undo_confirm(
 
 
 def is_weak(item: MockAnswer) -> bool:
-    if item.grade is not None:
-        return item.grade < scheduling.PASSING_GRADE + 1
+    if item.is_confirmed:
+        return item.grade < GOOD
     return (item.score or 0.0) < plan.GOOD_SCORE
 
 
@@ -260,7 +262,7 @@ def review_soon(
     MockInterview.objects.select_for_update().filter(pk=mock.pk).first()
     weak = [i for i in mock.answers.select_related("question") if is_weak(i)]
     for item in weak:
-        if item.grade is None:
+        if not item.is_confirmed:
             try:
                 confirm(
                     user=user,

@@ -136,6 +136,8 @@
     });
     state.interval = window.setInterval(tick, 250);
     tick();
+    // htmx has processed the form by now: a hand-in from here is an htmx one.
+    root.setAttribute("data-ready", "");
     textarea.focus({ preventScroll: true });
   }
 
@@ -143,7 +145,7 @@
     if (!state || event.defaultPrevented || event.altKey || event.metaKey) return;
     var target = event.target;
     if (target === state.textarea) {
-      if (event.ctrlKey && event.key === "Enter") {
+      if (event.ctrlKey && event.key === "Enter" && state.root.hasAttribute("data-ready")) {
         var button = state.root.querySelector("[data-action=hand-in]");
         if (button && !button.disabled) { event.preventDefault(); button.click(); }
       }

@@ -45,6 +45,10 @@ def history(questions, clock):
     return user, mock
 
 
+def _import(user, blob: bytes) -> None:
+    userdata.import_user_data(user=user, data=userdata.read_user_data(io.BytesIO(blob)))
+
+
 def test_the_file_carries_mocks_confidence_and_the_setting(history):
     user, mock = history
     rows = lines(exported(user))
@@ -119,8 +123,7 @@ def test_a_bad_mock_line_is_refused_and_nothing_is_written(history, change, mess
     change(next(r for r in rows[1:] if r[0] == "mock")[1])
     fresh = make_user(username="victim")
     with pytest.raises(userdata.UserDataError, match=message):
-        data = userdata.read_user_data(io.BytesIO(regzip(rows)))
-        userdata.import_user_data(user=fresh, data=data)
+        _import(fresh, regzip(rows))
     assert not MockInterview.objects.filter(user=fresh).exists()
     assert not ReviewLog.objects.filter(user=fresh).exists()
     assert not MockAnswer.objects.filter(mock__user=fresh).exists()

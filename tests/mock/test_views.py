@@ -1,8 +1,6 @@
 """The mock pages over HTTP: setup, the run (reload, second tab, late),
 drafts, the debrief and its confirmations, isolation, no-JS twins."""
 
-from datetime import timedelta
-
 import pytest
 from django.urls import reverse
 

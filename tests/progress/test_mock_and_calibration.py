@@ -1,7 +1,5 @@
 """The progress page's mock scores and confidence calibration (issue 18)."""
 
-from datetime import timedelta
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,7 +20,7 @@ def rated_history(user, clock, *, certain_good=18, certain_bad=2, unsure=25):
     logs = []
     spec = [(3, Level.BASIC, 4)] * certain_good + [(3, Level.BASIC, 1)] * certain_bad
     spec += [(1, Level.ADVANCED, 4 if i % 5 else 1) for i in range(unsure)]
-    for i, (confidence, level, grade) in enumerate(spec):
+    for confidence, level, grade in spec:
         schedule = make_schedule(user=user, question=make_question(level=level))
         log = make_log(
             schedule=schedule,
