@@ -131,7 +131,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/genai_prep_bench
 BENCH_ARGS ?=
 BENCH_STAMP := $(VENV)/.bench-installed
 
-.PHONY: bench soak pg-up
+.PHONY: bench soak pg-up bench-data
 
 $(BENCH_STAMP): $(STAMP) requirements/bench.txt
 	$(PY) -m pip install --quiet --require-hashes -r requirements/bench.txt
@@ -149,6 +149,10 @@ bench: $(BENCH_STAMP) pg-up
 
 soak: $(BENCH_STAMP) pg-up
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) -m bench --soak 60 --scales S $(BENCH_ARGS)
+# "Your data" at 100,000 reviews: file size and peak memory of export and import.
+bench-data: $(STAMP)
+	USERDATA_REVIEWS=100000 $(PY) -m pytest -n 0 -q \
+	  tests/learner/test_data_stream.py -k many_reviews
 # --- end benchmark ---------------------------------------------------------------
 # --- Reliability (issue 6) ---------------------------------------------------
 .PHONY: fuzz

@@ -71,6 +71,12 @@ class Question(models.Model):
         default=True,
         help_text="Inactive questions leave every learner's queue; history is kept.",
     )
+    # Issue 16: topics (cards/bank/models.py), sources and the last check.
+    topics = models.ManyToManyField("Topic", blank=True, related_name="questions")
+    sources = models.TextField(
+        blank=True, default="", help_text="One source per line (paper or docs)."
+    )
+    verified_on = models.DateField("last verified", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -103,6 +109,10 @@ class Question(models.Model):
     @property
     def answer_html(self) -> str:
         return markdown.render(self.answer)
+
+    @property
+    def source_list(self) -> list[str]:
+        return [line.strip() for line in self.sources.split("\n") if line.strip()]
 
 
 class LearnerProfile(DaySettings, models.Model):
@@ -401,7 +411,13 @@ class ReviewLog(models.Model):
 
 
 # Other domains' models, imported so that the app registry (one app label) finds them.
-from cards.bank.models import KeyPoint, QuestionRevision, RevisionSource  # noqa: E402, F401
+from cards.bank.models import (  # noqa: E402, F401
+    KeyPoint,
+    LearnerTopic,
+    QuestionRevision,
+    RevisionSource,
+    Topic,
+)
 from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
 from cards.mock.models import MockAnswer, MockInterview  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.utils.text import slugify
 
 from cards.models import (
     LearnerProfile,
@@ -13,6 +14,7 @@ from cards.models import (
     ReviewKind,
     ReviewLog,
     ReviewSchedule,
+    Topic,
     make_key,
 )
 from cards.scheduling.sm2 import SM2, CardState
@@ -54,16 +56,28 @@ def make_question(
     position: int | None = None,
     is_active: bool = True,
     key: str | None = None,
+    topics: tuple = (),
 ) -> Question:
     n = next(_seq)
     prompt = prompt or f"Question number {n}?"
-    return Question.objects.create(
+    question = Question.objects.create(
         key=key or f"{make_key(prompt)}-{n}",
         prompt=prompt,
         answer=answer,
         level=level,
         position=n if position is None else position,
         is_active=is_active,
+    )
+    if topics:
+        question.topics.set(topics)
+    return question
+
+
+def make_topic(*, name: str | None = None, is_opt_in: bool = False, order: int = 0):
+    n = next(_seq)
+    name = name or f"Topic {n}"
+    return Topic.objects.create(
+        name=name, slug=f"{slugify(name)}-{n}", order=order, is_opt_in=is_opt_in
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +18,7 @@ from cards.bank import services as bank_services
 from cards.bank.admin_keypoints import KeyPointInline, QuestionKeyPointsAdminMixin
 from cards.bank.admin_transfer import QuestionTransferAdminMixin
 from cards.bank.formats.core import MAX_ANSWER, MAX_POSITION, MAX_PROMPT
-from cards.models import Question, QuestionRevision
+from cards.models import Question, QuestionRevision, Topic
 from cards.web.admin import ReadOnlyAdmin
 from cards.web.numbers import WholeNumberField
 
@@ -51,7 +51,21 @@ class QuestionAdminForm(forms.ModelForm):
 
     class Meta:
         model = Question
-        fields = ["key", "level", "position", "prompt", "answer", "is_active"]
+        fields = [
+            "key",
+            "level",
+            "position",
+            "prompt",
+            "answer",
+            "is_active",
+            "topics",
+            "sources",
+            "verified_on",
+        ]
+        widgets = {
+            "topics": forms.CheckboxSelectMultiple,
+            "sources": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def _clean_text(self, name: str, limit: int) -> str:
         # Browsers send textareas with CRLF; the bank stores LF (as imports do).
@@ -105,13 +119,14 @@ class QuestionAdmin(
     list_display = ["prompt_excerpt", "level", "position", "is_active", "updated_at"]
     list_display_links = ["prompt_excerpt"]
     list_editable = ["position"]
-    list_filter = ["level", "is_active"]
+    list_filter = ["level", "topics", "is_active"]
     search_fields = ["prompt", "answer", "key"]
     ordering = ["level", "position", "id"]
     prepopulated_fields = {"key": ["prompt"]}
     readonly_fields = ["preview", "try_answer_link", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["level", "position", "prompt", "answer", "is_active"]}),
+        ("Topics and sources", {"fields": ["topics", "sources", "verified_on"]}),
         ("Preview", {"fields": ["preview", "try_answer_link"]}),
         (
             "Identity",
@@ -272,6 +287,21 @@ class QuestionAdmin(
                 f"{learners} learner(s) who knew this question will see it again "
                 "within a day, with a note that it changed.",
             )
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "is_opt_in", "question_count"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).annotate(n_questions=Count("questions"))
+
+    @admin.display(description="Questions", ordering="n_questions")
+    def question_count(self, obj: Topic) -> int:
+        return obj.n_questions
 
 
 @admin.register(QuestionRevision)

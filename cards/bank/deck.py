@@ -3,7 +3,7 @@
 Building the .apkg renders every active question (about 3 s for 10,000), so
 it is built when the bank's version changes and kept under
 DATA_DIR/cache/, which every worker of one installation shares. The version
-(also the ETag) is a digest of the active questions' ids, levels,
+(also the ETag) is a digest of the shared active questions' ids, levels,
 positions, keys and `updated_at` (every write of a question through save()
 or the services moves it), and DECK_FORMAT for changes to the builder.
 """
@@ -18,11 +18,18 @@ from pathlib import Path
 from typing import BinaryIO
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from cards.bank import anki
 from cards.models import Question
 
-DECK_FORMAT = 1  # bump when anki.build_package's output changes
+DECK_FORMAT = 2  # bump when anki.build_package's output changes
+
+
+def _shared() -> QuerySet[Question]:
+    """Active questions every learner may see: none of an opt-in topic (the
+    demo's placeholders are for the demo learner alone)."""
+    return Question.objects.active().exclude(topics__is_opt_in=True)
 
 
 def bank_version() -> str:
@@ -30,7 +37,7 @@ def bank_version() -> str:
     # only when a new version is built.
     digest = hashlib.sha256(f"format {DECK_FORMAT}".encode())
     rows = (
-        Question.objects.active()
+        _shared()
         .order_by("id")
         .values_list("id", "level", "position", "key", "updated_at")
     )
@@ -52,7 +59,11 @@ def open_deck(version: str) -> BinaryIO:
         return path.open("rb")
     except FileNotFoundError:
         pass
-    questions = Question.objects.active().order_by("level", "position", "key")
+    questions = (
+        _shared()
+        .order_by("level", "position", "key")
+        .prefetch_related("topics", "key_points")
+    )
     content = anki.build_package(questions)
     # Written aside and renamed: a worker never serves a half-written file.
     handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")

@@ -11,6 +11,60 @@ from django.db import models
 from cards.models import Question
 
 
+class TopicManager(models.Manager["Topic"]):
+    def get_by_natural_key(self, slug: str) -> Topic:
+        return self.get(slug=slug)
+
+
+class Topic(models.Model):
+    """What a question is about (issue 16); a question may have several."""
+
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    is_opt_in = models.BooleanField(
+        "opt-in",
+        default=False,
+        help_text="Studied only by learners who choose it, and hidden from the "
+        "others (the demo's placeholder questions).",
+    )
+
+    objects = TopicManager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def natural_key(self) -> tuple[str]:
+        return (self.slug,)
+
+
+class LearnerTopic(models.Model):
+    """A learner's choice for one topic, where it differs from the default.
+
+    Without a row a learner studies every topic that is not opt-in.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    is_studied = models.BooleanField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "topic"], name="one_choice_per_user_topic"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        verb = "studies" if self.is_studied else "skips"
+        return f"{self.user} {verb} {self.topic}"
+
+
 class KeyPoint(models.Model):
     """What a strict, fair interviewer listens for (cards/review/check.py).
 

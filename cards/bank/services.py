@@ -12,10 +12,11 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
-from cards.bank import anki, revisions
+from cards.bank import anki, revisions, topics
 from cards.bank import formats as bank
 from cards.models import (
     KeyPoint,
@@ -25,6 +26,7 @@ from cards.models import (
     QuestionRevision,
     ReviewSchedule,
     RevisionSource,
+    Topic,
 )
 
 # A substantial edit brings a known question back by the learner's next study day.
@@ -58,6 +60,12 @@ def as_data(question: Question) -> bank.QuestionData:
         answer=question.answer,
         is_active=question.is_active,
         key_points=points,
+        # Empty reads as "not said", as a file without the lines does.
+        topics=tuple(t.name for t in question.topics.all()) or None
+        if question.pk
+        else None,
+        sources=tuple(question.source_list) or None,
+        verified_on=question.verified_on,
     )
 
 
@@ -83,9 +91,36 @@ def replace_key_points(
     )
 
 
+def ensure_topics() -> None:
+    """The bank's own topics (cards/bank/topics.py), added where missing."""
+    for order, (slug, name) in enumerate(topics.TOPICS):
+        Topic.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
+
+
+def topics_named(names: tuple[str, ...]) -> list[Topic]:
+    """The topics of these names (case-insensitive), created when new."""
+    found = []
+    for name in names:
+        topic = Topic.objects.filter(Q(name__iexact=name) | Q(slug=name)).first()
+        if topic is None:
+            slug = slugify(name)[:70] or "topic"
+            if Topic.objects.filter(slug=slug).exists():
+                slug = f"{slug}-{Topic.objects.count() + 1}"
+            last = Topic.objects.order_by("-order").first()
+            order = last.order + 1 if last else 0
+            topic = Topic.objects.create(name=name, slug=slug, order=order)
+        found.append(topic)
+    return found
+
+
+def set_topics(question: Question, names: tuple[str, ...]) -> None:
+    question.topics.set(topics_named(names))
+    getattr(question, "_prefetched_objects_cache", {}).pop("topics", None)
+
+
 def bank_data(*, active_only: bool = False) -> list[bank.QuestionData]:
     questions = Question.objects.order_by("level", "position", "key").prefetch_related(
-        "key_points"
+        "key_points", "topics"
     )
     if active_only:
         questions = questions.active()
@@ -105,6 +140,8 @@ def _describe(old: bank.QuestionData | None, new: bank.QuestionData) -> str:
             parts.append("reactivated" if new.is_active else "deactivated")
         elif name == "key_points":
             parts.append("key points")
+        elif name == "verified_on":
+            parts.append("verified date")
         else:
             parts.append(name)
     return "; ".join(parts)[:200]
@@ -284,7 +321,7 @@ def import_questions(
         q.key: q
         for q in Question.objects.select_for_update()
         .filter(key__in=keys)
-        .prefetch_related("key_points")
+        .prefetch_related("key_points", "topics")
     }
     plan = bank.plan_import(
         questions,
@@ -307,11 +344,15 @@ def import_questions(
                 prompt=new.prompt,
                 answer=new.answer,
                 is_active=True if new.is_active is None else new.is_active,
+                sources="\n".join(new.sources or ()),
+                verified_on=new.verified_on,
             )
         elif change.action == "update":
             question = stored[new.key]
             for name in change.fields:
-                if name != "key_points":
+                if name == "sources":
+                    question.sources = "\n".join(new.sources)
+                elif name not in {"key_points", "topics"}:
                     setattr(question, name, getattr(new, name))
         else:
             continue
@@ -327,6 +368,10 @@ def import_questions(
             change.action == "create" or "key_points" in change.fields
         ):
             replace_key_points(question, new.key_points)
+        if new.topics is not None and (
+            change.action == "create" or "topics" in change.fields
+        ):
+            set_topics(question, new.topics)
         made.append(
             _revise(
                 question,
@@ -365,7 +410,11 @@ def export(fmt: str) -> Export:
     """The whole bank in `fmt`; an Anki deck holds the active questions only."""
     content_type, extension = EXPORT_TYPES[fmt]
     if fmt == "apkg":
-        questions = Question.objects.active().order_by("level", "position", "key")
+        questions = (
+            Question.objects.active()
+            .order_by("level", "position", "key")
+            .prefetch_related("topics", "key_points")
+        )
         content = anki.build_package(questions)
     else:
         content = bank.serialise(bank_data(), fmt).encode()

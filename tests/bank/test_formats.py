@@ -1,6 +1,7 @@
 """Parsing and writing question bank files (cards/bank): no database."""
 
 import json
+from datetime import date
 
 import pytest
 
@@ -309,3 +310,105 @@ def test_a_silent_file_leaves_retirement_alone():
     assert bank.plan_import([q("a", is_active=True)], stored).of("update")[
         0
     ].fields == ("is_active",)
+
+
+# Topics, sources, verified date (issue 16) ------------------------------------
+
+FULL = q("rag-full", 2, 3, "What is RAG?", "Retrieval, then generation.", True)
+FULL = bank.QuestionData(
+    **{
+        **FULL.__dict__,
+        "key_points": (
+            bank.KeyPointData("retrieve then generate", ("RAG",), is_must=True),
+            bank.KeyPointData("grounds the answer"),
+            bank.KeyPointData("it retrains the model", is_misconception=True),
+        ),
+        "topics": ("Retrieval & RAG", "Agents & tool use"),
+        "sources": ("Lewis et al. 2020, https://arxiv.org/abs/2005.11401", "Docs"),
+        "verified_on": date(2026, 12, 1),
+    }
+)
+
+
+@pytest.mark.parametrize("fmt", bank.FORMATS)
+def test_round_trip_keeps_topics_key_points_sources_and_date(fmt):
+    (back,) = bank.parse(bank.serialise([FULL], fmt), fmt).questions
+    assert back == FULL
+    assert back.topics == FULL.topics and back.sources == FULL.sources
+
+
+def test_markdown_reads_the_packs_comment_lines_and_keeps_them_out_of_answers():
+    text = (
+        "## Basic\n\n<!-- key: k -->\n<!-- topics: Foundations; Evaluation -->\n"
+        "<!-- source: Paper A, 2020 -->\n<!-- source: Docs B -->\n"
+        "<!-- verified: 2026-12-01 -->\n**Q1: Why?**\n**A:** Because.\n\n"
+        "<!-- must: one | also: 1 -->\n<!-- point: two -->\n\n"
+        "<!-- topics: Evaluation -->\n**Q2: And?**\n**A:** So.\n"
+    )
+    first, second = bank.parse_markdown(text).questions
+    assert first.answer == "Because." and second.answer == "So."
+    assert first.topics == ("Foundations", "Evaluation")
+    assert first.sources == ("Paper A, 2020", "Docs B")
+    assert first.verified_on == date(2026, 12, 1)
+    assert (second.key, second.topics, second.sources) == ("and", ("Evaluation",), None)
+
+
+def test_every_pack_question_parses_with_topics_sources_and_date():
+    for path in sorted((ROOT / "fixtures" / "packs").glob("*.md")):
+        if path.name == "REVIEW.md":
+            continue
+        for x in bank.parse_markdown(path.read_text("utf-8")).questions:
+            assert "<!--" not in x.answer and "<!--" not in x.prompt, x.key
+            assert x.topics and x.sources and x.verified_on, x.key
+            assert x.key_points, x.key
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "expected"),
+    [
+        ("<!-- verified: 2026-13-01 -->\n", 3, "expected the verified date as YYYY"),
+        ("<!-- topics: -->\n", 3, "expected at least one topic name"),
+        ("<!-- topic: A -->\n", 3, "expected '<!-- topics: A; B -->'"),
+        ("<!-- topics: A -->\n<!-- topics: B -->\n", 4, "one topics line"),
+    ],
+)
+def test_malformed_meta_lines_are_reported_with_their_line(text, line, expected):
+    source = f"## Basic\n\n{text}**Q1: Why?**\n**A:** Because.\n"
+    with pytest.raises(bank.BankError) as caught:
+        bank.parse_markdown(source)
+    assert caught.value.problems[0].line == line
+    assert expected in caught.value.problems[0].message
+
+
+def test_meta_lines_must_precede_a_question():
+    with pytest.raises(bank.BankError, match="after the topics and sources"):
+        bank.parse_markdown("## Basic\n\n<!-- topics: A -->\n\n## Advanced\n")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "expected"),
+    [
+        ("csv", "level,prompt,answer,verified\nBasic,P?,A.,yesterday\n", "YYYY-MM-DD"),
+        (
+            "json",
+            '[{"level": 1, "prompt": "P?", "answer": "A.", "topics": 3}]',
+            "topics",
+        ),
+        (
+            "json",
+            '[{"level": 1, "prompt": "P?", "answer": "A.", "sources": ["a\\nb"]}]',
+            "one line",
+        ),
+    ],
+)
+def test_bad_meta_in_csv_and_json_is_an_error(fmt, text, expected):
+    with pytest.raises(bank.BankError, match=expected):
+        bank.parse(text, fmt)
+
+
+def test_topics_compare_as_a_set_in_the_plan():
+    old = bank.QuestionData(**{**FULL.__dict__, "topics": ("A", "B")})
+    new = bank.QuestionData(**{**FULL.__dict__, "topics": ("b", "a")})
+    assert bank.changed_fields(old, new) == ()
+    newer = bank.QuestionData(**{**FULL.__dict__, "topics": ("A",)})
+    assert bank.changed_fields(old, newer) == ("topics",)

@@ -171,8 +171,8 @@ def test_export_markdown_to_stdout_marks_keys_and_retired_questions(questions):
     Question.objects.filter(position=4).update(is_active=False)
     text = run("export_questions")
     assert (
-        "<!-- key: what-is-generative-ai -->\n**Q1: What is Generative AI?**\n**A:** "
-        in text
+        "<!-- key: what-is-generative-ai -->\n<!-- topics: Foundations -->\n"
+        "**Q1: What is Generative AI?**\n**A:** " in text
     )
     assert "## Intermediate\n\n<!-- key: what-is-a-transformer" in text
     assert (
@@ -333,3 +333,47 @@ def test_set_questions_active_keeps_schedules(user):
     )
     schedule.refresh_from_db()
     assert schedule.question.is_active is False
+
+
+PACK = Path(__file__).resolve().parents[2] / "fixtures" / "packs" / "rag.md"
+
+
+def pack_rows() -> list:
+    return [
+        (q.key, sorted(t.slug for t in q.topics.all()), q.sources, q.verified_on)
+        + tuple(bank_services.point_data(p) for p in q.key_points.all())
+        for q in Question.objects.order_by("key").prefetch_related(
+            "topics", "key_points"
+        )
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "csv", "json"])
+def test_a_pack_imports_with_topics_sources_and_date_and_round_trips(tmp_path, fmt, db):
+    assert "14 created" in run("import_questions", str(PACK))
+    question = Question.objects.get(key="what-is-retrieval-augmented-generation")
+    assert [t.slug for t in question.topics.all()] == ["rag"]
+    assert question.source_list and question.verified_on == date(2026, 12, 1)
+    assert "<!--" not in question.answer
+    before = pack_rows()
+    path = tmp_path / f"bank.{ {'markdown': 'md'}.get(fmt, fmt) }"
+    call_command(
+        "export_questions", "--format", fmt, "--output", str(path), stderr=io.StringIO()
+    )
+    assert "0 created, 0 updated, 14 unchanged" in run("import_questions", str(path))
+    Question.objects.all().delete()
+    assert "14 created" in run("import_questions", str(path))
+    assert pack_rows() == before
+
+
+def test_an_import_changes_topics_and_names_a_new_topic(db):
+    make_question(key="k", prompt="P?", answer="A.")
+    text = "## Basic\n\n<!-- key: k -->\n<!-- topics: Evaluation; Speech -->\n**Q1: P?**\n**A:** A.\n"
+    parsed = bank.parse_markdown(text)
+    plan = bank_services.import_questions(
+        parsed=parsed, editor=None, now=datetime(2026, 1, 5, tzinfo=UTC)
+    )
+    assert plan.counts["update"] == 1 and plan.changes[0].fields[-1] == "topics"
+    question = Question.objects.get(key="k")
+    assert sorted(t.name for t in question.topics.all()) == ["Evaluation", "Speech"]
+    assert question.revisions.first().changed.endswith("topics")

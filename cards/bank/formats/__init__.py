@@ -21,6 +21,9 @@ from cards.bank.formats.core import (
     decode,
     detect_format,
     parse_key_point,
+    parse_sources,
+    parse_topics,
+    parse_verified,
     text_problem,
 )
 from cards.bank.formats.markdown import parse_markdown, write_markdown
@@ -60,6 +63,9 @@ __all__ = [
     "parse_json",
     "parse_key_point",
     "parse_markdown",
+    "parse_sources",
+    "parse_topics",
+    "parse_verified",
     "plan_import",
     "serialise",
     "text_problem",

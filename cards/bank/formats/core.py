@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import ftfy
 
@@ -122,6 +123,10 @@ class QuestionData:
     line: int = field(default=0, compare=False)
     # None when the file does not say (the seed): stored key points stay.
     key_points: tuple[KeyPointData, ...] | None = None
+    # Issue 16; None when the file does not say: the stored values stay.
+    topics: tuple[str, ...] | None = None  # topic names
+    sources: tuple[str, ...] | None = None  # one source each
+    verified_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,84 @@ class Collector:
         if self.problems:
             raise BankError(sorted(self.problems, key=lambda p: p.line)[:MAX_PROBLEMS])
         return ParseResult(tuple(found), tuple(self.repairs))
+
+
+# Topics, sources, verified date (issue 16) -------------------------------------
+
+TOPIC_MAX = 80
+SOURCE_MAX = 500
+MAX_SOURCES = 10
+
+
+def parse_topics(value: str | Sequence[object]) -> tuple[str, ...] | str:
+    """`A; B` (or a list of names) -> the names in order, or what is wrong."""
+    names = value.split(";") if isinstance(value, str) else value
+    found: list[str] = []
+    for name in names:
+        # A fixture's natural key, ["slug"]; services.topics_named takes slugs.
+        if isinstance(name, list) and len(name) == 1:
+            name = name[0]
+        if not isinstance(name, str):
+            return f"expected topic names as text, found {name!r}"[:120]
+        name = " ".join(name.split())
+        if not name:
+            continue
+        if len(name) > TOPIC_MAX or CONTROL_RE.search(name) or "-->" in name:
+            return f"expected a topic name of at most {TOPIC_MAX} characters, found {name[:100]!r}"
+        if ";" in name:
+            return f"a topic name cannot contain ';', found {name[:100]!r}"
+        if name.lower() not in {f.lower() for f in found}:
+            found.append(name)
+    if not found and isinstance(value, str):
+        return "expected at least one topic name"
+    return tuple(found)
+
+
+def parse_source(value: object) -> str | None:
+    """The source as stored, or None when it is not one line of text."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > SOURCE_MAX or CONTROL_RE.search(value):
+        return None
+    if "\n" in value or "-->" in value:
+        return None
+    return value
+
+
+def parse_sources(values: Sequence[object]) -> tuple[str, ...] | str:
+    found = []
+    for value in values:
+        source = parse_source(value)
+        if source is None:
+            return (
+                f"expected each source as one line of at most {SOURCE_MAX} "
+                f"characters, found {str(value)[:80]!r}"
+            )
+        found.append(source)
+    if len(found) > MAX_SOURCES:
+        return f"expected at most {MAX_SOURCES} sources, found {len(found)}"
+    return tuple(found)
+
+
+def parse_verified(value: object) -> date | str:
+    if isinstance(value, str) and re.fullmatch(
+        r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value.strip()
+    ):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    return f"expected the verified date as YYYY-MM-DD, found {str(value)[:40]!r}"
+
+
+def meta_unrepresentable(q: QuestionData) -> str | None:
+    """Why this question's topics or sources would not read back the same."""
+    if q.topics and parse_topics(list(q.topics)) != tuple(q.topics):
+        return "one of its topic names uses ';' or '-->' or extra spaces"
+    if q.sources and parse_sources(list(q.sources)) != tuple(q.sources):
+        return "one of its sources is not one line without '-->'"
+    return None
 
 
 # Text checks ------------------------------------------------------------------

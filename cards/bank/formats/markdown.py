@@ -4,8 +4,10 @@ Keys travel in an HTML comment line above each question, which Markdown
 viewers hide: `<!-- key: what-is-rag -->`, or `<!-- key: what-is-rag; inactive -->`
 for a retired question. Key points follow the answer, one comment line each:
 `<!-- must: statement | also: alias; alias -->` (weighs more), `<!-- point: ... -->`
-and `<!-- wrong: a misconception -->`. Inside fenced code blocks no line is
-structure.
+and `<!-- wrong: a misconception -->`. Between the key line and the question,
+`<!-- topics: A; B -->`, one `<!-- source: ... -->` line per source and
+`<!-- verified: YYYY-MM-DD -->` (issue 16). Inside fenced code blocks no line
+is structure.
 """
 
 from __future__ import annotations
@@ -30,9 +32,13 @@ from cards.bank.formats.core import (
     clean_text,
     key_points_problem,
     key_points_unrepresentable,
+    meta_unrepresentable,
     ordered,
     parse_key_point,
     parse_position,
+    parse_source,
+    parse_topics,
+    parse_verified,
     text_problem,
 )
 from cards.models import Level, make_key
@@ -44,6 +50,10 @@ KEY_LINE = re.compile(r"^<!--[ \t]*key:[ \t]*(.*?)[ \t]*-->[ \t]*$")
 KEY_NEAR = re.compile(r"^[ \t]*<!--[ \t]*key\b", re.IGNORECASE)
 POINT_LINE = re.compile(r"^<!--[ \t]*(.*?)[ \t]*-->[ \t]*$")
 POINT_NEAR = re.compile(r"^[ \t]*<!--[ \t]*(must|point|wrong)\b", re.IGNORECASE)
+META_LINE = re.compile(
+    r"^<!--[ \t]*(topics|source|verified):[ \t]*(.*?)[ \t]*-->[ \t]*$"
+)
+META_NEAR = re.compile(r"^[ \t]*<!--[ \t]*(topics?|sources?|verified)\b", re.I)
 KEY_BODY = re.compile(r"^([-a-zA-Z0-9_]+)(?:[ \t]*;[ \t]*(inactive))?$")
 Q_LINE = re.compile(r"^\*\*Q([0-9]+):(.*)\*\*[ \t]*$")
 Q_NEAR = re.compile(r"^(?:[ \t]*\*\*[ \t]*Q[ \t]*[0-9]|Q[0-9]+[ \t]*[:.)])")
@@ -63,6 +73,8 @@ def _classify(line: str) -> str:
         return "key"
     if POINT_NEAR.match(line):
         return "point"
+    if META_NEAR.match(line):
+        return "meta"
     if Q_LINE.match(line):
         return "question"
     if Q_NEAR.match(line):
@@ -109,6 +121,55 @@ class _Block:
     answer_line: int = 0
     points: list[KeyPointData] | None = None
     points_line: int = 0
+    meta: _Meta | None = None
+
+
+@dataclass
+class _Meta:
+    """The topics, sources and verified date above a question."""
+
+    line: int
+    topics: tuple[str, ...] | None = None
+    sources: list[str] | None = None
+    verified: object = None  # a date
+
+
+def _add_meta(meta: _Meta | None, line: str, number: int, out: Collector) -> _Meta:
+    meta = meta or _Meta(line=number)
+    m = META_LINE.match(line)
+    if m is None:
+        out.error(
+            number,
+            "expected '<!-- topics: A; B -->', '<!-- source: ... -->' or "
+            f"'<!-- verified: YYYY-MM-DD -->', found {line[:120]!r}",
+        )
+        return meta
+    what, value = m.groups()
+    if what == "topics":
+        topics = parse_topics(value)
+        if meta.topics is not None:
+            out.error(number, "expected one topics line per question")
+        elif isinstance(topics, str):
+            out.error(number, topics)
+        else:
+            meta.topics = topics
+    elif what == "source":
+        source = parse_source(value)
+        if source is None:
+            out.error(
+                number, "expected a source of at most 500 characters after 'source:'"
+            )
+        else:
+            meta.sources = [*(meta.sources or []), source]
+    else:
+        verified = parse_verified(value)
+        if meta.verified is not None:
+            out.error(number, "expected one verified line per question")
+        elif isinstance(verified, str):
+            out.error(number, verified)
+        else:
+            meta.verified = verified
+    return meta
 
 
 def _finish_block(block: _Block, out: Collector) -> QuestionData | None:
@@ -142,6 +203,10 @@ def _finish_block(block: _Block, out: Collector) -> QuestionData | None:
     if prompt is None or answer is None or position is None:
         return None
     key = block.key or make_key(prompt)
+    meta = block.meta or _Meta(line=0)
+    if meta.sources and len(meta.sources) > 10:
+        out.error(meta.line, "expected at most 10 source lines per question")
+        return None
     return QuestionData(
         key=key,
         level=block.level,
@@ -151,6 +216,9 @@ def _finish_block(block: _Block, out: Collector) -> QuestionData | None:
         is_active=block.is_active,
         line=block.line,
         key_points=None if block.points is None else tuple(block.points),
+        topics=meta.topics,
+        sources=None if meta.sources is None else tuple(meta.sources),
+        verified_on=meta.verified,
     )
 
 
@@ -173,6 +241,7 @@ def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
     found: list[QuestionData] = []
     level: int | None = None
     pending: tuple[str | None, bool | None, int] | None = None
+    meta: _Meta | None = None
     block: _Block | None = None
     fence = _Fence()
 
@@ -193,6 +262,9 @@ def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
         if kind in {"level", "key", "question"} and pending and kind != "question":
             out.error(pending[2], f"{Q_EXPECTED} after the key comment")
             pending = None
+        if kind in {"level", "key"} and meta is not None:
+            out.error(meta.line, f"{Q_EXPECTED} after the topics and sources")
+            meta = None
         if kind == "level":
             close()
             name = LEVEL_LINE.match(line).group(1).strip().strip("#").strip()
@@ -223,6 +295,7 @@ def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
                 out.error(number, f"expected a level heading ({LEVEL_NAMES}) first")
             key, is_active, key_line = pending or (None, None, 0)
             pending = None
+            block_meta, meta = meta, None
             block = _Block(
                 number=int(digits) if len(digits) <= 10 else MAX_POSITION + 1,
                 line=number,
@@ -231,6 +304,7 @@ def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
                 key_line=key_line,
                 is_active=is_active,
                 prompt=[m.group(2).lstrip(" \t")],
+                meta=block_meta,
             )
         elif kind == "near-question":
             close()
@@ -239,6 +313,10 @@ def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
             )
         elif kind == "point":
             _add_point(block, line, number, out)
+        elif kind == "meta":
+            # Above its question: it ends the question before.
+            close()
+            meta = _add_meta(meta, line, number, out)
         elif kind == "near-answer":
             out.error(
                 number, f"expected '**A:**' to start the answer, found {line[:120]!r}"
@@ -266,7 +344,10 @@ def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
             (block.prompt if block.answer is None else block.answer).append(line)
             fence.feed(line, number)
         elif line.strip() and not (level is None and line.startswith("# ")):
-            if pending:
+            if meta is not None:
+                out.error(meta.line, f"{Q_EXPECTED} after the topics and sources")
+                meta = None
+            elif pending:
                 out.error(pending[2], f"{Q_EXPECTED} after the key comment")
                 pending = None
             else:
@@ -282,6 +363,8 @@ def parse_markdown(text: str) -> ParseResult:  # noqa: C901 - one state machine
     close()
     if pending:
         out.error(pending[2], f"{Q_EXPECTED} after the key comment")
+    elif meta is not None:
+        out.error(meta.line, f"{Q_EXPECTED} after the topics and sources")
     return out.finish(found)
 
 
@@ -307,7 +390,7 @@ def _markdown_problem(q: QuestionData) -> str | None:
             return f"its {what} {problem}"
     if not KEY_RE.match(q.key) or len(q.key) > KEY_MAX_LENGTH:
         return f"its key {q.key!r} is not a slug"
-    problem = key_points_unrepresentable(q.key_points)
+    problem = key_points_unrepresentable(q.key_points) or meta_unrepresentable(q)
     if problem:
         return problem
     prompt_lines = q.prompt.split("\n")
@@ -327,6 +410,11 @@ def write_markdown(questions: Sequence[QuestionData]) -> str:
             parts += [f"## {Level(level).label}", ""]
         inactive = "; inactive" if q.is_active is False else ""
         parts.append(f"<!-- key: {q.key}{inactive} -->")
+        if q.topics:
+            parts.append(f"<!-- topics: {'; '.join(q.topics)} -->")
+        parts += [f"<!-- source: {source} -->" for source in q.sources or ()]
+        if q.verified_on:
+            parts.append(f"<!-- verified: {q.verified_on.isoformat()} -->")
         first, *rest = q.prompt.split("\n")
         parts.append(f"**Q{q.position}: {first}**")
         parts += rest

@@ -9,6 +9,15 @@ from dataclasses import dataclass
 from cards.bank.formats.core import Problem, QuestionData
 
 COMPARED = ("level", "position", "prompt", "answer", "is_active", "key_points")
+COMPARED += ("topics", "sources", "verified_on")
+
+
+def _same(name: str, old: object, new: object) -> bool:
+    if name == "topics":  # a question's topics are a set
+        return {t.lower() for t in old or ()} == {t.lower() for t in new or ()}
+    if name == "sources":
+        return tuple(old or ()) == tuple(new or ())
+    return old == new
 
 
 @dataclass(frozen=True)
@@ -49,7 +58,8 @@ def changed_fields(old: QuestionData, new: QuestionData) -> tuple[str, ...]:
     return tuple(
         name
         for name in COMPARED
-        if getattr(new, name) is not None and getattr(new, name) != getattr(old, name)
+        if getattr(new, name) is not None
+        and not _same(name, getattr(old, name), getattr(new, name))
     )
 
 

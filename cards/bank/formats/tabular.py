@@ -20,15 +20,20 @@ from cards.bank.formats.core import (
     clean_text,
     key_points_problem,
     key_points_unrepresentable,
+    meta_unrepresentable,
     ordered,
     parse_key_point,
     parse_level,
     parse_position,
+    parse_sources,
+    parse_topics,
+    parse_verified,
     text_problem,
 )
 from cards.models import Level, make_key
 
 CSV_COLUMNS = ("key", "level", "position", "prompt", "answer", "active", "key_points")
+CSV_COLUMNS += ("topics", "sources", "verified")
 CSV_REQUIRED = {"level", "prompt", "answer"}
 ACTIVE_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False}
 ACTIVE_VALUES |= {"0": False, "": None}
@@ -110,9 +115,56 @@ def _question_from_fields(
         out.error(line, f"expected is_active to be true or false, found {active!r}")
         active = None
     points = _key_points(data.get("key_points"), line=line, out=out)
+    topics, sources, verified = _meta(data, line=line, out=out)
     if len(out.problems) > before:
         return None
-    return QuestionData(key, level, position, prompt, answer, active, line, points)
+    return QuestionData(
+        key,
+        level,
+        position,
+        prompt,
+        answer,
+        active,
+        line,
+        points,
+        topics=topics,
+        sources=sources,
+        verified_on=verified,
+    )
+
+
+def _meta(data: Mapping[str, object], *, line: int, out: Collector) -> tuple:
+    """Topics, sources and verified date; CSV cells are text (topics split on
+    ';', sources one per line), JSON gives lists and a date string."""
+    topics = data.get("topics")
+    if topics in (None, ""):
+        topics = None
+    elif isinstance(topics, str | list):
+        topics = parse_topics(topics)
+        if isinstance(topics, str):
+            out.error(line, topics)
+    else:
+        out.error(line, f"expected topics as a list of names, found {topics!r}"[:200])
+    sources = data.get("sources")
+    if sources in (None, ""):
+        sources = None
+    elif isinstance(sources, str | list):
+        if isinstance(sources, str):
+            lines = sources.replace("\r\n", "\n").split("\n")
+            sources = [s for s in lines if s.strip()]
+        sources = parse_sources(sources)
+        if isinstance(sources, str):
+            out.error(line, sources)
+    else:
+        out.error(line, f"expected sources as a list, found {sources!r}"[:200])
+    verified = data.get("verified", data.get("verified_on"))
+    if verified in (None, ""):
+        verified = None
+    else:
+        verified = parse_verified(verified)
+        if isinstance(verified, str):
+            out.error(line, verified)
+    return topics, sources, verified
 
 
 def _key_points(
@@ -195,7 +247,7 @@ def _check(q: QuestionData) -> None:
         problem = text_problem(value, limit=limit)
         if problem:
             raise Unrepresentable(q.key, f"its {what} {problem}")
-    problem = key_points_unrepresentable(q.key_points)
+    problem = key_points_unrepresentable(q.key_points) or meta_unrepresentable(q)
     if problem:
         raise Unrepresentable(q.key, problem)
 
@@ -217,6 +269,9 @@ def write_csv(questions: Sequence[QuestionData]) -> str:
                 q.answer,
                 active,
                 points,
+                "; ".join(q.topics or ()),
+                "\n".join(q.sources or ()),
+                q.verified_on.isoformat() if q.verified_on else "",
             ]
         )
     return buffer.getvalue()
@@ -225,7 +280,7 @@ def write_csv(questions: Sequence[QuestionData]) -> str:
 # JSON -------------------------------------------------------------------------
 
 JSON_FIELDS = {"key", "level", "position", "prompt", "answer", "is_active"}
-JSON_FIELDS |= {"key_points"}
+JSON_FIELDS |= {"key_points", "topics", "sources", "verified_on"}
 JSON_IGNORED = {"created_at", "updated_at"}
 MODEL_LABEL = "cards.question"
 
@@ -310,5 +365,11 @@ def write_json(questions: Sequence[QuestionData]) -> str:
             fields["is_active"] = q.is_active
         if q.key_points is not None:
             fields["key_points"] = _points_json(q.key_points)
+        if q.topics is not None:
+            fields["topics"] = list(q.topics)
+        if q.sources is not None:
+            fields["sources"] = list(q.sources)
+        if q.verified_on is not None:
+            fields["verified_on"] = q.verified_on.isoformat()
         items.append({"model": MODEL_LABEL, "fields": fields})
     return json.dumps(items, indent=2, ensure_ascii=False) + "\n"
