@@ -80,18 +80,26 @@ class Summary:
     soon_done: bool
 
 
-def summary(mock: MockInterview, items: list[Item]) -> Summary:
+def summary(
+    mock: MockInterview, items: list[Item], topics: dict[int, list[str]]
+) -> Summary:
+    """`topics`: each answer's topic names by answer id (none: by level)."""
     rows = [i.row for i in items]
     scored = [r for r in rows if r.score is not None]
+    by_topic = any(topics.get(r.pk) for r in scored)
     return Summary(
         percent=plan.percent(r.score for r in scored),
         answers=len(rows),
         late=sum(r.is_late for r in rows),
         confirmed=sum(r.is_confirmed for r in rows),
         weakest=plan.weakest(
-            ((Level(r.question.level).label,), r.score) for r in scored
+            (
+                topics.get(r.pk, ()) if by_topic else (Level(r.question.level).label,),
+                r.score,
+            )
+            for r in scored
         ),
-        weakest_kind="levels",
+        weakest_kind="topics" if by_topic else "levels",
         weak=sum(i.is_weak for i in items),
         soon_done=mock.soon_at is not None,
     )

@@ -29,6 +29,13 @@ class SetupForm(forms.Form):
         "you are least likely to recall today.",
         error_messages={"invalid_choice": "There is no level %(value)s."},
     )
+    topic = forms.MultipleChoiceField(
+        label="Topics",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every topic you study.",
+        error_messages={"invalid_choice": "There is no topic %(value)s."},
+    )
     seconds = WholeNumberField(
         label="Seconds per question",
         min_value=plan.MIN_LIMIT,
@@ -40,8 +47,15 @@ class SetupForm(forms.Form):
         f"Or {plan.MIN_LIMIT} to {plan.MAX_LIMIT} for every question.",
     )
 
+    def __init__(self, *args: object, topics: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["topic"].choices = topics
+
     def levels(self) -> tuple[int, ...]:
         return tuple(sorted(set(self.cleaned_data.get("level") or ())))
+
+    def topics(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.cleaned_data.get("topic") or ())))
 
 
 def _text() -> forms.CharField:

@@ -27,6 +27,8 @@ class MockInterview(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     # The setup as chosen: levels (empty: the weighted mix over all levels).
     levels = models.JSONField(default=list, blank=True)
+    # ... and topics, by slug (empty: every topic the learner studies).
+    topics = models.JSONField(default=list, blank=True)
     # "Review these soon" was used (the moment), once per mock.
     soon_at = models.DateTimeField(null=True, blank=True)
 

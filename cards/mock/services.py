@@ -17,7 +17,7 @@ from django.db import transaction
 from cards import scheduling
 from cards.mock import plan
 from cards.mock.models import MockAnswer, MockInterview
-from cards.models import Question, ReviewSchedule, profile_for
+from cards.models import LearnerTopic, Question, ReviewSchedule, Topic, profile_for
 from cards.review import answer, services, typed
 from cards.review.conflicts import ReviewConflict
 from cards.review.services import TypedAnswer
@@ -29,7 +29,7 @@ class MockConflict(Exception):
     """The mock is not in the state the page showed (409 for the views)."""
 
 
-NOTHING_TO_ASK = "No active questions match that choice: choose other levels."
+NOTHING_TO_ASK = "No active questions match that choice: choose other levels or topics."
 HANDED_IN = (
     "That answer was already handed in (perhaps in another tab); "
     "here is where the interview is now."
@@ -39,14 +39,53 @@ CONFIRMED = "That grade was already confirmed; undo it first to change it."
 NOT_CONFIRMED = "That answer has no confirmed grade to undo."
 
 
+def studied_questions(user: AbstractBaseUser):
+    """Active questions of the topics the learner studies: no opt-in topic
+    unless chosen, none the learner chose to skip (cards/bank LearnerTopic)."""
+    choices = dict(
+        LearnerTopic.objects.filter(user=user).values_list("topic_id", "is_studied")
+    )
+    skipped = [t for t, studied in choices.items() if not studied]
+    opt_in = Topic.objects.filter(is_opt_in=True).exclude(
+        pk__in=[t for t, studied in choices.items() if studied]
+    )
+    return (
+        Question.objects.active().exclude(topics__in=opt_in).exclude(topics__in=skipped)
+    )
+
+
+def studied_topics(user: AbstractBaseUser) -> list[tuple[str, str]]:
+    """(slug, name) of the topics the learner studies, in the bank's order."""
+    choices = dict(
+        LearnerTopic.objects.filter(user=user).values_list("topic_id", "is_studied")
+    )
+    return [
+        (t.slug, t.name)
+        for t in Topic.objects.all()
+        if choices.get(t.pk, not t.is_opt_in)
+    ]
+
+
 def candidates(
-    user: AbstractBaseUser, *, levels: Sequence[int], today: date
+    user: AbstractBaseUser,
+    *,
+    levels: Sequence[int],
+    today: date,
+    topics: Sequence[str] = (),
 ) -> list[plan.Candidate]:
-    """The active questions of `levels` (all when empty), with today's recall."""
-    questions = Question.objects.active()
+    """The studied questions of `levels` and `topics` (slugs; all when empty),
+    with today's recall and their topic names."""
+    questions = studied_questions(user)
     if levels:
         questions = questions.filter(level__in=levels)
-    rows = list(questions.values_list("id", "level"))
+    if topics:
+        questions = questions.filter(topics__slug__in=topics)
+    rows = list(questions.values_list("id", "level").distinct())
+    names: dict[int, list[str]] = {}
+    for qid, name in Question.topics.through.objects.filter(
+        question_id__in=[q for q, _ in rows]
+    ).values_list("question_id", "topic__name"):
+        names.setdefault(qid, []).append(name)
     profile = profile_for(user)
     recall: dict[int, float] = {}
     schedules = ReviewSchedule.objects.filter(
@@ -60,7 +99,10 @@ def candidates(
         recall[s.question_id] = owner.recall_probability(
             s.as_state(), today, reviewed_on=reviewed_on
         )
-    return [plan.Candidate(q, level, recall.get(q, 0.0)) for q, level in rows]
+    return [
+        plan.Candidate(q, level, recall.get(q, 0.0), tuple(sorted(names.get(q, ()))))
+        for q, level in rows
+    ]
 
 
 def _start_clock(item: MockAnswer, now: datetime) -> None:
@@ -75,18 +117,23 @@ def start_mock(
     now: datetime,
     count: int = plan.DEFAULT_COUNT,
     levels: Sequence[int] = (),
+    topics: Sequence[str] = (),
     seconds: int | None = None,
     seed: int | None = None,
 ) -> MockInterview:
     """A new mock of `count` questions; the first question's clock starts now."""
     today = profile_for(user).study_day(now)
-    pool = candidates(user, levels=levels, today=today)
+    pool = candidates(user, levels=levels, today=today, topics=topics)
     seed = random.SystemRandom().randrange(2**31) if seed is None else seed
     chosen = plan.pick(pool, count=count, seed=seed)
     if not chosen:
         raise MockConflict(NOTHING_TO_ASK)
     mock = MockInterview.objects.create(
-        user=user, started_at=now, study_day=today, levels=sorted(levels)
+        user=user,
+        started_at=now,
+        study_day=today,
+        levels=sorted(levels),
+        topics=sorted(topics),
     )
     items = [
         MockAnswer(

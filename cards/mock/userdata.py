@@ -19,7 +19,15 @@ from cards.mock import plan
 from cards.mock.models import MockAnswer, MockInterview
 from cards.models import Question, ReviewLog
 
-MOCK_FIELDS = {"started_at", "study_day", "finished_at", "levels", "soon_at", "answers"}
+MOCK_FIELDS = {
+    "started_at",
+    "study_day",
+    "finished_at",
+    "levels",
+    "topics",
+    "soon_at",
+    "answers",
+}
 # name: (kind of userdata_file._value, or "bool"/"points"/"confidence"; nullable)
 ANSWER_FIELDS: dict[str, tuple[str, bool]] = {
     "question": ("key", False),
@@ -73,6 +81,7 @@ def export_mocks(user: AbstractBaseUser) -> Iterator[dict[str, Any]]:
             "study_day": _out(m.study_day),
             "finished_at": _out(m.finished_at),
             "levels": list(m.levels),
+            "topics": list(m.topics),
             "soon_at": _out(m.soon_at),
             "answers": answers.get(m.pk, []),
         }
@@ -120,6 +129,12 @@ def check_mock(raw: object, where: str) -> dict[str, Any]:
     if not isinstance(levels, list) or not all(v in (1, 2, 3) for v in levels):
         raise _fail(f"{where}.levels", "must be a list of levels 1 to 3")
     out["levels"] = levels
+    topics = raw["topics"]
+    if not isinstance(topics, list) or not all(
+        isinstance(t, str) and 0 < len(t) <= 80 for t in topics
+    ):
+        raise _fail(f"{where}.topics", "must be a list of topic slugs")
+    out["topics"] = topics
     answers = raw["answers"]
     if not isinstance(answers, list) or not 1 <= len(answers) <= plan.MAX_COUNT:
         raise _fail(f"{where}.answers", f"must list 1 to {plan.MAX_COUNT} answers")

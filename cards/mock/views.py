@@ -54,6 +54,7 @@ def home_context(request: HtmxHttpRequest, form: SetupForm) -> dict:
         "form": form,
         "past": past,
         "chosen_levels": [int(v) for v in chosen if v.isdigit()],
+        "chosen_topics": form.data.getlist("topic") if form.is_bound else [],
     }
 
 
@@ -61,14 +62,17 @@ def home_context(request: HtmxHttpRequest, form: SetupForm) -> dict:
 @require_safe
 @login_required
 def mock_home(request: HtmxHttpRequest) -> HttpResponse:
-    form = SetupForm(initial={"count": plan.DEFAULT_COUNT})
+    form = SetupForm(
+        initial={"count": plan.DEFAULT_COUNT},
+        topics=services.studied_topics(request.user),
+    )
     return render(request, "mock/home.html", home_context(request, form))
 
 
 @require_POST
 @login_required
 def mock_start(request: HtmxHttpRequest) -> HttpResponse:
-    form = SetupForm(request.POST)
+    form = SetupForm(request.POST, topics=services.studied_topics(request.user))
     if form.is_valid():
         try:
             mock = services.start_mock(
@@ -76,6 +80,7 @@ def mock_start(request: HtmxHttpRequest) -> HttpResponse:
                 now=timezone.now(),
                 count=form.cleaned_data["count"],
                 levels=form.levels(),
+                topics=form.topics(),
                 seconds=form.cleaned_data["seconds"],
             )
         except services.MockConflict as conflict:
@@ -175,9 +180,15 @@ def mock_answer(request: HtmxHttpRequest, mock_id: int) -> HttpResponse:
 
 def _debrief_context(request: HtmxHttpRequest, mock: MockInterview) -> dict:
     scale = profile_for(request.user).grade_scale
-    rows = list(mock.answers.select_related("question").order_by("position"))
+    rows = list(
+        mock.answers.select_related("question")
+        .prefetch_related("question__topics")
+        .order_by("position")
+    )
     items = [debrief.item(r, scale=scale, is_weak=services.is_weak(r)) for r in rows]
-    return {"mock": mock, "items": items, "summary": debrief.summary(mock, items)}
+    topics = {r.pk: [t.name for t in r.question.topics.all()] for r in rows}
+    summary = debrief.summary(mock, items, topics)
+    return {"mock": mock, "items": items, "summary": summary}
 
 
 @never_cache

@@ -197,6 +197,20 @@ def calibration_counts(user: object) -> list[tuple[int, str, int, int]]:
     return [(c, names[level], n, good) for c, level, n, good in rows]
 
 
+def calibration_topic_counts(user: object) -> list[tuple[int, str, int, int]]:
+    """(confidence, topic name, answers, graded Good or better): one query, at
+    most 3 rows per topic (an answer to a question of two topics counts in both)."""
+    rows = (
+        ReviewLog.objects.filter(
+            user=user, confidence__isnull=False, question__topics__isnull=False
+        )
+        .values_list("confidence", "question__topics__name")
+        .annotate(n=Count("id"), good=Count("id", filter=Q(grade__gte=4)))
+        .order_by()
+    )
+    return list(rows)
+
+
 def mock_scores(user: object, *, limit: int = 50) -> list[tuple[object, float | None]]:
     """(start, mean key-point score) of the learner's last finished mocks, oldest
     first: one query, at most `limit` rows."""

@@ -33,9 +33,11 @@ def progress(request: HtmxHttpRequest) -> HttpResponse:
     page = charts.build_page(queries.snapshot(request.user, today=today), span=span)
     context = {"page": page, "activity": page.activity, "profile": profile}
     context["missed_points"] = queries.missed_key_points(request.user)
-    # Issue 18: mock scores over time, and confidence calibration (2 queries).
+    # Issue 18: mock scores over time, and confidence calibration (3 queries).
     context["mock_chart"] = calibration.score_chart(queries.mock_scores(request.user))
     context["calibration"] = calibration.calibration(
-        queries.calibration_counts(request.user), levels=Level.labels
+        queries.calibration_counts(request.user),
+        queries.calibration_topic_counts(request.user),
+        levels=Level.labels,
     )
     return render(request, "cards/progress.html", context)
