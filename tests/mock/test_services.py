@@ -340,3 +340,19 @@ def test_deleting_the_account_removes_its_mock_interviews(learner, clock):
     userdata.delete_account(user=learner)
     assert list(MockInterview.objects.all()) == [kept]
     assert MockAnswer.objects.filter(mock__user_id=learner.pk).count() == 0
+
+
+def test_undoing_from_the_review_screen_unconfirms_the_mock_answer(learner, clock):
+    from cards.review import services as review_services
+
+    only(KEY)
+    mock = finished(learner, clock)
+    item = answers(mock)[0]
+    services.confirm(user=learner, mock=mock, answer_id=item.pk, grade=1, now=clock.now)
+    review_services.undo_review(
+        user=learner, log_id=ReviewLog.objects.get().pk, now=clock.now
+    )
+    item.refresh_from_db()
+    assert not item.is_confirmed
+    services.confirm(user=learner, mock=mock, answer_id=item.pk, grade=4, now=clock.now)
+    assert ReviewLog.objects.get().grade == 4
