@@ -34,6 +34,7 @@ from typing import Any, BinaryIO
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from cards.care.userdata import export_care
 from cards.learner.userdata_file import (
     FORMAT,
     MAX_IMPORT_BYTES,
@@ -47,6 +48,7 @@ from cards.learner.userdata_file import (
     _record,
     _reminders,
     _settings,
+    care_of,
     check_reviews,
     parse_document,
     plan_of,
@@ -113,6 +115,7 @@ def export_lines(*, user: AbstractBaseUser) -> Iterator[bytes]:
             "settings": settings_as_chosen(profile_for(user)),
             "plan": export_plan(user),
             "reminders": reminder_services.export(user=user),
+            "care": export_care(user),
             "schedule_fields": list(SCHEDULE_FIELDS),
             "review_fields": list(REVIEW_FIELDS),
         }
@@ -229,7 +232,7 @@ def read_user_data(stream: BinaryIO) -> ParsedData:
 def _read_lines(header: dict, reader: _Capped) -> ParsedData:
     if header.get("format") != FORMAT:
         raise UserDataError("This is not a GenAI Prep data file.")
-    if set(header) - {"plan", "reminders"} != _HEADER:  # both optional
+    if set(header) - {"plan", "reminders", "care"} != _HEADER:  # all optional
         raise UserDataError(f"line 1 must have exactly: {', '.join(sorted(_HEADER))}.")
     review_fields = header["review_fields"]
     if header["schedule_fields"] != list(SCHEDULE_FIELDS) or review_fields not in (
@@ -243,6 +246,7 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
     settings = _settings(header["settings"])
     plan = plan_of(header)
     reminders = _reminders(header["reminders"]) if "reminders" in header else None
+    care = care_of(header)
     lines = _records(reader)
     schedules: list[dict[str, Any]] = []
     tag, values, number = next(lines)
@@ -286,6 +290,7 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
         reviews=reviews(),
         plan=plan,
         reminders=reminders,
+        care=care,
         mocks=mocks,
     )
 
@@ -335,5 +340,11 @@ def parse_user_data(blob: bytes) -> ParsedData:
     data = read_user_data(io.BytesIO(blob))
     reviews = list(data.reviews)  # reading them reads the mock lines too
     return ParsedData(
-        data.settings, data.schedules, reviews, data.plan, data.reminders, data.mocks
+        data.settings,
+        data.schedules,
+        reviews,
+        data.plan,
+        data.reminders,
+        data.care,
+        data.mocks,
     )

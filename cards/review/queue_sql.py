@@ -41,6 +41,7 @@ from cards.models import (
     ReviewKind,
     ReviewLog,
     ReviewSchedule,
+    Suspension,
 )
 
 
@@ -82,8 +83,25 @@ def _scalar(queryset: QuerySet, field: str) -> Subquery:
     return Subquery(queryset.values(field)[:1])
 
 
+# Suspended cards (cards/care) leave every sub-queue and count, new or started.
+# NOT IN over the learner's few suspensions: the database reads them once,
+# where a correlated NOT EXISTS would probe once per schedule.
+def _unsuspended(user: object, field: str) -> Q:
+    return ~Q(
+        **{f"{field}__in": Suspension.objects.filter(user=user).values("question_id")}
+    )
+
+
+def suspended_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Suspension]:
+    """The learner's suspended cards among the questions the queue counts."""
+    counted = active_questions_for(levels).filter(pk=OuterRef("question_id"))
+    return Suspension.objects.filter(Exists(counted), user=user)
+
+
 def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSchedule]:
-    schedules = ReviewSchedule.objects.filter(user=user, question__is_active=True)
+    schedules = ReviewSchedule.objects.filter(
+        _unsuspended(user, "question_id"), user=user, question__is_active=True
+    )
     levels = tuple(levels)
     return schedules.filter(question__level__in=levels) if levels else schedules
 
@@ -97,7 +115,9 @@ def active_questions_for(levels: Iterable[int] = ()) -> QuerySet[Question]:
 def new_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Question]:
     """Active questions this learner has never answered, in study order."""
     started = ReviewSchedule.objects.filter(user=user, question=OuterRef("pk"))
-    questions = Question.objects.active().filter(~Exists(started))
+    questions = Question.objects.active().filter(
+        ~Exists(started), _unsuspended(user, "pk")
+    )
     levels = tuple(levels)
     if levels:
         questions = questions.filter(level__in=levels)
@@ -158,10 +178,14 @@ def snapshot_query(
     figures = {
         "redrills": _count(redrills),
         "due": _count(due),
-        # Active questions minus those started: two index lookups, where
-        # counting the anti-join would visit every question of the bank.
+        # Active questions minus those started and those suspended (the
+        # unsuspended started ones, then every suspended one): index lookups,
+        # where counting the anti-join would visit every question of the bank.
         "new_available": Greatest(
-            _count(active_questions_for(levels)) - _count(schedules), 0
+            _count(active_questions_for(levels))
+            - _count(schedules)
+            - _count(suspended_for(user_pk, levels)),
+            0,
         ),
         "new_done": _count(logs.filter(kind=ReviewKind.NEW)),
         "reviews_done": _count(logs.filter(kind=ReviewKind.REVIEW)),

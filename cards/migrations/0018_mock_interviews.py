@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cards', '0015_bankcore_topics'),
+        ('cards', '0017_opsrem_maintenance_runs'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
