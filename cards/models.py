@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.text import Truncator, slugify
 
 from cards import markdown, scheduling
-from cards.learner.choices import GradeScale, SchedulerChoice, Theme
+from cards.learner.choices import Confidence, GradeScale, SchedulerChoice, Theme
 from cards.learner.day_settings import DaySettings
 from cards.review import answer
 from cards.scheduling import sm2
@@ -139,6 +139,8 @@ class LearnerProfile(DaySettings, models.Model):
     )
     # Issue 15: type an answer before the reveal; the checker suggests a grade.
     type_answer_first = models.BooleanField("type my answer first", default=False)
+    # Issue 18: rate Unsure / Fairly sure / Certain before each reveal.
+    rate_confidence = models.BooleanField("rate my confidence", default=False)
     theme = models.CharField(max_length=5, choices=Theme, default=Theme.AUTO)
     # A new time zone or rollover hour, in force from `pending_from` (see
     # cards/learner/day_settings.py).
@@ -369,6 +371,10 @@ class ReviewLog(models.Model):
     answer_score = models.FloatField(null=True, blank=True)
     suggested_grade = models.PositiveSmallIntegerField(null=True, blank=True)
     missed_points = models.JSONField(default=list, blank=True)
+    # Issue 18: how sure the learner said they were before the reveal.
+    confidence = models.PositiveSmallIntegerField(
+        choices=Confidence, null=True, blank=True
+    )
 
     objects = ReviewLogQuerySet.as_manager()
 
@@ -414,6 +420,7 @@ from cards.bank.models import (  # noqa: E402, F401
 )
 from cards.care.models import *  # noqa: E402,F403
 from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
+from cards.mock.models import MockAnswer, MockInterview  # noqa: E402, F401
 from cards.ops.models import MaintenanceRun  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401
 from cards.reminders.models import *  # noqa: E402,F403

@@ -6,6 +6,7 @@ from cards.bank import views as bank
 from cards.care import views as care
 from cards.learner import theme
 from cards.learner import views as learner
+from cards.mock import views as mock
 from cards.ops.ratelimit import rate_limited
 from cards.planning import views as planning
 from cards.progress import views as progress
@@ -55,6 +56,24 @@ urlpatterns: list = [
         name="plan_break_cancel",
     ),
     path("plan/backlog/", planning.spread_backlog, name="plan_backlog"),
+    # Mock interviews (issue 18)
+    path("mock/", mock.mock_home, name="mock"),
+    path("mock/start/", mock.mock_start, name="mock_start"),
+    path("mock/<int:mock_id>/", mock.mock_run, name="mock_run"),
+    path("mock/<int:mock_id>/draft/", mock.mock_draft, name="mock_draft"),
+    path("mock/<int:mock_id>/answer/", mock.mock_answer, name="mock_answer"),
+    path("mock/<int:mock_id>/debrief/", mock.mock_debrief, name="mock_debrief"),
+    path(
+        "mock/<int:mock_id>/answers/<int:answer_id>/confirm/",
+        mock.mock_confirm,
+        name="mock_confirm",
+    ),
+    path(
+        "mock/<int:mock_id>/answers/<int:answer_id>/undo/",
+        mock.mock_undo,
+        name="mock_undo",
+    ),
+    path("mock/<int:mock_id>/soon/", mock.mock_soon, name="mock_soon"),
     # The learner: settings and "Your data"
     path("settings/", learner.learner_settings, name="settings"),
     path("settings/scheduler/", learner.scheduler_settings, name="scheduler_settings"),

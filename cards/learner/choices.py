@@ -17,3 +17,11 @@ class Theme(models.TextChoices):
     AUTO = "auto", "As my device"
     LIGHT = "light", "Light"
     DARK = "dark", "Dark"
+
+
+class Confidence(models.IntegerChoices):
+    """How sure the learner was before the reveal (issue 18), keys 1-3."""
+
+    UNSURE = 1, "Unsure"
+    FAIRLY_SURE = 2, "Fairly sure"
+    CERTAIN = 3, "Certain"

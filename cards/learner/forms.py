@@ -109,14 +109,20 @@ class SettingsForm(forms.ModelForm):
             "reviews_per_day",
             "grade_scale",
             "type_answer_first",
+            "rate_confidence",
         ]
         labels = {
             "type_answer_first": "Type my answer first",
+            "rate_confidence": "Rate my confidence before the answer",
             "grade_scale": "Grade buttons",
         }
         help_texts = {
             "type_answer_first": "Type your answer before it is shown: you see "
             "which key points you covered and a suggested grade.",
+            "rate_confidence": "Before each answer is shown (in reviews and mock "
+            "interviews), say how sure you are: Unsure, Fairly sure or Certain "
+            "(keys 1, 2, 3). Your progress page then shows how often each "
+            "feeling is right.",
         }
         widgets = {"grade_scale": forms.RadioSelect}
 

@@ -37,6 +37,7 @@ from cards.learner.userdata_stream import (
     parse_user_data,
     read_user_data,
 )
+from cards.mock.userdata import import_mocks
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 from cards.planning.userdata import import_plan
 from cards.reminders import services as reminders
@@ -122,6 +123,8 @@ def import_user_data(
                     if r["question"] in fresh
                 )
                 added += len(logs)
+            # After the reviews: their confirmations link to the logs just added.
+            import_mocks(user, data.mocks)
     except IntegrityError:
         raise ImportConflict(
             "Your progress changed while importing (another tab?). Nothing was "

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
@@ -54,6 +54,7 @@ SETTINGS_FIELDS = (
     "scheduler",
     "desired_retention",
     "type_answer_first",
+    "rate_confidence",
 )
 # Added with FSRS (issue 19): files written before it lack them (SM-2, 0.90).
 # Settings added after v2 was written (issues 19 and 15): absent means the default.
@@ -61,6 +62,7 @@ OPTIONAL_SETTINGS = {
     "scheduler": "sm2",
     "desired_retention": "0.90",
     "type_answer_first": False,
+    "rate_confidence": False,  # issue 18
 }
 _RETENTION = re.compile(r"^0\.[0-9]{2}$")
 
@@ -94,9 +96,17 @@ REVIEW_FIELDS = (
     "typed_answer",
     "answer_score",
     "suggested_grade",
+    "confidence",
 )
-# Issue 15 added these; files written before it lack them.
-OPTIONAL = {"typed_answer": "", "answer_score": None, "suggested_grade": None}
+# Version 3 files written before issue 18 list the review fields without it.
+REVIEW_FIELDS_BEFORE_CONFIDENCE = REVIEW_FIELDS[:-1]
+# Issues 15 and 18 added these; files written before them lack them.
+OPTIONAL = {
+    "typed_answer": "",
+    "answer_score": None,
+    "suggested_grade": None,
+    "confidence": None,
+}
 TYPED_MAX = 5_000  # cards.review.typed.MAX_TYPED_CHARS
 # Version 1 spelled the SM-2 state out in columns.
 V1_STATE_COLUMNS = {
@@ -129,6 +139,7 @@ _TYPES: dict[str, tuple[str, bool]] = {
     "typed_answer": ("text", False),
     "answer_score": ("score", True),
     "suggested_grade": ("grade", True),
+    "confidence": ("confidence", True),
 }
 
 
@@ -151,6 +162,9 @@ class ParsedData:
     reminders: dict[str, Any] | None = None
     # Notes, suspensions, reports (issue 16; cards/care/userdata.py): optional too.
     care: dict[str, Any] | None = None
+    # Mock interviews (issue 18): version 3 lines after the reviews, filled in
+    # as the reviews are read (complete once they have been consumed).
+    mocks: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _fail(where: str, problem: str) -> UserDataError:
@@ -168,6 +182,10 @@ def _value(kind: str, value: object, where: str) -> object:
         }[kind]
         if not 0 <= value <= high:
             raise _fail(where, f"must be between 0 and {high}")
+        return value
+    if kind == "confidence":
+        if isinstance(value, bool) or value not in (1, 2, 3):
+            raise _fail(where, "must be 1, 2 or 3")
         return value
     if kind == "score":
         if isinstance(value, bool) or not isinstance(value, int | float):
@@ -300,8 +318,9 @@ def _settings(raw: object) -> dict[str, Any]:
         or not Decimal("0.70") <= Decimal(retention) <= Decimal("0.97")
     ):
         raise _fail("settings.desired_retention", "must be a decimal from 0.70 to 0.97")
-    if not isinstance(raw["type_answer_first"], bool):
-        raise _fail("settings.type_answer_first", "must be true or false")
+    for name in ("type_answer_first", "rate_confidence"):
+        if not isinstance(raw[name], bool):
+            raise _fail(f"settings.{name}", "must be true or false")
     limits = {"rollover_hour": (0, 23), "new_cards_per_day": (0, 500)}
     limits["reviews_per_day"] = (1, 5_000)
     for name, (low, high) in limits.items():

@@ -4,7 +4,12 @@
      "plan": {...}, "schedule_fields": [...], "review_fields": [...]}  the header
     ["schedule", <values in schedule_fields order>]           one per schedule
     ["review", <values in review_fields order>]               one per review
-    ["end", {"reviews": m, "schedules": n}]                   a cut file is refused
+    ["mock", {...}]                    one per mock interview (cards/mock/userdata.py)
+    ["end", {"mocks": k, "reviews": m, "schedules": n}]       a cut file is refused
+                                       ("mocks" only when there are some)
+
+Files written before mock interviews (issue 18) have no mock lines, no
+"mocks" count and no "confidence" review field; they are read as before.
 
 Values are those of version 2 (ISO dates, UTC date-times, the scheduler's
 state as an object), each record checked by userdata_file's validation.
@@ -34,6 +39,7 @@ from cards.learner.userdata_file import (
     FORMAT,
     MAX_IMPORT_BYTES,
     REVIEW_FIELDS,
+    REVIEW_FIELDS_BEFORE_CONFIDENCE,
     SCHEDULE_FIELDS,
     SETTINGS_FIELDS,
     ParsedData,
@@ -47,6 +53,7 @@ from cards.learner.userdata_file import (
     parse_document,
     plan_of,
 )
+from cards.mock.userdata import check_mock, export_mocks
 from cards.models import LearnerProfile, ReviewLog, ReviewSchedule, profile_for
 from cards.planning.userdata import export_plan
 from cards.reminders import services as reminder_services
@@ -130,7 +137,12 @@ def export_lines(*, user: AbstractBaseUser) -> Iterator[bytes]:
     for row in reviews.iterator(chunk_size=2_000):
         counts["reviews"] += 1
         yield _line(["review", *map(_out, row)])
-    yield _line(["end", counts])
+    mocks = 0
+    for mock in export_mocks(user):
+        mocks += 1
+        yield _line(["mock", mock])
+    # Counted only when there are some: a file without mocks stays as before.
+    yield _line(["end", counts | ({"mocks": mocks} if mocks else {})])
 
 
 def export_stream(*, user: AbstractBaseUser) -> Iterator[bytes]:
@@ -222,10 +234,13 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
         raise UserDataError("This is not a GenAI Prep data file.")
     if set(header) - {"plan", "reminders", "care"} != _HEADER:  # all optional
         raise UserDataError(f"line 1 must have exactly: {', '.join(sorted(_HEADER))}.")
-    if header["schedule_fields"] != list(SCHEDULE_FIELDS) or header[
-        "review_fields"
-    ] != list(REVIEW_FIELDS):
+    review_fields = header["review_fields"]
+    if header["schedule_fields"] != list(SCHEDULE_FIELDS) or review_fields not in (
+        list(REVIEW_FIELDS),
+        list(REVIEW_FIELDS_BEFORE_CONFIDENCE),
+    ):
         raise _fail("line 1", "lists other fields than version 3 has")
+    review_fields = tuple(review_fields)
     if not isinstance(header["account"], dict):
         raise _fail("account", "must be an object")
     settings = _settings(header["settings"])
@@ -241,13 +256,15 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
             raise _fail(f"line {number}", f"more than {MAX_STREAM_RECORDS} schedules")
         tag, values, number = next(lines)
     versions = check_reviews([], schedules)  # checks the schedules themselves
+    mocks: list[dict[str, Any]] = []
 
     def reviews() -> Iterator[dict[str, Any]]:
         seen: set[tuple[str, int]] = set()
         current = (tag, values, number)
         count = 0
         while current[0] == "review":
-            record = _as_record(current[1], REVIEW_FIELDS, current[2], "review")
+            record = _as_record(current[1], review_fields, current[2], "review")
+            record.setdefault("confidence", None)
             pair = (record["question"], record["from_version"])
             where = f"line {current[2]}"
             if record["question"] not in versions:
@@ -258,7 +275,12 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
             count += 1
             yield record
             current = next(lines)
-        _check_end(current, len(schedules), count)
+        while current[0] == "mock":
+            if len(current[1]) != 1:
+                raise _fail(f"line {current[2]}", "must be ['mock', {...}]")
+            mocks.append(check_mock(current[1][0], f"line {current[2]} (mock)"))
+            current = next(lines)
+        _check_end(current, len(schedules), count, len(mocks))
         if reader.readline(MAX_LINE_BYTES + 1).strip():
             raise UserDataError("The file goes on after its end line.")
 
@@ -269,6 +291,7 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
         plan=plan,
         reminders=reminders,
         care=care,
+        mocks=mocks,
     )
 
 
@@ -295,11 +318,17 @@ def _as_record(values: list, fields: tuple[str, ...], number: int, kind: str) ->
     return _record(dict(zip(fields, values, strict=True)), fields, where)
 
 
-def _check_end(current: tuple[str, list, int], schedules: int, reviews: int) -> None:
+def _check_end(
+    current: tuple[str, list, int], schedules: int, reviews: int, mocks: int = 0
+) -> None:
     tag, values, number = current
     if tag != "end":
         raise _fail(f"line {number}", f"is a {tag[:20]!r} line out of place")
     expected = {"schedules": schedules, "reviews": reviews}
+    if values and isinstance(values[0], dict) and "mocks" in values[0]:
+        expected["mocks"] = mocks  # files from before mock interviews have none
+    elif mocks:
+        raise _fail(f"line {number}", "must count the mock interviews")
     if values != [expected]:
         raise _fail(
             f"line {number}", f"must be ['end', {expected}]: the file is incomplete"
@@ -309,11 +338,13 @@ def _check_end(current: tuple[str, list, int], schedules: int, reviews: int) -> 
 def parse_user_data(blob: bytes) -> ParsedData:
     """read_user_data of bytes, with every review checked now (a list)."""
     data = read_user_data(io.BytesIO(blob))
+    reviews = list(data.reviews)  # reading them reads the mock lines too
     return ParsedData(
         data.settings,
         data.schedules,
-        list(data.reviews),
+        reviews,
         data.plan,
         data.reminders,
         data.care,
+        data.mocks,
     )

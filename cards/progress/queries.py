@@ -20,6 +20,7 @@ from cards.care import reads as care_reads
 from cards.models import (
     KeyPoint,
     Level,
+    MockInterview,
     Question,
     ReviewKind,
     ReviewLog,
@@ -183,3 +184,42 @@ def missed_key_points(user: object, *, limit: int = 5) -> list[MissedPoint]:
     ]
     found.sort(key=lambda m: (-m.missed / m.checked, -m.missed, m.statement))
     return found[:limit]
+
+
+def calibration_counts(user: object) -> list[tuple[int, str, int, int]]:
+    """(confidence, level name, answers, graded Good or better) of the learner's
+    rated answers: one query, at most 3 x 3 rows."""
+    names = dict(Level.choices)
+    rows = (
+        ReviewLog.objects.filter(user=user, confidence__isnull=False)
+        .values_list("confidence", "question__level")
+        .annotate(n=Count("id"), good=Count("id", filter=Q(grade__gte=4)))
+        .order_by()
+    )
+    return [(c, names[level], n, good) for c, level, n, good in rows]
+
+
+def calibration_topic_counts(user: object) -> list[tuple[int, str, int, int]]:
+    """(confidence, topic name, answers, graded Good or better): one query, at
+    most 3 rows per topic (an answer to a question of two topics counts in both)."""
+    rows = (
+        ReviewLog.objects.filter(
+            user=user, confidence__isnull=False, question__topics__isnull=False
+        )
+        .values_list("confidence", "question__topics__name")
+        .annotate(n=Count("id"), good=Count("id", filter=Q(grade__gte=4)))
+        .order_by()
+    )
+    return list(rows)
+
+
+def mock_scores(user: object, *, limit: int = 50) -> list[tuple[object, float | None]]:
+    """(start, mean key-point score) of the learner's last finished mocks, oldest
+    first: one query, at most `limit` rows."""
+    rows = (
+        MockInterview.objects.filter(user=user, finished_at__isnull=False)
+        .annotate(score=Avg("answers__score"))
+        .order_by("-started_at")
+        .values_list("started_at", "score")[:limit]
+    )
+    return list(reversed(rows))

@@ -8,7 +8,8 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from cards import progress as charts
-from cards.models import profile_for
+from cards.mock import calibration
+from cards.models import Level, profile_for
 from cards.ops.replica import replica_reads
 from cards.progress import queries
 from cards.progress.forms import ProgressRangeForm
@@ -34,4 +35,11 @@ def progress(request: HtmxHttpRequest) -> HttpResponse:
     page = charts.build_page(queries.snapshot(request.user, today=today), span=span)
     context = {"page": page, "activity": page.activity, "profile": profile}
     context["missed_points"] = queries.missed_key_points(request.user)
+    # Issue 18: mock scores over time, and confidence calibration (3 queries).
+    context["mock_chart"] = calibration.score_chart(queries.mock_scores(request.user))
+    context["calibration"] = calibration.calibration(
+        queries.calibration_counts(request.user),
+        queries.calibration_topic_counts(request.user),
+        levels=Level.labels,
+    )
     return render(request, "cards/progress.html", context)

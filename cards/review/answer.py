@@ -10,7 +10,8 @@ states it and tests/review/test_answer.py checks the queue's SQL against it.
 | new       | no schedule yet (first answer ever)          | next_state from the initial state |
 | review    | due (due_on <= today), not re-drilling today | next_state; a failed learned card lapses |
 | redrill   | re-drilling today (redrill_on == today)      | logged; the state is left alone   |
-| drill, mock | not due, in a flow off the schedule        | the rule for answers off the schedule |
+| drill     | not due, in a flow off the schedule        | the rule for answers off the schedule |
+| mock      | any answer in a mock interview               | the rule for answers off the schedule |
 | refused   | not due, in the daily review                 | nothing (ReviewConflict NOT_DUE)  |
 
 New and review answers below the scheduler's re-drill threshold (SM-2: 4)
@@ -86,6 +87,11 @@ def kind_of(
     """The kind of an answer given on study day `today` in `flow`, or None when
     `flow` refuses it (a card not due, in the daily review)."""
     flow = Flow(flow)
+    if flow is Flow.MOCK:
+        # A mock interview is off the schedule even for a due or re-drilling
+        # card: its failures are due tomorrow (no same-day re-drill inside a
+        # mock) and its successes leave the card as it was (issue 18).
+        return Kind.MOCK
     if schedule is None:
         return OFF_SCHEDULE.get(flow, Kind.NEW)
     if schedule.redrill_on == today:

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from cards.learner.choices import Confidence
 from cards.models import Level
 from cards.review import buttons, typed
 from cards.web.numbers import WholeNumberField, coerce_whole_number
@@ -41,9 +42,22 @@ class ReviewPageForm(LevelsForm):
     card = _digits(12, "card number", required=False)
 
 
+def confidence_field() -> forms.TypedChoiceField:
+    """Issue 18: Unsure / Fairly sure / Certain (1-3), rated before the reveal;
+    optional, and sent in the same request as the reveal or the grade."""
+    return forms.TypedChoiceField(
+        choices=Confidence.choices,
+        coerce=coerce_whole_number,
+        required=False,
+        empty_value=None,
+        error_messages={"invalid_choice": "Confidence is 1, 2 or 3, not %(value)s."},
+    )
+
+
 class RevealForm(LevelsForm):
     version = _digits(9, "card version")
     shown_at = _digits(15, "display time", required=False)
+    confidence = confidence_field()
 
 
 TOO_LONG = (

@@ -90,6 +90,7 @@ def record_review(
     duration_ms: int | None = None,
     flow: str = answer.Flow.REVIEW,
     typed: TypedAnswer | None = None,
+    confidence: int | None = None,
 ) -> ReviewLog:
     """Grade `question` for `user`, exactly once per shown state.
 
@@ -99,7 +100,8 @@ def record_review(
     (the rule for answers off the schedule). The schedule row is locked for the
     transaction, so of two concurrent answers to the same shown state one wins
     and the other raises ReviewConflict; a unique constraint on the log is the
-    backstop. `typed` is kept in the log beside the grade given.
+    backstop. `typed` is kept in the log beside the grade given, and so is
+    `confidence` (issue 18: 1-3, how sure the learner was before the reveal).
     """
     grade = scheduling.validate_grade(grade)
     flow = answer.Flow(flow)
@@ -113,6 +115,7 @@ def record_review(
             duration_ms=duration_ms,
             flow=flow,
             typed=typed,
+            confidence=confidence,
         )
     except IntegrityError:
         # A concurrent first answer to the same new card inserted its schedule
@@ -133,6 +136,7 @@ def _record_review(
     duration_ms: int | None,
     flow: answer.Flow,
     typed: TypedAnswer | None,
+    confidence: int | None = None,
 ) -> ReviewLog:
     profile = profile_for(user)
     today = profile.study_day(now)
@@ -201,6 +205,7 @@ def _record_review(
         answer_score=typed.score if typed else None,
         suggested_grade=typed.suggested_grade if typed else None,
         missed_points=list(typed.missed) if typed else [],
+        confidence=confidence,
     )
 
 

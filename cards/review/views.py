@@ -23,6 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from cards.care import reads as care_reads
+from cards.learner.choices import Confidence
 from cards.models import (
     InterviewPlan,
     Level,
@@ -113,6 +114,7 @@ def _render(
     notice: str = "",
     announcement: str = "",
     status: int = 200,
+    confidence: int | None = None,
 ) -> HttpResponse:
     """The review screen, or only its #card partial for htmx."""
     card = card or snapshot.card
@@ -136,6 +138,10 @@ def _render(
         "settings_url": reverse("cards:settings"),
         "is_fsrs": profile.scheduler == SchedulerChoice.FSRS,
         "type_first": profile.type_answer_first,
+        # Issue 18: rated before the reveal, carried to the grade.
+        "rate_confidence": profile.rate_confidence,
+        "confidence": confidence,
+        "confidence_choices": Confidence.choices,
         "max_typed": f"{typed.MAX_TYPED_CHARS:,}",
         "skip_url": _skip_url(card, snapshot.levels, shown_at) if card else "",
         "care_next": review_url(snapshot.levels),
@@ -258,6 +264,7 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         card=card,
         revealed=revealed,
         shown_at=form.cleaned_data["shown_at"],
+        confidence=form.cleaned_data["confidence"],
     )
 
 
@@ -306,6 +313,7 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         card=card,
         revealed=revealed,
         shown_at=int(shown_at) if shown_at else None,
+        confidence=form.cleaned_data["confidence"],
     )
 
 
@@ -336,6 +344,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
             now=now,
             duration_ms=form.duration_ms(_millis(now)),
             typed=typed_answer,
+            confidence=form.cleaned_data["confidence"],
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)

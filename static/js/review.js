@@ -73,7 +73,8 @@
     } else if (key === "Escape") {
       handled = click("[data-action=skip]");
     } else if (/^[0-5]$/.test(key)) {
-      handled = click('[data-grade-key="' + key + '"]');
+      handled = click('[data-grade-key="' + key + '"]') ||
+        click('[data-confidence-key="' + key + '"]');  // issue 18, before the reveal
     }
     if (handled) event.preventDefault();
   });
@@ -87,6 +88,16 @@
     var back = root && root.querySelector("template[data-back]");
     if (!back || !root.contains(form)) return false;
     var content = back.content.cloneNode(true);
+    // A confidence rating (issue 18) pressed to reveal rides on the grade.
+    var rated = root.getAttribute("data-confidence");
+    var grade = content.querySelector(".grade-form");
+    if (rated && grade) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = "confidence";
+      input.value = rated;
+      grade.appendChild(input);
+    }
     back.remove();
     form.replaceWith(content);
     root.setAttribute("data-face", "back");
@@ -95,6 +106,16 @@
     if (answer) answer.focus({ preventScroll: true });
     return true;
   }
+
+  // Which rating revealed the card: read by revealInPlace (capture phase,
+  // so it is known before htmx handles the submit).
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[name=confidence]");
+    var root = card();
+    if (button && root && root.contains(button)) {
+      root.setAttribute("data-confidence", button.value);
+    }
+  }, true);
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;

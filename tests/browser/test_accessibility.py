@@ -15,6 +15,7 @@ from playwright.sync_api import Page
 
 from cards.bank import services as bank_services
 from cards.care import services as care
+from cards.mock import services as mock_services
 from cards.reminders import tokens
 from tests.browser.test_bank import log_in
 from tests.factories import make_schedule, make_user
@@ -89,7 +90,10 @@ def learner_pages(live_url: str, changed_id: int, new_id: int) -> list[str]:
     ada = get_user_model().objects.get(username="ada")
     verify = tokens.verify_token(user_id=ada.pk, email=ada.email)
     unsubscribe = tokens.unsubscribe_token(user_id=ada.pk)
+    running, finished = ada.mock_interviews.order_by("pk")  # the bank fixture's
     samples = {
+        "cards:mock_run": f"/mock/{running.pk}/",
+        "cards:mock_debrief": f"/mock/{finished.pk}/debrief/",
         "cards:question_changes": f"/questions/{changed_id}/changes/",
         "cards:reveal": f"/review/{new_id}/answer/?version=0",
         # Issue 16: ada's leech with her note, on its own page and in card info.
@@ -111,7 +115,7 @@ def learner_pages(live_url: str, changed_id: int, new_id: int) -> list[str]:
 
 @pytest.fixture
 def bank(questions):
-    learner = make_user(username="ada", email="ada@example.com")
+    learner = make_user(username="ada", email="ada@example.com", rate_confidence=True)
     changed = questions[3]
     make_schedule(
         user=learner, question=changed, due_on=datetime(2030, 1, 1).date(), lapses=8
@@ -135,6 +139,15 @@ def bank(questions):
         substantial=True,
     )
     make_user(username="root", is_superuser=True)
+    # Mock interviews (issue 18): one running, one finished with a debrief.
+    moment = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    mock_services.start_mock(user=learner, now=moment, count=2, seed=1)
+    done = mock_services.start_mock(user=learner, now=moment, count=2, seed=2)
+    for item in list(done.answers.order_by("position")):
+        mock_services.hand_in(
+            mock=done, answer_id=item.pk, text="Attention", now=moment, confidence=2
+        )
+    done.refresh_from_db()
     return changed, questions[0]
 
 

@@ -257,3 +257,35 @@ def test_self_graded_card_costs_one_request(page, live_app, console_errors, ques
     assert all("/grade/" in s for s in reviews)
     assert counts(page)[0] == 7
     assert console_errors == []
+
+
+def test_a_confidence_rating_reveals_in_place_and_is_logged_with_the_grade(
+    page, live_app, console_errors, questions
+):
+    """Issue 18 with one request per card: the rating key reveals the hidden
+    back, and the rating travels with the grade, the card's only request."""
+    from cards.models import LearnerProfile, ReviewLog
+
+    sign_up(page, live_app.url, "rater")
+    profile = LearnerProfile.objects.get(user__username="rater")
+    profile.rate_confidence = True
+    profile.save()  # through the ORM: the cached signed-in profile is dropped
+    page.set_viewport_size(PHONE)
+    page.goto(live_app.url + "/review/")
+    face(page, "front")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.method} {r.url}"))
+    page.keyboard.press("3")  # Certain
+    face(page, "back")
+    focused(page, "#answer")
+    grade(page, "Good", "3", keyboard=True)
+    face(page, "front")
+    page.get_by_role("button", name=re.compile("^Unsure")).click()
+    face(page, "back")
+    grade(page, "Again", "1", keyboard=False)
+    reviews = [s for s in sent if "/review/" in s]
+    assert len(reviews) == 2 and all("/grade/" in s for s in reviews), sent
+    logged = ReviewLog.objects.filter(user__username="rater").order_by("pk")
+    assert [(log.grade, log.confidence) for log in logged] == [(4, 3), (1, 1)]
+    fits(page, PHONE["width"])
+    assert console_errors == []

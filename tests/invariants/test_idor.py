@@ -36,9 +36,12 @@ from django.utils.http import urlsafe_base64_encode
 
 from cards.bank import services as bank_services
 from cards.care import services as care
+from cards.mock import services as mock_services
 from cards.models import (
     CardNote,
     LearnerProfile,
+    MockAnswer,
+    MockInterview,
     ProblemReport,
     Question,
     QuestionRevision,
@@ -65,6 +68,11 @@ PRIVATE = {
     "cards:question_changes": "questions",
     "cards:undo": "logs",
     "cards:plan_break_cancel": "breaks",
+    # Issue 18: a mock interview and its answers are the learner's own.
+    **{
+        f"cards:mock_{name}": "mocks"
+        for name in ("run", "draft", "answer", "debrief", "confirm", "undo", "soon")
+    },
 }
 # Path ids naming shared objects (bank questions) or carrying a token.
 SHARED = {
@@ -145,6 +153,8 @@ def guarded(a_pk: int) -> list:
         list(CardNote.objects.filter(user_id=a_pk).values()),
         list(Suspension.objects.filter(user_id=a_pk).values()),
         list(ProblemReport.objects.filter(reporter_id=a_pk).values()),
+        list(MockInterview.objects.filter(user_id=a_pk).order_by("pk").values()),
+        list(MockAnswer.objects.filter(mock__user_id=a_pk).order_by("pk").values()),
     ]
 
 
@@ -226,6 +236,8 @@ def owns(learner, call: Call) -> bool | None:
         return ReviewLog.objects.filter(user=learner, pk=call.target).exists()
     if kind == "breaks":
         return StudyBreak.objects.filter(user=learner, pk=call.target).exists()
+    if kind == "mocks":  # the mock's id (and the answer's, on the answer routes)
+        return MockInterview.objects.filter(user=learner, pk=call.target).exists()
     return None
 
 
@@ -269,12 +281,16 @@ def test_no_learner_reaches_another_learners_objects(db, figure):
         care.save_note(user=a, question=question, text=A_NOTE, now=now)
         care.suspend_card(user=a, question=question, now=now)
         care.report_problem(user=a, question=question, note=A_NOTE, now=now)
+    a_mock = mock_services.start_mock(user=a, now=now, count=2, seed=7)
+    first = a_mock.answers.order_by("position").first()
+    mock_services.hand_in(mock=a_mock, answer_id=first.pk, text=A_NOTE, now=now)
     a_schedules = list(ReviewSchedule.objects.filter(user=a))
     a_versions = {s.question_id: s.version for s in a_schedules}
     a_objects = {
         a.pk, a.profile.pk,
         *(s.pk for s in a_schedules), *(log.pk for log in a_logs),
         *(q.pk for q in a_questions),
+        a_mock.pk, *a_mock.answers.values_list("pk", flat=True),
         *QuestionRevision.objects.filter(question__in=a_questions).values_list(
             "pk", flat=True
         ),

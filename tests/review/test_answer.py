@@ -48,7 +48,9 @@ def days(n):
         (Schedule(due_on=days(-9)), Flow.REVIEW, Kind.REVIEW),
         (Schedule(due_on=days(-9)), Flow.DRILL, Kind.REVIEW),  # due: on schedule
         (Schedule(due_on=days(3), redrill_on=TODAY), Flow.REVIEW, Kind.REDRILL),
-        (Schedule(due_on=days(3), redrill_on=TODAY), Flow.MOCK, Kind.REDRILL),
+        # A mock is off the schedule even for a due or re-drilling card (issue 18).
+        (Schedule(due_on=days(3), redrill_on=TODAY), Flow.MOCK, Kind.MOCK),
+        (Schedule(due_on=days(-9)), Flow.MOCK, Kind.MOCK),
         (Schedule(due_on=days(0), redrill_on=days(-1)), Flow.REVIEW, Kind.REVIEW),
         (Schedule(due_on=days(1)), Flow.REVIEW, None),  # not due: refused
         (Schedule(due_on=days(1)), Flow.DRILL, Kind.DRILL),
