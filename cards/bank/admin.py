@@ -54,6 +54,7 @@ class QuestionAdminForm(forms.ModelForm):
         fields = [
             "key",
             "level",
+            "stage",
             "position",
             "prompt",
             "answer",
@@ -121,11 +122,14 @@ class QuestionAdmin(
     list_editable = ["position"]
     list_filter = ["level", "topics", "is_active"]
     search_fields = ["prompt", "answer", "key"]
-    ordering = ["level", "position", "id"]
+    ordering = ["stage", "level", "position", "id"]
     prepopulated_fields = {"key": ["prompt"]}
     readonly_fields = ["preview", "try_answer_link", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["level", "position", "prompt", "answer", "is_active"]}),
+        (
+            None,
+            {"fields": ["level", "stage", "position", "prompt", "answer", "is_active"]},
+        ),
         ("Topics and sources", {"fields": ["topics", "sources", "verified_on"]}),
         ("Preview", {"fields": ["preview", "try_answer_link"]}),
         (

@@ -386,6 +386,24 @@ def import_questions(
     return plan
 
 
+PACK_STAGE = 1  # packs come after the seed (stage 0) in study order
+
+
+@transaction.atomic
+def load_pack(data: bytes, *, now: datetime) -> int:
+    """Create a pack's questions, in stage PACK_STAGE, if none of them is stored.
+
+    A pack already (even partly) in the bank is left alone: its questions may
+    have been edited or retired, and a deleted one stays deleted.
+    """
+    parsed = bank.parse_markdown(bank.decode(data))
+    keys = [q.key for q in parsed.questions]
+    if Question.objects.filter(key__in=keys).exists():
+        return 0
+    import_questions(parsed=parsed, editor=None, now=now)
+    return Question.objects.filter(key__in=keys).update(stage=PACK_STAGE)
+
+
 def set_questions_active(*, questions: QuerySet[Question], is_active: bool) -> int:
     """Activate or retire questions in bulk; schedules and history stay."""
     return questions.update(is_active=is_active, updated_at=timezone.now())

@@ -37,10 +37,12 @@ from django.db.models.functions import Cast, Greatest, JSONObject
 
 from cards.models import (
     InterviewPlan,
+    LearnerTopic,
     Question,
     ReviewKind,
     ReviewLog,
     ReviewSchedule,
+    Topic,
 )
 
 
@@ -82,26 +84,42 @@ def _scalar(queryset: QuerySet, field: str) -> Subquery:
     return Subquery(queryset.values(field)[:1])
 
 
+def studied_by(user: object, question: str = "pk") -> Q:
+    """The queue's topic filter (issue 16): the question at `question` is in
+    no topic, or in at least one topic the learner studies. A learner skips
+    the topics they deselected and the opt-in topics they did not choose."""
+    choice = LearnerTopic.objects.filter(user=user, topic=OuterRef("pk"))
+    skipped = Topic.objects.filter(
+        Q(~Exists(choice.filter(is_studied=True)), is_opt_in=True)
+        | Exists(choice.filter(is_studied=False))
+    )
+    links = Question.topics.through.objects.filter(question=OuterRef(question))
+    return ~Exists(links.filter(topic__in=skipped)) | Exists(
+        links.exclude(topic__in=skipped)
+    )
+
+
 def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSchedule]:
     schedules = ReviewSchedule.objects.filter(user=user, question__is_active=True)
+    schedules = schedules.filter(studied_by(user, "question_id"))
     levels = tuple(levels)
     return schedules.filter(question__level__in=levels) if levels else schedules
 
 
-def active_questions_for(levels: Iterable[int] = ()) -> QuerySet[Question]:
+def active_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Question]:
     levels = tuple(levels)
-    questions = Question.objects.active()
+    questions = Question.objects.active().filter(studied_by(user))
     return questions.filter(level__in=levels) if levels else questions
 
 
 def new_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Question]:
-    """Active questions this learner has never answered, in study order."""
+    """Active questions this learner studies but never answered, in study order."""
     started = ReviewSchedule.objects.filter(user=user, question=OuterRef("pk"))
-    questions = Question.objects.active().filter(~Exists(started))
+    questions = active_questions_for(user).filter(~Exists(started))
     levels = tuple(levels)
     if levels:
         questions = questions.filter(level__in=levels)
-    return questions.order_by("level", "position", "pk")
+    return questions.order_by("stage", "level", "position", "pk")
 
 
 def redrills_for(
@@ -127,7 +145,14 @@ def due_reviews_for(
         .filter(due_on__lte=today)
         .exclude(redrill_on=today)
         .annotate(overdue=overdue)
-        .order_by("-overdue", "due_on", "question__level", "question__position", "pk")
+        .order_by(
+            "-overdue",
+            "due_on",
+            "question__stage",
+            "question__level",
+            "question__position",
+            "pk",
+        )
     )
 
 
@@ -161,7 +186,7 @@ def snapshot_query(
         # Active questions minus those started: two index lookups, where
         # counting the anti-join would visit every question of the bank.
         "new_available": Greatest(
-            _count(active_questions_for(levels)) - _count(schedules), 0
+            _count(active_questions_for(user_pk, levels)) - _count(schedules), 0
         ),
         "new_done": _count(logs.filter(kind=ReviewKind.NEW)),
         "reviews_done": _count(logs.filter(kind=ReviewKind.REVIEW)),
