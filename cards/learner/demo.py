@@ -182,7 +182,9 @@ def simulate(*, user: object, now: datetime, days: int, rng: random.Random) -> i
     tz = profile.tzinfo
     today = profile.study_day(now)
     learner = Learner(rng)
-    unstarted = list(Question.objects.active().order_by("stage", "level", "position", "id"))
+    unstarted = list(
+        Question.objects.active().order_by("stage", "level", "position", "id")
+    )
     # Mix the levels the way a learner picking from each would.
     rng.shuffle(unstarted)
     studied = 0

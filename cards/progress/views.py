@@ -32,4 +32,5 @@ def progress(request: HtmxHttpRequest) -> HttpResponse:
     page = charts.build_page(queries.snapshot(request.user, today=today), span=span)
     context = {"page": page, "activity": page.activity, "profile": profile}
     context["missed_points"] = queries.missed_key_points(request.user)
+    context["topics"] = queries.topic_mastery(request.user)
     return render(request, "cards/progress.html", context)

@@ -106,7 +106,9 @@ def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSc
     return schedules.filter(question__level__in=levels) if levels else schedules
 
 
-def active_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Question]:
+def active_questions_for(
+    user: object, levels: Iterable[int] = ()
+) -> QuerySet[Question]:
     levels = tuple(levels)
     questions = Question.objects.active().filter(studied_by(user))
     return questions.filter(level__in=levels) if levels else questions
