@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cards import scheduling
+from cards.bank.userdata import import_topics
 from cards.learner import erasure, scheduler_switch, services
 from cards.learner.userdata_file import (
     MAX_IMPORT_BYTES,
@@ -90,6 +91,8 @@ def import_user_data(
         import_plan(user, data.plan)
     if data.reminders is not None:
         reminders.restore(user=user, data=data.reminders, now=now or timezone.now())
+    if data.topics is not None:
+        import_topics(user, data.topics)
 
     started = set(
         ReviewSchedule.objects.for_user(user)

@@ -148,6 +148,8 @@ class ParsedData:
     plan: dict[str, Any] | None = None  # cards/planning/userdata.py
     # Reminders (issue 20): optional, as files exported before them have none.
     reminders: dict[str, Any] | None = None
+    # Topic choices (issue 16): optional, as older files have none.
+    topics: dict[str, Any] | None = None
 
 
 def _fail(where: str, problem: str) -> UserDataError:

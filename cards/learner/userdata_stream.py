@@ -29,6 +29,7 @@ from typing import Any, BinaryIO
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from cards.bank.userdata import export_topics, parse_topics
 from cards.learner.userdata_file import (
     FORMAT,
     MAX_IMPORT_BYTES,
@@ -106,6 +107,7 @@ def export_lines(*, user: AbstractBaseUser) -> Iterator[bytes]:
             "settings": settings_as_chosen(profile_for(user)),
             "plan": export_plan(user),
             "reminders": reminder_services.export(user=user),
+            "topics": export_topics(user),
             "schedule_fields": list(SCHEDULE_FIELDS),
             "review_fields": list(REVIEW_FIELDS),
         }
@@ -217,7 +219,7 @@ def read_user_data(stream: BinaryIO) -> ParsedData:
 def _read_lines(header: dict, reader: _Capped) -> ParsedData:
     if header.get("format") != FORMAT:
         raise UserDataError("This is not a GenAI Prep data file.")
-    if set(header) - {"plan", "reminders"} != _HEADER:  # both optional
+    if set(header) - {"plan", "reminders", "topics"} != _HEADER:  # all optional
         raise UserDataError(f"line 1 must have exactly: {', '.join(sorted(_HEADER))}.")
     if header["schedule_fields"] != list(SCHEDULE_FIELDS) or header[
         "review_fields"
@@ -228,6 +230,12 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
     settings = _settings(header["settings"])
     plan = plan_of(header)
     reminders = _reminders(header["reminders"]) if "reminders" in header else None
+    topics = None
+    if "topics" in header:
+        try:
+            topics = parse_topics(header["topics"])
+        except ValueError as exc:
+            raise UserDataError(f"line 1: {exc}.") from None
     lines = _records(reader)
     schedules: list[dict[str, Any]] = []
     tag, values, number = next(lines)
@@ -264,6 +272,7 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
         reviews=reviews(),
         plan=plan,
         reminders=reminders,
+        topics=topics,
     )
 
 
@@ -305,5 +314,10 @@ def parse_user_data(blob: bytes) -> ParsedData:
     """read_user_data of bytes, with every review checked now (a list)."""
     data = read_user_data(io.BytesIO(blob))
     return ParsedData(
-        data.settings, data.schedules, list(data.reviews), data.plan, data.reminders
+        data.settings,
+        data.schedules,
+        list(data.reviews),
+        data.plan,
+        data.reminders,
+        data.topics,
     )
