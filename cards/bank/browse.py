@@ -2,8 +2,8 @@
 
 One query for the page's rows and one for their count, whatever the page;
 the topic names come from the filter's own list. Text search is PostgreSQL
-full-text search on a GIN expression index (migration 0017) and a plain
-substring match on SQLite.
+full-text search on a stored, GIN-indexed tsvector column (migration 0017)
+and a plain substring match on SQLite.
 """
 
 from __future__ import annotations
@@ -109,15 +109,22 @@ class BrowseForm(forms.Form):
 
 def visible_to(user: object) -> Q:
     """Questions in no topic, or in a topic this learner may see: an opt-in
-    topic's questions (the demo's placeholders) only reach who chose it."""
+    topic's questions (the demo's placeholders) only reach who chose it.
+    The same shape as the queue's filter (queue_sql.studied_by)."""
     chosen = LearnerTopic.objects.filter(
         user=user, topic=OuterRef("pk"), is_studied=True
     )
-    hidden = Topic.objects.filter(~Exists(chosen), is_opt_in=True)
-    links = Question.topics.through.objects.filter(question=OuterRef("pk"))
-    return ~Exists(links.filter(topic__in=hidden)) | Exists(
-        links.exclude(topic__in=hidden)
+    hidden_topics = Topic.objects.filter(~Exists(chosen), is_opt_in=True)
+    links = Question.topics.through.objects
+    seen_link = links.filter(question=OuterRef("question")).exclude(
+        topic__in=hidden_topics
     )
+    hidden = (
+        links.filter(topic__in=hidden_topics)
+        .filter(~Exists(seen_link))
+        .values("question")
+    )
+    return ~Q(pk__in=hidden)
 
 
 def _search(questions: QuerySet[Question], text: str) -> QuerySet[Question]:

@@ -151,7 +151,7 @@ def test_browse_needs_a_login(client, db):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
-def test_postgresql_search_uses_stemming_and_the_gin_index(logged_in_client):
+def test_postgresql_search_uses_stemming_and_the_indexed_column(logged_in_client):
     make_question(prompt="How are documents ranked?", answer="Rerankers score them.")
     r = logged_in_client.get(URL, {"q": "ranking documents"})
     assert "1 question<" in r.text
