@@ -63,9 +63,8 @@ INSERT INTO auth_user (id, password, is_superuser, username, first_name, last_na
     email, is_staff, is_active, date_joined)
 SELECT g, '!', false, 'b' || g, '', '', 'b' || g || '@example.com', false, true, %(now)s
 FROM generate_series(1, %(n)s) g;
-INSERT INTO cards_learnerprofile (user_id, time_zone, rollover_hour, new_cards_per_day,
-    reviews_per_day, grade_scale, created_at, updated_at)
-SELECT g, (%(zones)s::text[])[1 + g %% 8], 4, 10, 200, 'four', %(now)s, %(now)s
+INSERT INTO cards_learnerprofile (user_id, time_zone, created_at, updated_at{more})
+SELECT g, (%(zones)s::text[])[1 + g %% 8], %(now)s, %(now)s{more_values}
 FROM generate_series(1, %(n)s) g;
 INSERT INTO cards_remindersettings (user_id, is_enabled, hour, weekdays, verified_email,
     next_send_at, updated_at)
@@ -78,8 +77,27 @@ SELECT setval(pg_get_serial_sequence('auth_user', 'id'), %(n)s);
 """
 
 
+def _profile_defaults() -> dict[str, object]:
+    """Every other profile column at its model default (new fields come along)."""
+    from cards.models import LearnerProfile
+
+    given = {"id", "user", "time_zone", "created_at", "updated_at"}
+    return {
+        f.column: None if f.null else f.get_default()
+        for f in LearnerProfile._meta.concrete_fields
+        if f.name not in given
+    }
+
+
 def _fill(cursor, n: int) -> None:
-    cursor.execute(FILL, {"n": n, "now": NOW, "zones": list(ZONES)})
+    defaults = _profile_defaults()
+    sql = FILL.format(
+        more="".join(f", {c}" for c in defaults),
+        more_values="".join(f", %(d_{c})s" for c in defaults),
+    )
+    params = {"n": n, "now": NOW, "zones": list(ZONES)}
+    params |= {f"d_{c}": v for c, v in defaults.items()}
+    cursor.execute(sql, params)
     cursor.execute("ANALYZE")
 
 
@@ -214,7 +232,12 @@ def bench_worker(mails: int) -> dict:
     if os.environ.get("BENCH_PROFILE"):
         import cProfile
 
-        cProfile.runctx("worker.run()", globals(), locals(), sort="tottime")
+        # BENCH_PROFILE=tottime|cumulative|<file>.prof
+        how = os.environ["BENCH_PROFILE"]
+        if how.endswith(".prof"):
+            cProfile.runctx("worker.run()", globals(), locals(), filename=how)
+        else:
+            cProfile.runctx("worker.run()", globals(), locals(), sort=how)
     else:
         worker.run()
     elapsed = time.perf_counter() - start
@@ -259,6 +282,7 @@ def main(argv: list[str]) -> int:
         "DATABASE_URL": args.db, "DJANGO_SETTINGS_MODULE": "genai_prep.settings",
         "DJANGO_EMAIL_HOST": "127.0.0.1", "DJANGO_EMAIL_PORT": str(SMTP_PORT),
         "DJANGO_EMAIL_USE_TLS": "0", "DJANGO_HTTPS": "0",
+        "DJANGO_LOG_LEVEL": os.environ.get("DJANGO_LOG_LEVEL", "WARNING"),
     }  # fmt: skip
     import django
 
@@ -268,6 +292,14 @@ def main(argv: list[str]) -> int:
     from django.db import connection
 
     settings.ALLOWED_HOSTS = ["testserver"]
+    # The bench measures the page, not the limit (5 an hour per address).
+    settings.RATE_LIMITS = {"password_reset": {"address": (10**6, 3600)}}
+    # The reset page links static files; the bench runs without collectstatic.
+    settings.STORAGES = settings.STORAGES | {
+        "staticfiles": {
+            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        }
+    }
     try:
         call_command("migrate", verbosity=0)
         start = time.perf_counter()

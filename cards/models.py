@@ -418,6 +418,8 @@ from cards.bank.models import (  # noqa: E402, F401
     RevisionSource,
     Topic,
 )
+from cards.care.models import *  # noqa: E402,F403
 from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
+from cards.ops.models import MaintenanceRun  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401
 from cards.reminders.models import *  # noqa: E402,F403

@@ -30,3 +30,10 @@ def send_password_reset(*, email: str, domain: str, use_https: bool) -> int:
     from cards.learner import password_reset
 
     return password_reset.send(email=email, domain=domain, use_https=use_https)
+
+
+@task
+def run_daily_maintenance(*, on: str) -> dict[str, int | None]:
+    from cards.ops import maintenance
+
+    return maintenance.run_scheduled(on=on, now=timezone.now())

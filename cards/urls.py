@@ -3,8 +3,10 @@
 from django.urls import path
 
 from cards.bank import views as bank
+from cards.care import views as care
 from cards.learner import theme
 from cards.learner import views as learner
+from cards.ops.ratelimit import rate_limited
 from cards.planning import views as planning
 from cards.progress import views as progress
 from cards.reminders import views as reminders
@@ -25,12 +27,22 @@ urlpatterns: list = [
         name="question_changes",
     ),
     path("deck.apkg", bank.anki_deck, name="anki_deck"),
+    # A learner's own card: notes, suspend, reports (issue 16)
+    path("questions/suspended/", care.suspended, name="suspended"),
+    path("questions/<int:question_id>/mine/", care.my_card, name="my_card"),
+    path("questions/<int:question_id>/suspend/", care.suspend, name="suspend"),
+    path("questions/<int:question_id>/note/", care.save_note, name="card_note"),
+    path("questions/<int:question_id>/report/", care.report, name="report"),
     # Progress
     path("progress/", progress.progress, name="progress"),
     # The daily review
     path("review/", review.review, name="review"),
     path("review/<int:question_id>/answer/", review.reveal, name="reveal"),
-    path("review/<int:question_id>/check/", review.check_typed, name="check"),
+    path(
+        "review/<int:question_id>/check/",
+        rate_limited("answer_check", methods=("POST",))(review.check_typed),
+        name="check",
+    ),
     path("review/<int:question_id>/grade/", review.grade, name="grade"),
     path("review/undo/", review.undo, name="undo"),
     path("review/<int:question_id>/info/", review.card_info_page, name="card_info"),

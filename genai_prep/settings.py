@@ -158,7 +158,7 @@ if DEBUG or TESTING:
 else:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "cards.web.mail.SMTPBackend",
             "OPTIONS": {
                 "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
                 "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
@@ -331,10 +331,27 @@ if DATABASE_POOLER == "transaction":
 if os.environ.get("DATABASE_CONN_MAX_AGE"):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["DATABASE_CONN_MAX_AGE"])
 # DATABASE_DIRECT_URL: PostgreSQL itself, bypassing the pooler, for migrations
-# and backups (`migrate --database direct`, `backup_db --database direct`).
+# and backups (`DATABASE_URL=<direct> migrate`: docs/DEPLOY.md; `backup_db --database direct`).
 if os.environ.get("DATABASE_DIRECT_URL"):
     DATABASES["direct"] = dj_database_url.parse(os.environ["DATABASE_DIRECT_URL"])
     DATABASES["direct"]["TEST"] = {"MIRROR": "default"}
+# DATABASE_REPLICA_URL: a streaming replica of PostgreSQL for reads that may
+# lag a second (the progress page; cards/ops/replica.py). The review flow
+# never reads from it. The test run has the alias too, as the test database
+# itself, so that tests/ops/test_replica.py can switch routing on and see it.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
+    )
+    if DATABASE_POOLER == "transaction":
+        DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = None
+elif TESTING:
+    DATABASES["replica"] = dict(DATABASES["default"])
+if "replica" in DATABASES:
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_READ_REPLICA = "replica" if os.environ.get("DATABASE_REPLICA_URL") else ""
+DATABASE_ROUTERS = ["cards.ops.replica.ReplicaRouter"]
 
 # /metrics (Prometheus text): off unless METRICS_TOKEN is set; then it needs
 # "Authorization: Bearer <token>" from an address in METRICS_ALLOWED_NETWORKS.

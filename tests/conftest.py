@@ -116,7 +116,32 @@ def uses_database(item: pytest.Item) -> bool:
     ) is not None or "_django_db_helper" in getattr(item, "fixturenames", ())
 
 
+# The slowest tests (over ~8 s each on a quiet two-core machine) start first, so
+# that pytest-xdist's workers finish together instead of one waiting on a tail.
+SLOW_FIRST = (
+    "invariants/test_fuzz.py::test_markdown_survives_coverage_guided_fuzzing",
+    "browser/test_accessibility.py::test_every_page_passes_axe",
+    "invariants/test_concurrency.py::test_concurrent_grading_loses_nothing",
+    "test_packaging.py::test_the_wheel_installs",
+    "invariants/test_time_zones.py::test_due_day_is_exactly_n_study_days_later",
+    "browser/test_progress.py::test_progress_page_with_demo_history",
+    "reminders/test_exactly_once.py::",
+    "invariants/test_grading_reliability.py::test_replayed_http_grades_add_nothing",
+    "invariants/test_idor.py::",
+    "learner/test_data_stream.py::test_many_reviews",
+    "review/test_check_answer_command.py::",
+    "invariants/test_review_input.py::test_random_bodies",
+    "progress/test_views.py::test_query_count_is_fixed",
+    "test_make_run.py::",
+)
+
+
+def _slow(item) -> bool:
+    return any(part in item.nodeid for part in SLOW_FIRST)
+
+
 def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not _slow(item))  # stable: the rest keep order
     if os.environ.get("TEST_PASS") == "database":
         # The second CI pass (PostgreSQL) runs what depends on the database;
         # browser tests, fuzzing and sweeps marked `once` ran in the first.

@@ -3,8 +3,11 @@
 import re
 from html.parser import HTMLParser
 
-SCRIPTABLE = {"script", "iframe", "object", "embed", "svg", "math", "style", "form",
-              "base", "meta", "link", "frame", "frameset", "template"}  # fmt: skip
+# Presentational MathML (issue 16, cards/highlight.py) is allowed: no links, no
+# annotation-xml (which can carry HTML), none of the elements mXSS relies on.
+SCRIPTABLE = {"script", "iframe", "object", "embed", "svg", "style", "form",
+              "base", "meta", "link", "frame", "frameset", "template",
+              "annotation-xml", "maction", "mglyph", "malignmark"}  # fmt: skip
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster"}
 SAFE_SCHEMES = {"http", "https", "mailto"}
 # How a browser finds a URL's scheme (WHATWG URL): C0 controls and spaces at

@@ -51,8 +51,12 @@ def main() -> int:
     try:
         stack.create_database()
         stack.start_pgbouncer()
-        # Migrations over the direct connection, never through the pooler.
-        stack.manage("migrate", "--database", "direct", "--no-input", "-v0")
+        # Migrations over the direct connection, never through the pooler, and
+        # as the default alias: django-tasks-db's migration 0016 writes through
+        # `default` whatever --database says, and through PgBouncer it waited
+        # forever for the lock its own migrate held on the direct connection.
+        direct = {"DATABASE_URL": stack.env["DATABASE_DIRECT_URL"]}
+        stack.manage("migrate", "--no-input", "-v0", env=direct)
         stack.manage("collectstatic", "--no-input", "-v0")  # WhiteNoise serves them
         questions = seed(stack)
         for name in SERVERS:

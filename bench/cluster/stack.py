@@ -145,9 +145,9 @@ class Stack:
         with psycopg.connect(dbname="postgres", autocommit=True, **PG) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
 
-    def manage(self, *args: str) -> str:
+    def manage(self, *args: str, env: dict[str, str] | None = None) -> str:
         result = subprocess.run(
-            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env,
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=self.env | (env or {}),
             capture_output=True, text=True, timeout=600,
         )  # fmt: skip
         if result.returncode != 0:

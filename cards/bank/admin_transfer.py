@@ -13,9 +13,9 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from cards.bank import conflicts, textdiff
 from cards.bank import formats as bank
 from cards.bank import services as bank_services
-from cards.bank import textdiff
 from cards.models import Question
 
 
@@ -125,12 +125,15 @@ class QuestionTransferAdminMixin:
         *,
         status: int = 200,
         warning: str = "",
+        choices: dict[str, str] | None = None,
     ) -> TemplateResponse:
         token = signing.dumps(
             {"name": name, "format": fmt, "text": text, "plan": plan.fingerprint()},
             salt=IMPORT_SALT,
             compress=True,
         )
+        found = conflicts.find(plan)
+        choices = choices or {}
         rows = []
         for change in plan.changes:
             diffs = [
@@ -143,7 +146,15 @@ class QuestionTransferAdminMixin:
                 for what in ("prompt", "answer")
                 if what in change.fields
             ]
-            rows.append({"change": change, "diffs": diffs})
+            key = change.new.key
+            rows.append(
+                {
+                    "change": change,
+                    "diffs": diffs,
+                    "conflict": found.get(key),
+                    "choice": choices.get(key, ""),
+                }
+            )
         return self._render_import(
             request,
             status=status,
@@ -153,6 +164,8 @@ class QuestionTransferAdminMixin:
             rows=rows,
             token=token,
             warning=warning,
+            conflicts=len(found),
+            conflict_choices=conflicts.CHOICES.items(),
             repairs=[p.describe(name) for p in plan.repairs],
         )
 
@@ -169,12 +182,31 @@ class QuestionTransferAdminMixin:
                 problems=["The preview expired or was altered; upload the file again."],
                 status=400,
             )
+        choices = {
+            name.removeprefix("conflict-"): value
+            for name, value in request.POST.items()
+            if name.startswith("conflict-")
+        }
         try:
             plan = bank_services.import_questions(
                 parsed=parsed,
                 editor=request.user,
                 now=timezone.now(),
                 expected=payload["plan"],
+                resolutions=choices,
+            )
+        except conflicts.UnresolvedConflicts as exc:
+            plan = self._plan(payload["text"], payload["format"])
+            return self._render_preview(
+                request,
+                payload["name"],
+                payload["format"],
+                payload["text"],
+                plan,
+                status=400,
+                warning=f"Nothing was imported: choose what to do with "
+                f"{len(exc.conflicts)} conflict(s) below.",
+                choices=choices,
             )
         except bank_services.PlanChanged:
             plan = self._plan(payload["text"], payload["format"])
@@ -193,7 +225,11 @@ class QuestionTransferAdminMixin:
             return self._render_import(
                 request, form=ImportForm(), problems=problems, status=400
             )
-        self.message_user(request, f"Imported {payload['name']}: {plan.summary()}.")
+        kept = sum(1 for v in choices.values() if v == conflicts.KEEP)
+        also = f"; {kept} kept as stored (conflicts)" if kept else ""
+        self.message_user(
+            request, f"Imported {payload['name']}: {plan.summary()}{also}."
+        )
         return redirect("admin:cards_question_changelist")
 
     def export_view(self, request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 import genanki
 from django.utils.html import escape
 
+from cards import highlight
 from cards.models import Level, Question
 
 # Fixed ids, so that importing a newer export into Anki updates the same note
@@ -51,7 +52,7 @@ MODEL = genanki.Model(
             '<div class="sources">{{Sources}}</div>',
         }
     ],
-    css=CSS,
+    css=CSS + highlight.anki_stylesheet(),
 )
 
 

@@ -2,7 +2,7 @@
 
 One query for the page's rows and one for their count, whatever the page;
 the topic names come from the filter's own list. Text search is PostgreSQL
-full-text search on a stored, GIN-indexed tsvector column (migration 0017)
+full-text search on a stored, GIN-indexed tsvector column (migration 0019)
 and a plain substring match on SQLite.
 """
 

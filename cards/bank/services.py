@@ -6,6 +6,7 @@ applied whole or not at all. Parsing and serialising live in `cards.bank`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -16,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
-from cards.bank import anki, revisions, topics
+from cards.bank import anki, conflicts, revisions, topics
 from cards.bank import formats as bank
 from cards.models import (
     KeyPoint,
@@ -91,10 +92,12 @@ def replace_key_points(
     )
 
 
-def ensure_topics() -> None:
+def ensure_topics(*, using: str = "default") -> None:
     """The bank's own topics (cards/bank/topics.py), added where missing."""
     for order, (slug, name) in enumerate(topics.TOPICS):
-        Topic.objects.get_or_create(slug=slug, defaults={"name": name, "order": order})
+        Topic.objects.using(using).get_or_create(
+            slug=slug, defaults={"name": name, "order": order}
+        )
 
 
 def topics_named(names: tuple[str, ...]) -> list[Topic]:
@@ -309,11 +312,15 @@ def import_questions(
     now: datetime,
     dry_run: bool = False,
     expected: str | None = None,
+    resolutions: Mapping[str, str] | None = None,
 ) -> bank.ImportPlan:
     """Create new questions and update matching ones (by key), all or nothing.
 
     `expected` is the fingerprint of the plan a person previewed: when the
-    bank changed since, PlanChanged is raised and nothing is written.
+    bank changed since, PlanChanged is raised and nothing is written. An
+    update that would revert a later revision (cards/bank/conflicts.py) needs
+    a choice in `resolutions` (key -> "keep" or "take"), else
+    UnresolvedConflicts is raised and nothing is written.
     """
     questions = parsed.questions
     keys = [q.key for q in questions]
@@ -333,9 +340,19 @@ def import_questions(
         raise PlanChanged("The question bank changed since the preview.")
     if dry_run:
         return plan
+    choices = resolutions or {}
+    found = conflicts.find(plan)
+    unresolved = {
+        key: c for key, c in found.items() if choices.get(key) not in conflicts.CHOICES
+    }
+    if unresolved:
+        raise conflicts.UnresolvedConflicts(unresolved)
+    kept = {key for key in found if choices[key] == conflicts.KEEP}
     made = []
     for change in plan.changes:
         new = change.new
+        if new.key in kept:
+            continue
         if change.action == "create":
             question = Question(
                 key=new.key,

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from cards import scheduling
 from cards.bank.userdata import import_topics
+from cards.care import userdata as care_userdata
 from cards.learner import erasure, scheduler_switch, services
 from cards.learner.userdata_file import (
     MAX_IMPORT_BYTES,
@@ -73,8 +74,9 @@ def import_user_data(
     # One import per learner at a time (a second waits for the first).
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     keys = {s["question"] for s in data.schedules}
-    questions = {q.key: q for q in Question.objects.filter(key__in=keys)}
-    unknown = sorted(keys - questions.keys())
+    care_keys = care_userdata.keys_of(data.care) if data.care else set()
+    questions = {q.key: q for q in Question.objects.filter(key__in=keys | care_keys)}
+    unknown = sorted((keys | care_keys) - questions.keys())
     if unknown:
         shown = ", ".join(unknown[:5]) + (" …" if len(unknown) > 5 else "")
         raise UserDataError(
@@ -93,6 +95,8 @@ def import_user_data(
         reminders.restore(user=user, data=data.reminders, now=now or timezone.now())
     if data.topics is not None:
         import_topics(user, data.topics)
+    if data.care is not None:
+        care_userdata.import_care(user, data.care, questions)
 
     started = set(
         ReviewSchedule.objects.for_user(user)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from cards import scheduling
+from cards.care.userdata import parse_care
 from cards.models import KEY_MAX_LENGTH, GradeScale, ReviewKind, time_zone_names
 from cards.planning.userdata import parse_plan
 from cards.review.services import MAX_DURATION_MS
@@ -150,6 +151,8 @@ class ParsedData:
     reminders: dict[str, Any] | None = None
     # Topic choices (issue 16): optional, as older files have none.
     topics: dict[str, Any] | None = None
+    # Notes, suspensions, reports (issue 16; cards/care/userdata.py): optional too.
+    care: dict[str, Any] | None = None
 
 
 def _fail(where: str, problem: str) -> UserDataError:
@@ -334,7 +337,7 @@ def parse_document(blob: bytes) -> ParsedData:
     expected = {"format", "version", "account", "settings", "schedules", "reviews"}
     # The interview plan (issue 17) and reminders (issue 20) are optional:
     # older files have none.
-    if set(data) - {"plan", "reminders"} != expected:
+    if set(data) - {"plan", "reminders", "care"} != expected:
         raise UserDataError(
             f"The file must have exactly: {', '.join(sorted(expected))}."
         )
@@ -346,6 +349,7 @@ def parse_document(blob: bytes) -> ParsedData:
     settings = _settings(data["settings"])
     plan = plan_of(data)
     reminders = _reminders(data["reminders"]) if "reminders" in data else None
+    care = care_of(data)
     if version == 1:
         data["schedules"] = _upgrade_v1(data["schedules"], SCHEDULE_FIELDS, "schedules")
         data["reviews"] = _upgrade_v1(data["reviews"], REVIEW_FIELDS, "reviews")
@@ -368,7 +372,16 @@ def parse_document(blob: bytes) -> ParsedData:
         reviews=reviews,
         plan=plan,
         reminders=reminders,
+        care=care,
     )
+
+
+def care_of(data: dict) -> dict[str, Any] | None:
+    """The file's notes, suspensions and reports (issue 16); older files have none."""
+    try:
+        return parse_care(data["care"]) if "care" in data else None
+    except ValueError as error:
+        raise UserDataError(f"The file's {error}.") from None
 
 
 def plan_of(data: dict) -> dict[str, Any] | None:

@@ -30,6 +30,7 @@ from typing import Any, BinaryIO
 from django.contrib.auth.models import AbstractBaseUser
 
 from cards.bank.userdata import export_topics, parse_topics
+from cards.care.userdata import export_care
 from cards.learner.userdata_file import (
     FORMAT,
     MAX_IMPORT_BYTES,
@@ -42,6 +43,7 @@ from cards.learner.userdata_file import (
     _record,
     _reminders,
     _settings,
+    care_of,
     check_reviews,
     parse_document,
     plan_of,
@@ -108,6 +110,7 @@ def export_lines(*, user: AbstractBaseUser) -> Iterator[bytes]:
             "plan": export_plan(user),
             "reminders": reminder_services.export(user=user),
             "topics": export_topics(user),
+            "care": export_care(user),
             "schedule_fields": list(SCHEDULE_FIELDS),
             "review_fields": list(REVIEW_FIELDS),
         }
@@ -219,7 +222,7 @@ def read_user_data(stream: BinaryIO) -> ParsedData:
 def _read_lines(header: dict, reader: _Capped) -> ParsedData:
     if header.get("format") != FORMAT:
         raise UserDataError("This is not a GenAI Prep data file.")
-    if set(header) - {"plan", "reminders", "topics"} != _HEADER:  # all optional
+    if set(header) - {"plan", "reminders", "topics", "care"} != _HEADER:  # all optional
         raise UserDataError(f"line 1 must have exactly: {', '.join(sorted(_HEADER))}.")
     if header["schedule_fields"] != list(SCHEDULE_FIELDS) or header[
         "review_fields"
@@ -236,6 +239,7 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
             topics = parse_topics(header["topics"])
         except ValueError as exc:
             raise UserDataError(f"line 1: {exc}.") from None
+    care = care_of(header)
     lines = _records(reader)
     schedules: list[dict[str, Any]] = []
     tag, values, number = next(lines)
@@ -273,6 +277,7 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
         plan=plan,
         reminders=reminders,
         topics=topics,
+        care=care,
     )
 
 
@@ -320,4 +325,5 @@ def parse_user_data(blob: bytes) -> ParsedData:
         data.plan,
         data.reminders,
         data.topics,
+        data.care,
     )

@@ -6,12 +6,18 @@ from cron or a systemd timer, the scheduler that will also run the reminders).
   default): long past any lockout (15 minutes), kept for a quarter for audits.
 - Finished task results older than TASK_RESULT_RETENTION_DAYS (7), when a
   database task backend (django-tasks-db's DBTaskResult) is installed.
+- Reminder delivery records older than REMINDER_DELIVERY_RETENTION_DAYS (30):
+  one row per learner per day, needed only around its own day (exactly once).
+
+`schedule_daily` is called by every reminders tick: the first tick of a UTC
+day at or after MAINTENANCE_HOUR_UTC (3) enqueues the run for a worker.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from importlib import import_module
 
 from django.apps import apps
@@ -21,6 +27,8 @@ from django.db import models, transaction
 
 AXES_LOG_RETENTION_DAYS = 90
 TASK_RESULT_RETENTION_DAYS = 7
+REMINDER_DELIVERY_RETENTION_DAYS = 30
+MAINTENANCE_HOUR_UTC = 3
 FINISHED_TASK_STATUSES = ("SUCCESSFUL", "FAILED")
 DATABASE_SESSION_ENGINES = {
     "django.contrib.sessions.backends.db",
@@ -35,6 +43,7 @@ class Pruned:
     axes_logs: int
     axes_failures: int
     task_results: int | None  # None: no task table
+    reminder_deliveries: int = 0
 
     def lines(self) -> list[str]:
         def n(value: int | None, absent: str) -> str:
@@ -46,7 +55,11 @@ class Pruned:
             f"login log entries (axes): {self.axes_logs:,}",
             f"login failure log entries (axes): {self.axes_failures:,}",
             f"finished task results: {n(self.task_results, 'no task table')}",
+            f"reminder delivery records: {self.reminder_deliveries:,}",
         ]
+
+    def as_counts(self) -> dict[str, int | None]:
+        return dataclasses.asdict(self)
 
 
 def _days(name: str, default: int) -> timedelta:
@@ -80,6 +93,8 @@ def prune_task_results(model: type[models.Model], *, before: datetime) -> int:
 def run_daily_maintenance(*, now: datetime) -> Pruned:
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
+    from cards.models import ReminderDelivery
+
     login_cutoff = now - _days("AXES_LOG_RETENTION_DAYS", AXES_LOG_RETENTION_DAYS)
     task_model = find_task_result_model()
     return Pruned(
@@ -98,4 +113,37 @@ def run_daily_maintenance(*, now: datetime) -> Pruned:
             before=now
             - _days("TASK_RESULT_RETENTION_DAYS", TASK_RESULT_RETENTION_DAYS),
         ),
+        reminder_deliveries=ReminderDelivery.objects.filter(
+            created_at__lt=now
+            - _days(
+                "REMINDER_DELIVERY_RETENTION_DAYS", REMINDER_DELIVERY_RETENTION_DAYS
+            )
+        ).delete()[0],
     )
+
+
+@transaction.atomic
+def schedule_daily(*, now: datetime) -> bool:
+    """Enqueue today's maintenance once (True if this call did); for the tick."""
+    from cards import tasks
+    from cards.models import MaintenanceRun
+    from cards.reminders import services
+
+    utc = now.astimezone(UTC)
+    if utc.hour < getattr(settings, "MAINTENANCE_HOUR_UTC", MAINTENANCE_HOUR_UTC):
+        return False
+    _, created = MaintenanceRun.objects.get_or_create(
+        on=utc.date(), defaults={"enqueued_at": now}
+    )
+    if created:
+        services._enqueue(tasks.run_daily_maintenance, on=utc.date().isoformat())
+    return created
+
+
+def run_scheduled(*, on: str, now: datetime) -> dict[str, int | None]:
+    """The job: run the maintenance and record what it deleted on the day's row."""
+    from cards.models import MaintenanceRun
+
+    counts = run_daily_maintenance(now=now).as_counts()
+    MaintenanceRun.objects.filter(on=on).update(finished_at=now, deleted=counts)
+    return counts

@@ -1,5 +1,6 @@
 """Prometheus metrics: requests by view and status, latencies, grades and
-database errors, and the /metrics endpoint an internal scraper reads.
+database errors, and the /metrics endpoint an internal scraper reads (with
+the job queue's depth and failed mails from cards/ops/queue_metrics.py).
 
 Under gunicorn, set PROMETHEUS_MULTIPROC_DIR (an empty directory per server,
 before start) and use genai_prep/gunicorn_conf.py: each worker writes its
@@ -119,12 +120,16 @@ def has_token(request: HttpRequest) -> bool:
 
 
 def exposition() -> bytes:
-    """Every metric in Prometheus text format (all workers' in multiprocess mode)."""
+    """Every metric in Prometheus text format (all workers' in multiprocess mode),
+    then the queue's and reminders' gauges, read from the database."""
+    from cards.ops import queue_metrics
+
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-        return generate_latest(registry)
-    return generate_latest(REGISTRY)
+    else:
+        registry = REGISTRY
+    return generate_latest(registry) + generate_latest(queue_metrics.REGISTRY)
 
 
 @require_safe

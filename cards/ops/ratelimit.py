@@ -41,6 +41,9 @@ LIMITS: dict[str, tuple[str, dict[str, tuple[int, int]]]] = {
         {"address": (5, HOUR), "account": (3, HOUR)},
     ),
     "signup": ("sign-ups", {"address": (10, HOUR)}),
+    # Each check runs the key-point matcher (CPU); a learner types a few dozen
+    # answers a day, so 300 an hour is far above honest use.
+    "answer_check": ("answer checks", {"user": (300, HOUR), "address": (900, HOUR)}),
 }
 WHO = {
     "user": "from your account",

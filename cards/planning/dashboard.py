@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from cards import scheduling
+from cards.care import reads as care_reads
 from cards.models import LearnerProfile, Level, ReviewSchedule
 from cards.planning import reads
 from cards.planning.forms import BacklogForm, BreakForm, InterviewForm
@@ -67,12 +68,16 @@ def summary(user: object, profile: LearnerProfile, now: datetime) -> Summary:
     default = scheduling.get(scheduling.DEFAULT)
     cards = reads.cards_for(user, profile)
     left = plan.days_left(interview, today)
+    effort = reads.effort_for(user)
     day = plan.plan_day(
-        interview, today, cards, default=default, new_limit=profile.new_cards_per_day
+        interview,
+        today,
+        cards,
+        default=default,
+        new_limit=profile.new_cards_per_day,
+        effort=effort,
     )
-    check = plan.feasibility(
-        interview, today, cards, default=default, effort=reads.effort_for(user)
-    )
+    check = plan.feasibility(interview, today, cards, default=default, effort=effort)
     ready = plan.forecast(
         interview, today, cards, default=default, coverage=check.coverage
     )
@@ -105,7 +110,10 @@ def backlog(user: object, profile: LearnerProfile, now: datetime):
     """The offer to spread a backlog, when today's due cards exceed the usual day."""
     today = profile.study_day(now)
     due = ReviewSchedule.objects.filter(
-        user=user, question__is_active=True, due_on__lte=today
+        care_reads.not_suspended(user),
+        user=user,
+        question__is_active=True,
+        due_on__lte=today,
     ).count()
     return plan.backlog_offer(due=due, usual=reads.usual_load(user, today))
 

@@ -76,13 +76,16 @@ def away_days(user: object, *, after: date) -> frozenset[date]:
 
 
 def effort_for(user: object) -> plan.Effort:
-    """The learner's own median answer times (new cards and reviews)."""
-    logs = ReviewLog.objects.filter(user=user, duration_ms__isnull=False).order_by(
-        "-reviewed_at"
+    """The learner's own median answer times (new cards and reviews) and the
+    share of their latest reviews failed."""
+    logs = ReviewLog.objects.filter(user=user).order_by("-reviewed_at")
+    timed = logs.filter(duration_ms__isnull=False)
+    new = timed.filter(kind=ReviewKind.NEW).values_list("duration_ms", flat=True)
+    reviews = timed.filter(kind=ReviewKind.REVIEW).values_list("duration_ms", flat=True)
+    grades = logs.filter(kind=ReviewKind.REVIEW).values_list("grade", flat=True)
+    return plan.effort_from(
+        new[:EFFORT_SAMPLE], reviews[:EFFORT_SAMPLE], grades[:EFFORT_SAMPLE]
     )
-    new = logs.filter(kind=ReviewKind.NEW).values_list("duration_ms", flat=True)
-    reviews = logs.filter(kind=ReviewKind.REVIEW).values_list("duration_ms", flat=True)
-    return plan.effort_from(new[:EFFORT_SAMPLE], reviews[:EFFORT_SAMPLE])
 
 
 def usual_load(user: object, today: date) -> float:

@@ -143,6 +143,7 @@ def prepare_day(*, user: AbstractBaseUser, now: datetime) -> plan.DayPlan | None
         reads.cards_for(user, profile),
         default=scheduling.get(scheduling.DEFAULT),
         new_limit=profile.new_cards_per_day,
+        effort=reads.effort_for(user),
     )
     _move(user, dict.fromkeys(day.brought_forward, today))
     row.prepared_on = today

@@ -16,6 +16,7 @@ from django.db.models import Avg, Count, DateField, Q, Sum, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from cards import progress
+from cards.care import reads as care_reads
 from cards.models import (
     KeyPoint,
     Level,
@@ -122,7 +123,10 @@ def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
     day = Greatest("due_on", Value(today, output_field=DateField()))
     rows = (
         _schedules(user)
-        .filter(due_on__lte=today + timedelta(days=days - 1))
+        .filter(
+            care_reads.not_suspended(user),  # suspended cards are not coming (issue 16)
+            due_on__lte=today + timedelta(days=days - 1),
+        )
         .annotate(day=day)
         .values("day")
         .annotate(n=Count("id"))

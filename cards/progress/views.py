@@ -9,6 +9,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from cards import progress as charts
 from cards.models import profile_for
+from cards.ops.replica import replica_reads
 from cards.progress import queries
 from cards.progress.forms import ProgressRangeForm
 from cards.web.http import HtmxHttpRequest, login_required
@@ -18,6 +19,7 @@ from cards.web.http import HtmxHttpRequest, login_required
 @login_required
 @never_cache
 @vary_on_headers("HX-Request")
+@replica_reads  # may lag a second behind the primary (cards/ops/replica.py)
 def progress(request: HtmxHttpRequest) -> HttpResponse:
     form = ProgressRangeForm(request.GET)
     if not form.is_valid():

@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from cards.models import ReminderDelivery, ReminderSettings, ReviewLog, profile_for
+from cards.planning import dashboard
 from cards.progress.core import streaks
 from cards.reminders import tokens
 from cards.review import queue
@@ -26,6 +27,22 @@ class Digest:
     redrills: int
     streak: int  # days in a row up to yesterday; at risk if today is not studied
     today: date
+    interview_on: date | None = None  # the interview plan's date, if one is set
+
+    @property
+    def days_to_interview(self) -> int | None:
+        """Days left before the interview; None without one or once it has passed."""
+        if self.interview_on is None or self.interview_on < self.today:
+            return None
+        return (self.interview_on - self.today).days
+
+    @property
+    def countdown(self) -> str:
+        """The plan's own wording ("N days to your interview."), or ""."""
+        left = self.days_to_interview
+        if left is None:
+            return ""
+        return dashboard.Summary(row=None, days_left=left).days_left_text
 
     @property
     def total(self) -> int:
@@ -74,6 +91,7 @@ def digest_for(
         redrills=snap.redrills,
         streak=streak,
         today=snap.today,
+        interview_on=snap.plan_on,
     ), ""
 
 

@@ -110,6 +110,8 @@ class ReminderDelivery(models.Model):
                 fields=["user", "local_date"], name="one_reminder_per_learner_day"
             ),
         ]
+        # Pruning (daily maintenance) and the metrics' last-day counts.
+        indexes = [models.Index(fields=["created_at"], name="delivery_created")]
 
     def __str__(self) -> str:
         return f"Reminder to {self.user} for {self.local_date}: {self.status}"

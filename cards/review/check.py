@@ -3,66 +3,94 @@
 `check(answer, points, prompt=...)` says for each key point whether the answer
 covers it and with which sentence, gives one score in [0, 1] and the SM-2 grade
 suggested by that score alone. No Django; the semantic matcher (`embed.py`,
-numpy only) is optional and passed in.
+numpy only) is optional and passed in. `check` is `score(gather(...))`:
+`gather` measures, once, how much of each point each sentence holds (lexical
+share, cosine); `score` applies the thresholds of one `Settings`, which is
+how the tune grid (tests/review/tune.py) re-scores without a copy of it.
 
-How a point is matched: the answer is cut into sentences; a sentence covers a
-point when it holds most of the point's content words (stemmed, typos
-forgiven, words of the prompt ignored: they are no evidence), or one of its
-aliases, or when the matcher finds it close in meaning. Coverage is per point,
-so repeating or padding an answer earns nothing. The score is the covered
-weight over the weight a complete answer needs (every must point, and up to
-`EXPECTED_PLAIN` plain ones); an asserted misconception costs `WRONG_PENALTY`;
-an answer that is only a list of terms is capped below an explanation.
+How a point is matched: a sentence covers it when it holds most of its content
+words (stemmed, typos forgiven, the prompt's words ignored: they are no
+evidence), or one of its aliases, or when the matcher finds the two close
+without the prompt's words. Coverage is per point, so repeating or padding an
+answer earns nothing; a point nearly matched earns part credit. The score is
+the credit over the weight a complete answer needs; an asserted misconception
+costs score, and the sentence asserting it covers nothing; an answer that is
+only a list of terms is capped below an explanation. docs/ANSWERS.md.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
-import snowballstemmer
 from rapidfuzz import fuzz, process
+
+from cards.review.wording import (
+    REFERRING,
+    content_stems,
+    is_term_list,
+    negated,
+    sentences,
+    stem,
+    without,
+    words,
+)
 
 MUST_WEIGHT = 2
 PLAIN_WEIGHT = 1
-# Tuned on the tune half of the labelled set (docs/ANSWERS.md), never the other.
-EXPECTED_PLAIN = 1  # plain points beyond the musts that a complete answer names
-EXPECTED_LIST = 2  # items a complete answer to a list question names
-LEXICAL_COVER = 0.75  # share of a point's content words in one sentence
-SEMANTIC_COVER = 0.65  # cosine of a sentence and a point (static embeddings)
-WRONG_COVER = 0.75  # lexical share for a misconception
-WRONG_SEMANTIC = 0.85  # a misconception needs a closer match than a point
-WRONG_PENALTY = 0.4
 LIST_CAP_EXPLAIN = 0.3  # a bare list of terms for an "explain" question: Again
 LIST_CAP_ENUMERATE = 0.6  # ... for a question that asks for a list: Hard at best
+LIST_MARGIN = 0.05  # how far below the next band a capped list stays
 FUZZY = 88  # rapidfuzz ratio for two stems of 5+ letters to count as one word
 MAX_ANSWER_CHARS = 5_000
+EASY_FROM = 0.97  # score from which Good becomes Easy
+AGAIN_ONE_FROM = 0.1  # below Hard: 1 ("wrong, but recognised") from here, else 0
 
-# Score -> SM-2 grade: 0-1 Again, 3 Hard, 4 Good, 5 Easy (one signal, no other).
-GRADE_STEPS = ((0.97, 5), (0.9, 4), (0.4, 3), (0.1, 1))
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be
-    because been before being below between both but by can could did do does
-    doing down during each etc few for from further had has have having he her
-    here hers him his how i if in into is it its itself just like me more most
-    my no nor not of off on once only or other our out over own same she should
-    so some such than that the their them then there these they this those
-    through to too under until up us very was we were what when where which
-    while who whom why will with would you your yours e g eg ie i.e via
-    thing things stuff really basically kind sort lot lots get gets got make
-    makes made use used uses using way ways one two many much well""".split()  # noqa: SIM905
+@dataclass(frozen=True)
+class Settings:
+    """The checker's thresholds. `SETTINGS` was chosen by `python -m
+    tests.review.tune` on the tune half of the labelled set only
+    (docs/ANSWERS.md); the held-out half never chose anything."""
+
+    lexical_cover: float  # share of a point's content words in one sentence
+    semantic_cover: float  # cosine of a sentence and a point, prompt words removed
+    expected_plain: int  # plain points beyond the musts that a complete answer names
+    expected_list: int  # items a complete answer to a list question names
+    wrong_cover: float  # share of all a misconception's words (this + last sentence)
+    wrong_own: float  # ... and of its words that are not the prompt's
+    wrong_semantic: float  # a misconception needs a closer match than a point
+    wrong_penalty: float  # score lost per asserted misconception
+    hard_from: float  # score -> SM-2 grade: Hard (3) from here
+    good_from: float  # ... Good (4) from here, Easy (5) from EASY_FROM
+    partial_from: float  # closeness from which a missed point earns part credit
+
+    def grade_for(self, score: float) -> int:
+        for floor, grade in (
+            (max(EASY_FROM, self.good_from), 5),
+            (self.good_from, 4),
+            (self.hard_from, 3),
+            (min(AGAIN_ONE_FROM, self.hard_from), 1),
+        ):
+            if score >= floor:
+                return grade
+        return 0
+
+
+SETTINGS = Settings(
+    lexical_cover=0.67,
+    semantic_cover=0.7,
+    expected_plain=1,
+    expected_list=3,
+    wrong_cover=0.67,
+    wrong_own=0.5,
+    wrong_semantic=0.85,
+    wrong_penalty=0.4,
+    hard_from=0.2,
+    good_from=0.8,
+    partial_from=0.8,
 )
-# A sentence with these denies or contrasts a claim rather than asserting it.
-_NEGATIONS = "not no never n't cannot without myth misconception wrong false"
-NEGATIONS = frozenset(
-    f"{_NEGATIONS} unlike instead rather whereas than compared".split()
-)
-WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
-SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+|\n+|(?<=\))\s+(?=[A-Z])")
-_STEMMER = snowballstemmer.stemmer("english")
+PARTIAL_CREDIT = 0.5  # the most a missed point earns at the edge of its threshold
 
 
 @dataclass(frozen=True)
@@ -120,33 +148,11 @@ Matcher = Callable[[Sequence[str], Sequence[str]], list[list[float]]]
 
 
 def grade_for(score: float) -> int:
-    for floor, grade in GRADE_STEPS:
-        if score >= floor:
-            return grade
-    return 0
+    return SETTINGS.grade_for(score)
 
 
 def band_of(grade: int) -> str:
     return "good" if grade >= 4 else "hard" if grade == 3 else "again"
-
-
-@lru_cache(maxsize=8192)
-def stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
-
-
-def words(text: str) -> list[str]:
-    return WORD_RE.findall(text.lower().replace("\u2019", "'"))
-
-
-@lru_cache(maxsize=8192)
-def content_stems(text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(stem(w) for w in words(text) if w not in STOPWORDS))
-
-
-def sentences(answer: str) -> list[str]:
-    parts = (s.strip(" \t-*•") for s in SENTENCE_RE.split(answer.strip()))
-    return [s for s in parts if words(s)]
 
 
 def _has(stems: frozenset[str], wanted: str, near: dict[str, frozenset[str]]) -> bool:
@@ -184,40 +190,204 @@ def _lexical(
     ignore: frozenset[str],
     near: dict[str, frozenset[str]],
 ) -> float:
-    """How much of the point one sentence holds: 1.0 for an alias."""
+    """How much of a key point one sentence holds, the prompt's words not
+    counted: 1.0 for an alias."""
     for alias in point.aliases:
         wanted = content_stems(alias) or tuple(stem(w) for w in words(alias))
-        if wanted and all(_has(sentence_stems, w, near) for w in wanted):
+        # An alias made of the prompt's words only ("pre-trained model" for a
+        # question on fine-tuning a pre-trained model) just echoes the question.
+        if ignore.issuperset(wanted):
+            continue
+        if all(_has(sentence_stems, w, near) for w in wanted):
             return 1.0
-    # A misconception is matched on all its words: the prompt's words are what
-    # tell "diffusion models use a discriminator" from "GANs use one".
-    wanted = [
-        s
-        for s in content_stems(point.statement)
-        if point.is_misconception or s not in ignore
-    ]
+    wanted = [s for s in content_stems(point.statement) if s not in ignore]
     if not wanted:
         return 0.0
     return sum(_has(sentence_stems, w, near) for w in wanted) / len(wanted)
 
 
-def is_term_list(answer: str) -> bool:
-    """A bare list of terms: three or more fragments, short or without grammar."""
-    fragments = [f for f in re.split(r"[,;\n/]|\s-\s", answer) if words(f)]
-    if len(fragments) < 3:
-        return False
-    tokens = words(answer)
-    function = sum(1 for t in tokens if t in STOPWORDS)
-    short = sum(1 for f in fragments if len(words(f)) <= 4)
-    return short / len(fragments) >= 0.8 or function / len(tokens) < 0.12
+def _asserts(
+    window: frozenset[str],
+    point: Point,
+    ignore: frozenset[str],
+    near: dict[str, frozenset[str]],
+    contrast: frozenset[str],
+) -> tuple[float, float]:
+    """How much of a misconception a sentence and the one before it hold: the
+    share of all its content words (the prompt's words are what tell "diffusion
+    models use a discriminator" from "GANs use one", and they are often in the
+    sentence before: "They generate in one step"), and the share of its own
+    words, not the prompt's (without these nothing wrong is said). An alias
+    must be there with all its words, "up" and "its" too: "looks up its
+    training data" is not "looks like its training data". Nothing counts
+    without one of the words that set it apart from the key points
+    (`contrast_words`): "attention cost grows quadratically with sequence
+    length" shares every word but "linear" with "attention has linear cost"."""
+    for alias in point.aliases:
+        wanted = tuple(stem(w) for w in words(alias))
+        if wanted and all(_has(window, w, near) for w in wanted):
+            return 1.0, 1.0
+    wanted = content_stems(point.statement)
+    if not wanted or (contrast and not any(_has(window, w, near) for w in contrast)):
+        return 0.0, 0.0
+    own = [w for w in wanted if w not in ignore]
+    share = sum(_has(window, w, near) for w in wanted) / len(wanted)
+    own_share = sum(_has(window, w, near) for w in own) / len(own) if own else share
+    return share, own_share
 
 
-def _negated(sentence: str, claim: str) -> bool:
-    """The sentence denies or contrasts rather than asserts (unless the claim
-    itself is a comparison: "faster than GANs")."""
-    own = set(words(claim))
-    return any(
-        (w in NEGATIONS or w.endswith("n't")) and w not in own for w in words(sentence)
+def contrast_words(point: Point, points: Sequence[Point], ignore: frozenset[str]):
+    """A misconception's words that no key point and not the prompt uses."""
+    used = set(ignore)
+    for p in points:
+        if not p.is_misconception:
+            for text in (p.statement, *p.aliases):
+                used.update(content_stems(text))
+    return frozenset(content_stems(point.statement)) - used
+
+
+def _window(
+    parts: Sequence[str],
+    stems: Sequence[frozenset[str]],
+    i: int,
+    ignore: frozenset[str],
+) -> frozenset[str]:
+    """The words a misconception may be matched on at sentence i: its own, all
+    of the sentence before when that one ended in a colon ("Evaluation is easy:
+    you measure accuracy"), or the prompt's words of the sentence before when
+    this one refers back to them ("They generate in one step")."""
+    if not i:
+        return stems[i]
+    if parts[i - 1].endswith(":"):
+        return stems[i] | stems[i - 1]
+    if REFERRING.intersection(words(parts[i])):
+        return stems[i] | (stems[i - 1] & ignore)
+    return stems[i]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an answer holds of each point before any threshold, so that the
+    tune grid re-scores it under many `Settings` (rows: points; columns:
+    sentences). For a misconception `lexical` and `own` are `_asserts`'s two
+    shares and `cosine` compares the whole sentence; for a point `own` is
+    `lexical` and both leave out the prompt's words."""
+
+    sentences: tuple[str, ...]
+    points: tuple[Point, ...]
+    lexical: tuple[tuple[float, ...], ...]
+    own: tuple[tuple[float, ...], ...]
+    cosine: tuple[tuple[float, ...], ...]
+    negated: tuple[tuple[bool, ...], ...]  # misconceptions: the sentence denies it
+    is_term_list: bool
+
+
+def gather(
+    answer: str,
+    points: Sequence[Point],
+    *,
+    prompt: str = "",
+    matcher: Matcher | None = None,
+) -> Evidence:
+    answer = answer[:MAX_ANSWER_CHARS]
+    parts = sentences(answer)
+    stems = [frozenset(stem(w) for w in words(s)) for s in parts]
+    ignore = frozenset(content_stems(prompt))
+    windows = [_window(parts, stems, i, ignore) for i in range(len(parts))]
+    near = _near_words(points, set().union(*stems))
+    n = len(parts)
+    cosine = [[0.0] * n for _ in points]
+    if matcher is not None and parts and points:
+        # One call: the answer's sentences without the prompt's words (for the
+        # points), then as written (for the misconceptions).
+        table = matcher(
+            [without(s, ignore) for s in parts] + parts,
+            [
+                p.statement if p.is_misconception else without(p.statement, ignore)
+                for p in points
+            ],
+        )
+        for j, p in enumerate(points):
+            offset = n if p.is_misconception else 0
+            cosine[j] = [table[offset + i][j] for i in range(n)]
+    lexical, own, denials = [], [], []
+    for j, p in enumerate(points):
+        if p.is_misconception:
+            contrast = contrast_words(p, points, ignore)
+            pairs = [_asserts(w, p, ignore, near, contrast) for w in windows]
+            if contrast:  # the matcher, too, cannot tell "linear" from "quadratic"
+                cosine[j] = [
+                    c if any(_has(w, x, near) for x in contrast) else 0.0
+                    for c, w in zip(cosine[j], windows, strict=True)
+                ]
+            lexical.append(tuple(a for a, _ in pairs))
+            own.append(tuple(b for _, b in pairs))
+            denials.append(tuple(negated(s, p.statement) for s in parts))
+        else:
+            row = tuple(_lexical(s, p, ignore, near) for s in stems)
+            lexical.append(row)
+            own.append(row)
+            denials.append((False,) * n)
+    return Evidence(
+        tuple(parts),
+        tuple(points),
+        tuple(lexical),
+        tuple(own),
+        tuple(tuple(r) for r in cosine),
+        tuple(denials),
+        is_term_list(answer),
+    )
+
+
+def score(evidence: Evidence, settings: Settings = SETTINGS) -> Verdict:
+    """The verdict on gathered evidence under one setting of the thresholds."""
+    s, e = settings, evidence
+    wrong: list[PointResult] = []
+    asserting: set[int] = set()  # sentences that assert a misconception
+    for j, point in enumerate(e.points):
+        if not point.is_misconception:
+            continue
+        hits = [
+            i
+            for i in range(len(e.sentences))
+            if not e.negated[j][i]
+            and (
+                (e.lexical[j][i] >= s.wrong_cover and e.own[j][i] >= s.wrong_own)
+                or e.cosine[j][i] >= s.wrong_semantic
+            )
+        ]
+        if hits:
+            asserting.update(hits)
+            wrong.append(PointResult(point, True, e.sentences[hits[0]], 1.0))
+    positive: list[PointResult] = []
+    for j, point in enumerate(e.points):
+        if point.is_misconception:
+            continue
+        # A sentence that asserts a misconception covers nothing: "mode collapse
+        # is when the model gives too many different outputs" is no credit for
+        # knowing what mode collapse is.
+        best, where = 0.0, None
+        for i, sentence in enumerate(e.sentences):
+            if i in asserting:
+                continue
+            closeness = max(
+                e.lexical[j][i] / s.lexical_cover, e.cosine[j][i] / s.semantic_cover
+            )
+            if closeness > best:
+                best, where = closeness, sentence
+        covered = best >= 1.0
+        positive.append(PointResult(point, covered, where if covered else None, best))
+    total = _score(positive, len(wrong), s)
+    if e.is_term_list:
+        # Naming the terms shows recognition: Again for a question that asks
+        # for an explanation, Hard at best for one that asks for a list.
+        if any(r.point.is_must for r in positive):
+            total = min(total, LIST_CAP_EXPLAIN, s.hard_from - LIST_MARGIN)
+        else:
+            total = min(total, max(LIST_CAP_ENUMERATE, s.hard_from))
+            total = min(total, s.good_from - LIST_MARGIN)
+    return Verdict(
+        total, s.grade_for(total), tuple(positive), tuple(wrong), e.is_term_list
     )
 
 
@@ -228,51 +398,28 @@ def check(
     prompt: str = "",
     matcher: Matcher | None = None,
 ) -> Verdict:
-    parts = sentences(answer[:MAX_ANSWER_CHARS])
-    stems = [frozenset(stem(w) for w in words(s)) for s in parts]
-    ignore = frozenset(content_stems(prompt))
-    near = _near_words(points, set().union(*stems))
-    semantic: list[list[float]] = []
-    if matcher is not None and parts and points:
-        semantic = matcher(parts, [p.statement for p in points])
-    results: list[PointResult] = []
-    for j, point in enumerate(points):
-        lexical_cover = WRONG_COVER if point.is_misconception else LEXICAL_COVER
-        semantic_cover = WRONG_SEMANTIC if point.is_misconception else SEMANTIC_COVER
-        best, where = 0.0, None
-        for i, sentence in enumerate(parts):
-            if point.is_misconception and _negated(sentence, point.statement):
-                continue
-            # How close to covering, 1.0 at either threshold.
-            closeness = _lexical(stems[i], point, ignore, near) / lexical_cover
-            if semantic:
-                closeness = max(closeness, semantic[i][j] / semantic_cover)
-            if closeness > best:
-                best, where = closeness, sentence
-        covered = best >= 1.0
-        results.append(PointResult(point, covered, where if covered else None, best))
-    positive = tuple(r for r in results if not r.point.is_misconception)
-    wrong = tuple(r for r in results if r.point.is_misconception and r.covered)
-    score = _score(positive, wrong)
-    listed = is_term_list(answer)
-    if listed:
-        enumerate_question = not any(r.point.is_must for r in positive)
-        score = min(
-            score, LIST_CAP_ENUMERATE if enumerate_question else LIST_CAP_EXPLAIN
-        )
-    return Verdict(score, grade_for(score), positive, wrong, listed)
+    return score(gather(answer, points, prompt=prompt, matcher=matcher))
 
 
-def _score(positive: Sequence[PointResult], wrong: Sequence[PointResult]) -> float:
+def _credit(result: PointResult, settings: Settings) -> float:
+    if result.covered:
+        return 1.0
+    if result.closeness < settings.partial_from:
+        return 0.0
+    edge = (result.closeness - settings.partial_from) / (1 - settings.partial_from)
+    return PARTIAL_CREDIT * edge
+
+
+def _score(positive: Sequence[PointResult], wrong: int, settings: Settings) -> float:
     if not positive:
         return 0.0
     musts = [r for r in positive if r.point.is_must]
     plain = [r for r in positive if not r.point.is_must]
     if musts:
         expected = sum(r.point.weight for r in musts)
-        expected += min(EXPECTED_PLAIN, len(plain)) * PLAIN_WEIGHT
+        expected += min(settings.expected_plain, len(plain)) * PLAIN_WEIGHT
     else:
-        expected = min(EXPECTED_LIST, len(plain)) * PLAIN_WEIGHT
-    got = sum(r.point.weight for r in positive if r.covered)
-    score = min(1.0, got / expected) - WRONG_PENALTY * len(wrong)
-    return max(0.0, min(1.0, score))
+        expected = min(settings.expected_list, len(plain)) * PLAIN_WEIGHT
+    got = sum(r.point.weight * _credit(r, settings) for r in positive)
+    total = min(1.0, got / expected) - settings.wrong_penalty * wrong
+    return max(0.0, min(1.0, total))

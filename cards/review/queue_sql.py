@@ -42,6 +42,7 @@ from cards.models import (
     ReviewKind,
     ReviewLog,
     ReviewSchedule,
+    Suspension,
     Topic,
 )
 
@@ -107,9 +108,28 @@ def studied_by(user: object, question: str = "pk") -> Q:
     return ~Q(**{f"{question}__in": hidden})
 
 
+# Suspended cards (cards/care) leave every sub-queue and count, new or started.
+# NOT IN over the learner's few suspensions: the database reads them once,
+# where a correlated NOT EXISTS would probe once per schedule.
+def _unsuspended(user: object, field: str) -> Q:
+    return ~Q(
+        **{f"{field}__in": Suspension.objects.filter(user=user).values("question_id")}
+    )
+
+
+def suspended_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Suspension]:
+    """The learner's suspended cards among the questions the queue counts."""
+    counted = active_questions_for(user, levels).filter(pk=OuterRef("question_id"))
+    return Suspension.objects.filter(Exists(counted), user=user)
+
+
 def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSchedule]:
-    schedules = ReviewSchedule.objects.filter(user=user, question__is_active=True)
-    schedules = schedules.filter(studied_by(user, "question_id"))
+    schedules = ReviewSchedule.objects.filter(
+        _unsuspended(user, "question_id"),
+        studied_by(user, "question_id"),
+        user=user,
+        question__is_active=True,
+    )
     levels = tuple(levels)
     return schedules.filter(question__level__in=levels) if levels else schedules
 
@@ -125,7 +145,9 @@ def active_questions_for(
 def new_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Question]:
     """Active questions this learner studies but never answered, in study order."""
     started = ReviewSchedule.objects.filter(user=user, question=OuterRef("pk"))
-    questions = active_questions_for(user).filter(~Exists(started))
+    questions = active_questions_for(user).filter(
+        ~Exists(started), _unsuspended(user, "pk")
+    )
     levels = tuple(levels)
     if levels:
         questions = questions.filter(level__in=levels)
@@ -193,10 +215,14 @@ def snapshot_query(
     figures = {
         "redrills": _count(redrills),
         "due": _count(due),
-        # Active questions minus those started: two index lookups, where
-        # counting the anti-join would visit every question of the bank.
+        # Active questions minus those started and those suspended (the
+        # unsuspended started ones, then every suspended one): index lookups,
+        # where counting the anti-join would visit every question of the bank.
         "new_available": Greatest(
-            _count(active_questions_for(user_pk, levels)) - _count(schedules), 0
+            _count(active_questions_for(user_pk, levels))
+            - _count(schedules)
+            - _count(suspended_for(user_pk, levels)),
+            0,
         ),
         "new_done": _count(logs.filter(kind=ReviewKind.NEW)),
         "reviews_done": _count(logs.filter(kind=ReviewKind.REVIEW)),

@@ -22,6 +22,7 @@ from django.views.decorators.http import (
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
+from cards.care import reads as care_reads
 from cards.models import (
     Level,
     Question,
@@ -100,6 +101,7 @@ class Revealed:
     buttons: list[buttons.GradeButton]
     verdict: typed.Shown | None = None
     notice: str = ""
+    care: care_reads.CardCare | None = None  # note, suspend, leech (cards/care)
 
 
 def _level_names(levels: tuple[int, ...]) -> str:
@@ -140,6 +142,7 @@ def _render(
         "type_first": profile_for(request.user).type_answer_first,
         "max_typed": f"{typed.MAX_TYPED_CHARS:,}",
         "skip_url": _skip_url(card, snapshot.levels, shown_at) if card else "",
+        "care_next": review_url(snapshot.levels),
     }
     template = "cards/review.html#card" if request.htmx else "cards/review.html"
     return render(request, template, context, status=status)
@@ -242,6 +245,7 @@ def _revealed(
         buttons.buttons(scale=scale, today=today, outcome=outcome),
         verdict,
         notice,
+        care_reads.for_card(profile.user, question.pk),
     )
 
 
@@ -357,7 +361,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         verdict = typed.check_answer(question, text)
         typed_answer = typed.typed_answer(text, verdict)
     try:
-        services.record_review(
+        log = services.record_review(
             user=request.user,
             question=question,
             grade=form.cleaned_data["grade"],
@@ -368,7 +372,12 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
+    leech = care_reads.leech_notice(
+        lapses_before=log.lapses_before, lapses_after=log.schedule.lapses
+    )
     if not request.htmx:
+        if leech:
+            messages.info(request, leech)
         return redirect(review_url(levels))
     snapshot = planned_snapshot(
         user=request.user, profile=profile, now=now, levels=levels
@@ -379,6 +388,7 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         announcement=announce.after_grade(
             snapshot, level_names=_level_names(snapshot.levels)
         ),
+        notice=leech,
     )
 
 
@@ -414,4 +424,6 @@ def card_info_page(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     context = card_info.context(
         schedule, question=question, user=request.user, now=timezone.now()
     )
+    context.update(care=care_reads.for_card(request.user, question.pk))
+    context.update(care_next=request.get_full_path())
     return render(request, "cards/card_info.html", context)

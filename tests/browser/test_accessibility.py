@@ -14,6 +14,7 @@ from django.urls import reverse
 from playwright.sync_api import Page
 
 from cards.bank import services as bank_services
+from cards.care import services as care
 from cards.reminders import tokens
 from tests.browser.test_bank import log_in
 from tests.factories import make_schedule, make_user
@@ -44,7 +45,14 @@ NOT_PAGES = {
     "metrics",
 }
 # The admin is Django's; we check the pages staff use for the question bank.
-ADMIN_PAGES = ("/admin/", "/admin/cards/question/", "/admin/cards/question/{q}/change/")
+ADMIN_PAGES = (
+    "/admin/",
+    "/admin/cards/question/",
+    "/admin/cards/question/{q}/change/",
+    # Issue 16: learners' reports and the questions that need attention.
+    "/admin/cards/problemreport/",
+    "/admin/cards/questionneedingattention/",
+)
 
 RUN = """async (tags) => {
   // Colours in a transition (a scheme just switched) are not the page's colours.
@@ -84,6 +92,9 @@ def learner_pages(live_url: str, changed_id: int, new_id: int) -> list[str]:
     samples = {
         "cards:question_changes": f"/questions/{changed_id}/changes/",
         "cards:reveal": f"/review/{new_id}/answer/?version=0",
+        # Issue 16: ada's leech with her note, on its own page and in card info.
+        "cards:my_card": f"/questions/{changed_id}/mine/",
+        "cards:card_info": f"/review/{changed_id}/info/",
         # The signed links of reminder mail (issue 20), valid for ada.
         "cards:reminders_verify": reverse("cards:reminders_verify", args=[verify]),
         "cards:reminders_unsubscribe": reverse(
@@ -102,7 +113,20 @@ def learner_pages(live_url: str, changed_id: int, new_id: int) -> list[str]:
 def bank(questions):
     learner = make_user(username="ada", email="ada@example.com")
     changed = questions[3]
-    make_schedule(user=learner, question=changed, due_on=datetime(2030, 1, 1).date())
+    make_schedule(
+        user=learner, question=changed, due_on=datetime(2030, 1, 1).date(), lapses=8
+    )
+    moment = datetime(2026, 1, 5, tzinfo=UTC)
+    care.save_note(user=learner, question=changed, text="My hint", now=moment)
+    care.report_problem(user=learner, question=changed, note="Unclear", now=moment)
+    care.suspend_card(user=learner, question=changed, now=moment)
+    # Highlighted code and MathML on the back of the card axe checks (issue 16).
+    new = questions[0]
+    new.answer += (
+        "\n\n```python\ndef scale(x: float) -> float:\n    return x / 8  # why\n```"
+        "\n\nDivide by $\\sqrt{d_k}$:\n\n$$\n\\frac{QK^T}{\\sqrt{d_k}}\n$$"
+    )
+    new.save()
     changed.answer += "\n\n*   **Today:** the basis of every large language model."
     bank_services.save_question(
         question=changed,

@@ -24,13 +24,16 @@ def test_switch_applies_in_place_and_is_remembered(
     # Before logging in: a cookie.
     page.goto(live_app.url + "/accounts/login/")
     expect(switch(page)).to_have_text("◐ Dark theme")
-    switch(page).click()
+    # The choice is saved in the background; reload once the server has it.
+    with page.expect_response(lambda r: r.url.endswith("/theme/")):
+        switch(page).click()
     expect(page.locator("html")).to_have_attribute("data-theme", "dark")
     expect(switch(page)).to_have_text("◐ Light theme")
     expect(page.locator("body")).to_have_css("background-color", DARK_BG)
     page.reload()
     expect(page.locator("body")).to_have_css("background-color", DARK_BG)
-    switch(page).click()  # back to light before signing up
+    with page.expect_response(lambda r: r.url.endswith("/theme/")):
+        switch(page).click()  # back to light before signing up
     expect(page.locator("html")).to_have_attribute("data-theme", "light")
 
     sign_up(page, live_app.url, "nox")

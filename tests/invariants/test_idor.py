@@ -35,13 +35,17 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from cards.bank import services as bank_services
+from cards.care import services as care
 from cards.models import (
+    CardNote,
     LearnerProfile,
+    ProblemReport,
     Question,
     QuestionRevision,
     ReviewLog,
     ReviewSchedule,
     StudyBreak,
+    Suspension,
 )
 from cards.review import services
 from tests.factories import make_question, make_user
@@ -52,6 +56,7 @@ A_NAME = "annika-q7zv"
 A_EMAIL = "annika-q7zv@example.org"
 A_DURATION_MS = 987_654  # A's answers took this long; nobody else's did
 A_OLD_TEXT = "Annika-only old wording"  # questions A studied, before a rewrite
+A_NOTE = "Annika-only private note"  # A's note and report (issue 16)
 
 # Ids in the query or body: route name -> (method, field).
 BODY_IDS = {"cards:undo": ("post", "log"), "cards:review": ("get", "card")}
@@ -67,6 +72,11 @@ SHARED = {
     "cards:check",
     "cards:grade",
     "cards:card_info",
+    # Issue 16: B's own note, suspension and report on a bank question.
+    "cards:my_card",
+    "cards:suspend",
+    "cards:card_note",
+    "cards:report",
 }  # card info: B's own card
 TOKEN = {"password_reset_confirm"}  # uidb64 + token: item 19
 # Signed tokens of reminder mail (tests/reminders/test_views.py: forged ones fail).
@@ -132,6 +142,9 @@ def guarded(a_pk: int) -> list:
         list(ReviewLog.objects.filter(user_id=a_pk).order_by("pk").values()),
         list(Question.objects.order_by("pk").values()),
         list(QuestionRevision.objects.order_by("pk").values()),
+        list(CardNote.objects.filter(user_id=a_pk).values()),
+        list(Suspension.objects.filter(user_id=a_pk).values()),
+        list(ProblemReport.objects.filter(reporter_id=a_pk).values()),
     ]
 
 
@@ -252,6 +265,10 @@ def test_no_learner_reaches_another_learners_objects(db, figure):
         bank_services.save_question(
             question=question, editor=None, now=now, substantial=True
         )
+    for question in a_questions[:2]:  # A's own note, suspension and report
+        care.save_note(user=a, question=question, text=A_NOTE, now=now)
+        care.suspend_card(user=a, question=question, now=now)
+        care.report_problem(user=a, question=question, note=A_NOTE, now=now)
     a_schedules = list(ReviewSchedule.objects.filter(user=a))
     a_versions = {s.question_id: s.version for s in a_schedules}
     a_objects = {
@@ -292,7 +309,7 @@ def test_no_learner_reaches_another_learners_objects(db, figure):
             forbidden.append(label)
         if own is False and status not in (404, 405):  # 405: not for any id
             not_404.append(label)
-        for marker in (A_NAME, A_EMAIL, A_OLD_TEXT, str(A_DURATION_MS)):
+        for marker in (A_NAME, A_EMAIL, A_OLD_TEXT, A_NOTE, str(A_DURATION_MS)):
             if marker in body:
                 markers.append(f"{label}: {marker}")
     bad = {label.split(" -> ")[0] for label in differ + markers + wrote}

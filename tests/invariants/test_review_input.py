@@ -329,6 +329,10 @@ def test_random_bodies_never_fail_or_write_unless_canonical(user, question, figu
                 "cards:grade",
                 "cards:check",
                 "cards:plan_break_cancel",
+                # Issue 16: a learner's own card (cards/care).
+                "cards:suspend",
+                "cards:card_note",
+                "cards:report",
             }
             method = client.post if post else client.get
             r = method(path, {"grade": "4", "version": "0"})

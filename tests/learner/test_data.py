@@ -53,7 +53,7 @@ def document(blob: bytes) -> dict:
     kind, counts = rows.pop()
     assert kind == "end"
     fields = {"schedule": header["schedule_fields"], "review": header["review_fields"]}
-    names = ("format", "version", "account", "settings", "plan", "reminders")
+    names = ("format", "version", "account", "settings", "plan", "reminders", "care")
     out = {k: header[k] for k in names if k in header}
     out |= {"schedules": [], "reviews": []}
     for kind, *values in rows:
@@ -71,7 +71,7 @@ def as_lines(doc: dict) -> bytes:
     Records that are not objects are written as they are (for fuzzing)."""
     fields = {"schedules": list(userdata.SCHEDULE_FIELDS)}
     fields["reviews"] = list(userdata.REVIEW_FIELDS)
-    names = ("format", "version", "account", "settings", "plan", "reminders")
+    names = ("format", "version", "account", "settings", "plan", "reminders", "care")
     header = {k: doc[k] for k in names if k in doc}
     header |= {
         "schedule_fields": fields["schedules"],

@@ -1,7 +1,7 @@
 """daily_maintenance: expired sessions, old login records and finished task
 results go; everything still in use stays."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from io import StringIO
 
 import pytest
@@ -12,7 +12,10 @@ from django.core.management import call_command
 from django.db import connection, models
 from django.test.utils import isolate_apps
 
+from cards.models import MaintenanceRun, ReminderDelivery
 from cards.ops import maintenance
+from tests.factories import make_user
+from tests.reminders.smtp import db_queue, run_worker  # noqa: F401 (fixture)
 
 
 def make_session(clock, *, expires_in: timedelta) -> str:
@@ -55,6 +58,7 @@ def test_daily_maintenance_prunes_only_what_is_old(db, clock):
         "  login log entries (axes): 1",
         "  login failure log entries (axes): 1",
         "  finished task results: 0",  # django-tasks-db's table (issue 20)
+        "  reminder delivery records: 0",
     ]
     # A second run finds nothing more.
     again = maintenance.run_daily_maintenance(now=clock.now)
@@ -108,3 +112,65 @@ def test_finished_task_results_older_than_a_week_are_pruned(clock):
     finally:
         with connection.schema_editor() as editor:
             editor.delete_model(DBTaskResult)
+
+
+def to_utc(clock, hour: int, minute: int = 0) -> None:
+    """Move the clock to hour:minute UTC of its next UTC day."""
+    day = clock.now.astimezone(UTC).date() + timedelta(days=1)
+    clock.shift(
+        seconds=(
+            datetime.combine(day, time(hour, minute), UTC) - clock.now
+        ).total_seconds()
+    )
+
+
+def test_old_reminder_delivery_records_are_pruned(db, clock):
+    user = make_user()
+    for days_ago in (31, 29):
+        delivery = ReminderDelivery.objects.create(
+            user=user,
+            local_date=clock.now.date() - timedelta(days=days_ago),
+            due_at=clock.now,
+        )
+        ReminderDelivery.objects.filter(pk=delivery.pk).update(
+            created_at=clock.now - timedelta(days=days_ago)
+        )  # auto_now_add
+    assert maintenance.run_daily_maintenance(now=clock.now).reminder_deliveries == 1
+    assert ReminderDelivery.objects.count() == 1
+
+
+# The reminders' scheduler runs it: every tick asks, one run a day is enqueued.
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("db_queue")
+def test_the_reminders_tick_runs_the_maintenance_once_a_day(clock):
+    to_utc(clock, 2, 55)
+    call_command("reminders_tick", stdout=StringIO())
+    assert not MaintenanceRun.objects.exists()  # before MAINTENANCE_HOUR_UTC
+    clock.shift(minutes=10)  # 03:05 UTC
+    expired = make_session(clock, expires_in=timedelta(seconds=-1))
+    out = StringIO()
+    for _ in range(3):  # cron on three machines, or three ticks that day
+        call_command("reminders_tick", stdout=out)
+    assert out.getvalue().count("maintenance: today's run enqueued") == 1
+    (run,) = MaintenanceRun.objects.all()
+    assert run.on == clock.now.date() and run.finished_at is None
+    assert run_worker() == 1
+    run.refresh_from_db()
+    assert run.finished_at == clock.now and run.deleted["sessions"] == 1
+    assert not Session.objects.filter(session_key=expired).exists()
+    clock.shift(hours=20)  # 23:05: still the same UTC day
+    call_command("reminders_tick", stdout=StringIO())
+    clock.shift(hours=4)  # 03:05 the next day
+    call_command("reminders_tick", stdout=StringIO())
+    assert MaintenanceRun.objects.count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("db_queue")
+def test_a_second_call_the_same_day_enqueues_nothing(clock):
+    to_utc(clock, 3, 1)
+    assert [maintenance.schedule_daily(now=clock.now) for _ in range(2)] == [
+        True,
+        False,
+    ]
+    assert run_worker() == 1 and MaintenanceRun.objects.count() == 1

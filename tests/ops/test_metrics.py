@@ -1,18 +1,21 @@
 """/metrics: Prometheus text behind a token and the internal networks, counting
 requests by view and status, grades and database errors."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.factories import make_question
+from tests.factories import make_question, make_user
+from tests.reminders.smtp import db_queue  # noqa: F401 (fixture)
 
 TOKEN = "scrape-token-" + "t" * 32
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 
 @pytest.fixture
-def scraper(settings):
+def scraper(settings, db):  # the queue gauges read the database
     settings.METRICS_TOKEN = TOKEN
     settings.METRICS_ALLOWED_NETWORKS = ["127.0.0.0/8", "10.0.0.0/8"]
     return Client(REMOTE_ADDR="127.0.0.1")
@@ -119,3 +122,73 @@ def test_database_errors_are_counted(scraper, settings, db):
     after = scrape(scraper)
     name = "genai_prep_database_errors_total"
     assert value(after, name) - value(before, name) == 1
+
+
+@pytest.mark.usefixtures("db_queue")
+def test_queue_depth_failed_mails_and_maintenance_are_gauged(scraper, clock):
+    from django_tasks_db.models import DBTaskResult
+
+    from cards import tasks
+    from cards.models import DeliveryStatus, MaintenanceRun, ReminderDelivery
+
+    for ids in ([1], [2], [3]):
+        tasks.send_reminders.enqueue(delivery_ids=ids)
+    later = tasks.send_reminders.using(run_after=clock.now + timedelta(minutes=5))
+    later.enqueue(delivery_ids=[4])  # a retry waiting for its backoff
+    first, second, third = DBTaskResult.objects.filter(
+        run_after__year__gt=clock.now.year + 100
+    ).order_by("enqueued_at")[:3]
+    DBTaskResult.objects.filter(pk=first.pk).update(status="RUNNING")
+    for job, hours in ((second, 1), (third, 30)):
+        DBTaskResult.objects.filter(pk=job.pk).update(
+            status="FAILED", finished_at=clock.now - timedelta(hours=hours)
+        )
+    tasks.send_reminders.enqueue(delivery_ids=[5])
+    user, other = make_user(), make_user()
+    statuses = [DeliveryStatus.SENT] * 3 + [DeliveryStatus.FAILED]
+    for i, status in enumerate(statuses):
+        ReminderDelivery.objects.create(
+            user=user,
+            local_date=clock.now.date() - timedelta(days=i),
+            due_at=clock.now,
+            status=status,
+        )
+    old = ReminderDelivery.objects.create(
+        user=other, local_date=clock.now.date(), due_at=clock.now, status="failed"
+    )
+    ReminderDelivery.objects.filter(pk=old.pk).update(
+        created_at=clock.now - timedelta(days=2)
+    )
+    MaintenanceRun.objects.create(
+        on=clock.now.date(), enqueued_at=clock.now, finished_at=clock.now
+    )
+    clock.shift(seconds=30)
+    found = scrape(scraper)
+
+    def jobs(state):
+        return value(found, "genai_prep_task_queue_jobs", queue="default", state=state)
+
+    assert value(found, "genai_prep_queue_metrics_up") == 1
+    assert (jobs("ready"), jobs("scheduled"), jobs("running")) == (1, 1, 1)
+    assert jobs("failed_24h") == 1  # the one of 30 hours ago is not counted
+    assert value(found, "genai_prep_task_queue_oldest_ready_seconds") == 30
+    mails = "genai_prep_reminder_deliveries"
+    assert value(found, mails, status="sent") == 3
+    assert value(found, mails, status="failed") == 1
+    assert value(found, mails, status="queued") == 0
+    last = "genai_prep_maintenance_last_finished_timestamp_seconds"
+    assert value(found, last) == (clock.now - timedelta(seconds=30)).timestamp()
+
+
+def test_an_empty_queue_reads_zero(scraper, db):
+    found = scrape(scraper)
+    for state in ("ready", "scheduled", "running", "failed_24h"):
+        assert (
+            value(found, "genai_prep_task_queue_jobs", queue="default", state=state)
+            == 0
+        )
+    assert (
+        "genai_prep_task_queue_jobs",
+        (("queue", "default"), ("state", "ready")),
+    ) in found
+    assert value(found, "genai_prep_maintenance_last_finished_timestamp_seconds") == 0

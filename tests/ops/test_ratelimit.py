@@ -1,5 +1,5 @@
 """Rate limits: 429 with Retry-After and a clear message, per user, per address
-and per account, on export, import, the deck, password reset and sign-up;
+and per account, on export, import, the deck, password reset, sign-up and answer checking;
 counted in the cache, so Redis shares them between servers."""
 
 import uuid
@@ -152,3 +152,23 @@ def test_counters_live_in_redis_shared_by_every_server(small_limits, db, setting
         for key in raw.scan_iter(f"{prefix}:*"):
             raw.delete(key)
         raw.close()
+
+
+def test_answer_checking_is_limited_per_user(small_limits, db, clock):
+    from datetime import timedelta
+
+    from tests.factories import make_question, make_schedule
+
+    user = make_user(type_answer_first=True)
+    question = make_question(answer="Attention relates every token to every other.")
+    today = user.profile.study_day(clock.now)
+    schedule = make_schedule(user=user, question=question, due_on=today - timedelta(1))
+    client = learner_client(user)
+    url = reverse("cards:check", args=[question.pk])
+    data = {"typed": "attention", "version": schedule.version, "shown_at": "1"}
+    assert [client.post(url, data).status_code for _ in range(2)] == [200, 200]
+    assert_limited(client.post(url, data), "answer checks from your account")
+    # Another learner on another network is not held back by it.
+    other = make_user(type_answer_first=True)
+    make_schedule(user=other, question=question, due_on=today - timedelta(1))
+    assert learner_client(other, "203.0.113.60").post(url, data).status_code == 200

@@ -4,12 +4,14 @@ from datetime import timedelta
 
 import pytest
 
-from cards.models import InterviewPlan, ReviewSchedule, StudyBreak
+from cards import scheduling
+from cards.models import InterviewPlan, ReviewKind, ReviewSchedule, StudyBreak
 from cards.planning import reads, services
 from cards.review import queue
 from cards.review import services as review
+from cards.scheduling import plan
 from cards.scheduling.plan import PlanError
-from tests.factories import make_question, make_schedule, make_user
+from tests.factories import make_log, make_question, make_schedule, make_user
 
 
 def today_of(user, clock):
@@ -249,3 +251,49 @@ def test_an_answer_before_a_planned_break_is_not_due_while_away(user, clock):
     schedule.refresh_from_db()
     assert schedule.interval_days == 6  # SM-2's own, whole
     assert today < schedule.due_on < start
+
+
+def test_the_plan_knows_the_learners_own_share_of_reviews_failed(
+    user, other_user, clock
+):
+    today = today_of(user, clock)
+    schedule = make_schedule(user=user)
+    assert reads.effort_for(user).fail_share is None  # none yet: the default
+    for i in range(20):
+        make_log(
+            schedule=schedule,
+            grade=1 if i < 5 else 4,
+            reviewed_at=clock.now - timedelta(minutes=i),
+            study_day=today,
+            duration_ms=12_000,
+            from_version=i,
+        )
+    make_log(
+        schedule=schedule,
+        grade=1,
+        kind=ReviewKind.NEW,
+        reviewed_at=clock.now,
+        study_day=today,
+        from_version=20,
+    )
+    effort = reads.effort_for(user)
+    assert effort.fail_share == 0.25  # reviews only: the new card's miss is not one
+    assert effort.review_seconds == 12.0
+    assert reads.effort_for(other_user).fail_share is None
+
+
+def test_the_days_plan_paces_new_cards_in_the_learners_minutes(user, clock):
+    for _ in range(40):
+        make_question()
+    _plan(user, clock, 30, minutes=20)
+    day = services.prepare_day(user=user, now=clock.now)
+    row = InterviewPlan.objects.get(user=user)
+    cards = reads.cards_for(user, user.profile)
+    even = plan.plan_day(
+        row.as_interview(),
+        today_of(user, clock),
+        cards,
+        default=scheduling.get(scheduling.DEFAULT),
+        effort=reads.effort_for(user),
+    )
+    assert row.new_today == day.new == even.new

@@ -10,6 +10,9 @@ import os
 import time
 from datetime import datetime
 
+# Twenty-odd processes importing Django on two busy cores take a while.
+BARRIER_SECONDS = 300
+
 
 def _setup(database: dict, smtp_port: int, moment: datetime):
     os.environ["DJANGO_SETTINGS_MODULE"] = "genai_prep.settings"
@@ -22,6 +25,9 @@ def _setup(database: dict, smtp_port: int, moment: datetime):
     from tests.reminders.smtp import DB_QUEUE, smtp_mailer
 
     settings.MAILERS = smtp_mailer(smtp_port)
+    # The soak (make reminders-soak) waits longer for a starved SMTP server.
+    timeout = float(os.environ.get("REM_SMTP_TIMEOUT", 30))
+    settings.MAILERS["default"]["OPTIONS"]["timeout"] = timeout
     settings.TASKS = DB_QUEUE
     import time_machine
 
@@ -36,7 +42,7 @@ def tick(database: dict, smtp_port: int, moment: datetime, barrier, results) -> 
 
     from cards.reminders import services
 
-    barrier.wait(timeout=120)
+    barrier.wait(timeout=BARRIER_SECONDS)
     # A small batch, so the two ticks interleave over many transactions; the
     # tick runs at the test's frozen moment, as cron would call it then.
     result = services.tick(now=moment, batch_size=50)
@@ -49,7 +55,7 @@ def work(database: dict, smtp_port: int, moment: datetime, barrier, stop, result
     from django.db import connections
     from django_tasks_db.management.commands.db_worker import Worker
 
-    barrier.wait(timeout=120)
+    barrier.wait(timeout=BARRIER_SECONDS)
     ran = 0
     while not stop.is_set():
         worker = Worker(
@@ -64,7 +70,8 @@ def work(database: dict, smtp_port: int, moment: datetime, barrier, stop, result
         )
         worker.run()
         ran += worker._run_tasks
-        time.sleep(0.05)
+        # Idle poll; twenty workers polling at 20 Hz starve two cores.
+        time.sleep(float(os.environ.get("REM_WORKER_IDLE", 0.05)))
     connections.close_all()
     results.put(("worker", ran))
 

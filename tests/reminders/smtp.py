@@ -71,7 +71,7 @@ class Inbox:
 def smtp_mailer(port: int) -> dict:
     return {
         "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "BACKEND": "cards.web.mail.SMTPBackend",
             # Generous: on a loaded machine a 5 s timeout fired spuriously.
             "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 30},
         }

@@ -41,6 +41,11 @@ def test_the_digest_arrives_with_headers_text_html_and_unsubscribe(
     unsubscribe = re.fullmatch(r"<(http://[^>]+)>", message["List-Unsubscribe"])
     assert unsubscribe, message["List-Unsubscribe"]
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # On the wire, the URL itself: mail clients do not decode RFC 2047 words
+    # in this header, and Django's default folding at 78 characters made them.
+    ((_, raw),) = smtp.raw
+    on_wire = re.search(rb"^List-Unsubscribe: (.*?)\r?$", raw, re.MULTILINE)
+    assert on_wire and on_wire.group(1).decode() == message["List-Unsubscribe"]
     text = message.get_body(("plain",)).get_content()
     html = message.get_body(("html",)).get_content()
     assert "1 review" in text and "Start reviewing: http://" in text

@@ -3,23 +3,12 @@
 import pytest
 
 from cards.review import check, embed
+from tests.review import properties
 from tests.review.evaluate import seed_points
+from tests.review.properties import FINE_TUNING, GOOD, OTHER, TRANSFORMER
 
 pytestmark = pytest.mark.once
 
-TRANSFORMER = (
-    "what-is-a-transformer-architecture-and-why-is-it-important-for-generative-ai"
-)
-FINE_TUNING = (
-    "how-does-fine-tuning-a-pre-trained-language-model-work-and-what-are-the-benefits"
-)
-GOOD = (
-    "A transformer is built around self-attention: every token looks at every other "
-    "token in the sequence and weighs how relevant it is, so the model captures "
-    "context and long-range dependencies. Unlike an RNN it processes all the tokens "
-    "in parallel, which makes training on GPUs fast and lets it scale, so it replaced "
-    "RNNs and LSTMs and became the architecture behind large language models like GPT."
-)
 MATCHERS = [None, embed.default().similarities]
 
 
@@ -48,7 +37,11 @@ def test_score_is_in_range_and_the_grade_follows_from_it_alone():
         v = verdict(text)
         assert 0.0 <= v.score <= 1.0
         assert v.suggested_grade == check.grade_for(v.score)
-    assert [check.grade_for(s) for s in (0.0, 0.2, 0.5, 0.92, 1.0)] == [0, 1, 3, 4, 5]
+    s = check.SETTINGS
+    cuts = (0.0, 0.1, s.hard_from, s.good_from, 1.0)
+    assert [check.grade_for(c) for c in cuts] == [0, 1, 3, 4, 5]
+    assert check.grade_for(s.hard_from - 0.01) in (0, 1)
+    assert check.grade_for(s.good_from - 0.01) == 3
 
 
 def test_padding_or_repeating_an_answer_earns_nothing():
@@ -76,7 +69,7 @@ def test_stating_a_misconception_marks_the_answer_down():
     assert [r.point.statement for r in v.misconceptions] == [
         "attention has linear cost in the sequence length"
     ]
-    assert v.score <= verdict(GOOD).score - check.WRONG_PENALTY + 1e-9
+    assert v.score <= verdict(GOOD).score - check.SETTINGS.wrong_penalty + 1e-9
 
 
 def test_denying_a_misconception_is_not_asserting_it():
@@ -85,13 +78,8 @@ def test_denying_a_misconception_is_not_asserting_it():
 
 
 def test_an_answer_to_another_question_scores_low():
-    other = (
-        "Fine-tuning takes a pre-trained model and keeps training it on a smaller "
-        "task-specific dataset, which needs much less data and compute than "
-        "training from scratch."
-    )
-    assert verdict(other, key=FINE_TUNING).score >= 0.6
-    v = verdict(other)
+    assert verdict(OTHER, key=FINE_TUNING).score >= 0.6
+    v = verdict(OTHER)
     assert v.score < 0.38 and check.band_of(v.suggested_grade) == "again"
 
 
@@ -119,3 +107,85 @@ def test_empty_and_dont_know_answers_score_zero():
 
 def test_a_question_without_key_points_scores_zero():
     assert check.check(GOOD, []).score == 0.0
+
+
+def test_every_answer_of_the_properties_file_gets_its_band():
+    for key, text, band in properties.BANDS:
+        assert check.band_of(verdict(text, key=key).suggested_grade) == band, text
+
+
+DIFFUSION = "explain-the-concept-of-diffusion-models-and-how-they-differ-from-gans"
+GENAI = "what-is-generative-ai"
+
+
+def test_a_misconception_stated_of_they_is_matched_with_the_sentence_before():
+    v = verdict(
+        "Diffusion models have a generator and a discriminator. They generate "
+        "samples much faster than GANs, in one step.",
+        key=DIFFUSION,
+    )
+    assert "diffusion models generate samples faster than GANs do" in [
+        r.point.statement for r in v.misconceptions
+    ]
+
+
+def test_the_sentence_before_lends_only_the_prompts_words():
+    # "They" refers back, but the misconception's own words must be here.
+    v = verdict(
+        "Diffusion models add noise and learn to reverse it. They sample slowly.",
+        key=DIFFUSION,
+    )
+    assert not v.misconceptions
+
+
+def test_a_misconception_alias_needs_all_its_words():
+    text = "They learn the patterns of their training data and look like it."
+    assert not verdict(text, key=GENAI).misconceptions
+    v = verdict("The model looks up its training data and copies it.", key=GENAI)
+    assert v.misconceptions
+
+
+def test_a_sentence_that_asserts_a_misconception_covers_no_point():
+    key = "what-are-some-challenges-associated-with-training-generative-ai-models"
+    wrong = "Mode collapse is when the model produces too many different outputs."
+    v = verdict(wrong, key=key)
+    assert v.misconceptions and not v.covered
+    right = "Mode collapse is when the model produces only a few kinds of output."
+    assert verdict(right, key=key).covered
+
+
+def test_an_alias_of_the_prompts_words_only_is_no_evidence():
+    v = verdict(
+        "Fine-tuning a pre-trained language model means fine-tuning it.",
+        key=FINE_TUNING,
+    )
+    assert v.covered == [] and v.score < check.SETTINGS.hard_from
+
+
+def test_the_matcher_does_not_see_the_prompts_words():
+    key = "explain-the-difference-between-supervised-unsupervised-and-reinforcement"
+    echo = (
+        "Supervised learning is supervised, unsupervised learning is not "
+        "supervised, and reinforcement learning uses reinforcement."
+    )
+    v = verdict(echo, key=key)
+    assert v.covered == [] and check.band_of(v.suggested_grade) == "again"
+
+
+def test_a_missed_point_near_its_threshold_earns_part_credit_only():
+    s = check.SETTINGS
+    point = check.Point("x")
+    near = check.PointResult(point, False, None, (1 + s.partial_from) / 2)
+    far = check.PointResult(point, False, None, s.partial_from - 0.01)
+    hit = check.PointResult(point, True, "x", 1.0)
+    assert check._credit(far, s) == 0.0
+    assert 0 < check._credit(near, s) <= check.PARTIAL_CREDIT < check._credit(hit, s)
+
+
+def test_gather_then_score_is_check():
+    prompt, points = seed_points()[TRANSFORMER]
+    matcher = embed.default().similarities
+    evidence = check.gather(GOOD, points, prompt=prompt, matcher=matcher)
+    assert check.score(evidence) == check.check(
+        GOOD, points, prompt=prompt, matcher=matcher
+    )

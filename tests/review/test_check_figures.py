@@ -13,13 +13,16 @@ from tests.review import evaluate, labelled
 
 pytestmark = pytest.mark.once
 
-# lexical + static embeddings, held-out half (91 answers), seed 15
-RECORDED_AGREE = 59
-RECORDED_COSTLY = 8
+# lexical + static embeddings, held-out half (91 answers), seed 15, with the
+# settings the tune half chose (tests/review/tune.py). The previous checker
+# recorded 59 agreeing and 8 costly errors; this one trades 3 agreeing answers
+# for 4 fewer costly errors (docs/ANSWERS.md).
+RECORDED_AGREE = 56
+RECORDED_COSTLY = 4
 RECORDED_CONFUSION = {
-    "again": {"again": 16, "hard": 5, "good": 1},
-    "hard": {"again": 2, "hard": 24, "good": 8},
-    "good": {"again": 7, "hard": 9, "good": 19},
+    "again": {"again": 13, "hard": 8, "good": 1},
+    "hard": {"again": 2, "hard": 23, "good": 9},
+    "good": {"again": 3, "hard": 12, "good": 20},
 }
 
 
@@ -42,3 +45,17 @@ def test_held_out_figures_do_not_drop_below_the_recorded_ones():
     assert figures["costly"] <= RECORDED_COSTLY
     if (agree, figures["costly"]) == (RECORDED_AGREE, RECORDED_COSTLY):
         assert figures["confusion"] == RECORDED_CONFUSION
+
+
+def test_the_tune_grid_scores_with_the_shipped_checker():
+    # The grid re-scores gathered evidence with check.score, so its figure for
+    # the shipped settings is evaluate's figure on the tune half.
+    from cards.review import check
+    from tests.review import tune
+
+    half, _ = labelled.split()
+    matcher = embed.default().similarities
+    agree, costly = tune.figures(tune.evidence(half, matcher), check.SETTINGS)
+    figures = evaluate.evaluate(half, matcher)
+    assert agree == round(figures["agreement"] * figures["answers"])
+    assert costly == figures["costly"]

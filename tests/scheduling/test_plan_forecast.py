@@ -1,5 +1,6 @@
 """Readiness and feasibility (plan/forecast.py), breaks and backlogs (plan/breaks.py)."""
 
+import math
 from collections import Counter
 from datetime import date, timedelta
 
@@ -45,10 +46,28 @@ def test_the_infeasibility_warning_says_what_would_fit():
     assert not check.is_feasible
     assert 0 < check.coverage < 1
     percent = int(check.coverage * 100)
+    later = TODAY + timedelta(days=check.days_needed)
     assert check.sentence == (
         f"At 15 minutes a day you will cover {percent}% of the chosen questions; "
-        f"at {check.minutes_needed} you will cover all of them."
+        f"at {check.minutes_needed} you will cover all of them. Or, at 15 minutes "
+        f"a day: choose about {check.questions_fit} questions (fewer levels), "
+        f"or allow {check.days_needed} days (an interview on "
+        f"{later:%-d %B %Y} or later)."
     )
+    # Each way out it names fits: fewer questions, or more days.
+    fewer = plan.feasibility(
+        interview,
+        TODAY,
+        cards[: check.questions_fit],
+        default=SCHED,
+        effort=plan.Effort(60, 20),
+    )
+    assert fewer.is_feasible
+    more_days = plan.set_interview(later, today=TODAY, minutes_per_day=15)
+    assert plan.feasibility(
+        more_days, TODAY, cards, default=SCHED, effort=plan.Effort(60, 20)
+    ).is_feasible
+    assert check.days_needed > 14
     assert check.minutes_needed % 5 == 0 and check.minutes_needed > 15
     # The minutes it names are enough.
     enough = plan.set_interview(
@@ -61,6 +80,35 @@ def test_the_infeasibility_warning_says_what_would_fit():
     assert again.sentence.startswith(
         f"At {check.minutes_needed} minutes a day you will cover all"
     )
+
+
+def test_the_share_of_reviews_failed_comes_from_the_learners_own_grades():
+    grades = [1] * 5 + [4] * 15  # 5 of 20 failed
+    effort = plan.effort_from([], [], grades)
+    assert effort.fail_share == 0.25
+    assert plan.effort_from([], [], grades[:-1]).fail_share is None  # too few
+
+
+def test_a_review_costs_more_for_a_learner_who_fails_more():
+    unknown = plan.Effort(60, 20)
+    assert unknown.review_cost == plan.Effort(60, 20, 0.14).review_cost
+    costs = [plan.Effort(60, 20, f).review_cost for f in (0.0, 0.1, 0.3)]
+    assert costs == sorted(costs) and costs[0] == 20 * 1.6
+    assert unknown.new_cost == 60
+    # A card already introduced has its first days' failures behind it.
+    assert unknown.seen_cost < unknown.review_cost
+
+
+def test_failing_more_needs_more_minutes():
+    interview = plan.set_interview(day(30), today=TODAY, minutes_per_day=20)
+    cards = [Card(id=i, level=1) for i in range(160)]
+    needs = [
+        plan.feasibility(
+            interview, TODAY, cards, default=SCHED, effort=plan.Effort(60, 20, f)
+        ).minutes_needed
+        for f in (0.05, 0.3)
+    ]
+    assert needs[0] < needs[1]
 
 
 def test_slower_answers_need_more_minutes():
@@ -144,8 +192,21 @@ def test_bad_breaks_are_refused(start, end, message):
 def test_a_backlog_is_offered_only_above_the_usual_load():
     assert plan.backlog_offer(due=25, usual=20) is None
     offer = plan.backlog_offer(due=300, usual=20)
-    assert (offer.days, offer.per_day) == (15, 20)
+    # Each day filled to 85% of the usual day: answering brings some back.
+    assert (offer.days, offer.per_day) == (18, 17)
     assert "300 cards are due" in offer.sentence
+
+
+@given(due=st.integers(30, 5000), usual=st.floats(1, 200))
+def test_a_backlog_offer_stays_under_the_usual_day_and_within_the_limit(due, usual):
+    offer = plan.backlog_offer(due=due, usual=usual)
+    if offer is None:
+        assert due <= 1.5 * max(1, round(usual))
+        return
+    assert 1 <= offer.days <= plan.breaks.MAX_BREAK_DAYS
+    assert offer.per_day * offer.days >= due
+    if offer.days < plan.breaks.MAX_BREAK_DAYS:
+        assert offer.per_day <= math.ceil(offer.usual * 0.85)
 
 
 @given(
@@ -186,3 +247,30 @@ def test_an_answer_before_a_break_is_never_due_while_away():
 def test_a_break_starting_tomorrow_leaves_the_card_for_the_day_back():
     away = frozenset(day(d) for d in range(1, 4))
     assert plan.away_cap(TODAY, interval=2, away=away) is None
+
+
+def test_an_early_answer_before_a_break_leaves_the_last_days_for_later_ones():
+    away = frozenset(day(d) for d in range(8, 15))
+    # Days 1..7 equally loaded: the answer takes the first, since answers on
+    # day 6 can only go to day 7.
+    load = {day(d): 10 for d in range(1, 8)}
+    assert plan.away_cap(TODAY, interval=9, away=away, load=load) == 1
+    # A much lighter last day still wins.
+    assert plan.away_cap(TODAY, interval=9, away=away, load=load | {day(7): 0}) == 7
+
+
+@given(
+    today_n=st.integers(0, 10),
+    interval=st.integers(1, 40),
+    loads=st.dictionaries(st.integers(0, 30), st.integers(0, 60), max_size=20),
+)
+def test_an_away_cap_only_shortens_and_never_lands_while_away(today_n, interval, loads):
+    away = frozenset(day(d) for d in range(12, 19))
+    today = day(today_n)
+    cap = plan.away_cap(
+        today, interval=interval, away=away, load={day(k): v for k, v in loads.items()}
+    )
+    if cap is None:
+        return
+    assert 1 <= cap < interval
+    assert today + timedelta(days=cap) not in away

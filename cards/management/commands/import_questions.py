@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from cards.bank import conflicts
 from cards.bank import formats as bank
 from cards.bank import services as bank_services
 
@@ -28,6 +29,13 @@ class Command(BaseCommand):
             action="store_true",
             help="Show what would change and write nothing.",
         )
+        parser.add_argument(
+            "--on-conflict",
+            choices=sorted(conflicts.CHOICES),
+            help="For questions changed in the bank since the file's version: "
+            "keep the stored question or take the file's. Without it such an "
+            "import is refused.",
+        )
 
     def handle(self, *args: object, **options: object) -> None:
         path: Path = options["file"]
@@ -48,7 +56,18 @@ class Command(BaseCommand):
                 editor=None,
                 now=timezone.now(),
                 dry_run=options["dry_run"],
+                resolutions=_all(parsed, options["on_conflict"]),
             )
+        except conflicts.UnresolvedConflicts as exc:
+            lines = [f"  {c.key}: {c.describe()}" for c in exc.conflicts.values()]
+            raise CommandError(
+                "\n".join(
+                    [
+                        *lines,
+                        "Nothing was imported: give --on-conflict keep or take.",
+                    ]
+                )
+            ) from None
         except bank.BankError as exc:
             lines = [p.describe(str(path)) for p in exc.problems]
             raise CommandError("\n".join([*lines, "Nothing was imported."])) from None
@@ -70,3 +89,7 @@ class Command(BaseCommand):
             self.stdout.write(f"Dry run: would be {plan.summary()}. Nothing written.")
         else:
             self.stdout.write(self.style.SUCCESS(f"Imported: {plan.summary()}."))
+
+
+def _all(parsed: bank.ParseResult, choice: str | None) -> dict[str, str]:
+    return {q.key: choice for q in parsed.questions} if choice else {}

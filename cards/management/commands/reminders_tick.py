@@ -8,6 +8,7 @@ import time
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from cards.ops import maintenance
 from cards.reminders import services
 
 
@@ -17,7 +18,8 @@ def _stop(signum: int, frame: object) -> None:
 
 class Command(BaseCommand):
     help = (
-        "Enqueue every reminder digest due now (one job per batch of learners). "
+        "Enqueue every reminder digest due now (one job per batch of learners), "
+        "and once a day the daily maintenance. "
         "Run it every 5 minutes from cron or a systemd timer; running it twice "
         "at once, or on two machines, never sends twice."
     )
@@ -51,7 +53,11 @@ class Command(BaseCommand):
             pass
 
     def _once(self, batch_size: int, verbosity: int) -> None:
-        result = services.tick(now=timezone.now(), batch_size=batch_size)
+        now = timezone.now()
+        result = services.tick(now=now, batch_size=batch_size)
+        # The same scheduler runs the daily retention (once a day, on a worker).
+        if maintenance.schedule_daily(now=now) and verbosity:
+            self.stdout.write("maintenance: today's run enqueued")
         if verbosity and (result.picked or verbosity > 1):
             self.stdout.write(
                 f"reminders: {result.picked} due, {result.enqueued} enqueued, "

@@ -15,6 +15,7 @@ from cards.scheduling.plan.breaks import (
     validate_break,
 )
 from cards.scheduling.plan.core import (
+    BRING_BACK_BELOW,
     TARGET_RECALL,
     Card,
     Interview,
@@ -30,7 +31,13 @@ from cards.scheduling.plan.core import (
     window_days,
     window_start,
 )
-from cards.scheduling.plan.day import DayPlan, bring_back, plan_day, target_load
+from cards.scheduling.plan.day import (
+    DayPlan,
+    bring_back,
+    plan_day,
+    room_for_new,
+    target_load,
+)
 from cards.scheduling.plan.forecast import (
     Effort,
     Feasibility,
@@ -43,6 +50,7 @@ from cards.scheduling.plan.forecast import (
 )
 
 __all__ = [
+    "BRING_BACK_BELOW",
     "TARGET_RECALL",
     "BacklogOffer",
     "Card",
@@ -69,6 +77,7 @@ __all__ = [
     "phase",
     "plan_day",
     "project",
+    "room_for_new",
     "set_interview",
     "spread_backlog",
     "target_load",

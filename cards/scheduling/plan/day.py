@@ -12,7 +12,7 @@ from datetime import date
 
 from cards.scheduling.base import Scheduler
 from cards.scheduling.plan.core import (
-    TARGET_RECALL,
+    BRING_BACK_BELOW,
     Card,
     Interview,
     Phase,
@@ -20,13 +20,39 @@ from cards.scheduling.plan.core import (
     days_left,
     new_quota,
     phase,
-    window_start,
 )
+from cards.scheduling.plan.forecast import Effort
 from cards.scheduling.plan.projection import project
 
 # The projection answers Good every time; real answers fail now and then and
 # bring cards back sooner (calibrated on make plan-sim).
 LOAD_ALLOWANCE = 1.3
+
+
+def _work(
+    interview: Interview, today: date, chosen: list[Card], *, default: Scheduler
+) -> tuple[int, int, int]:
+    """The work left until the day, projected: (reviews of the cards already
+    introduced, new cards left, answers a new card introduced today gets)."""
+    fresh = sum(c.is_new for c in chosen)
+    reviews = sum(
+        project(
+            interview,
+            card.scheduler,
+            state=card.state,
+            reviewed_on=card.reviewed_on,
+            due_on=card.due_on,
+            today=today,
+        ).reviews
+        for card in chosen
+        if not card.is_new
+    )
+    per_new = 0
+    if fresh:
+        per_new = project(
+            interview, default, state=None, reviewed_on=None, due_on=today, today=today
+        ).reviews
+    return reviews, fresh, per_new
 
 
 def target_load(
@@ -38,24 +64,38 @@ def target_load(
     left = days_left(interview, today)
     if left <= 0:
         return 0.0
-    fresh = sum(c.is_new for c in chosen)
-    work = 0
-    for card in chosen:
-        if not card.is_new:
-            work += project(
-                interview,
-                card.scheduler,
-                state=card.state,
-                reviewed_on=card.reviewed_on,
-                due_on=card.due_on,
-                today=today,
-            ).reviews
-    if fresh:
-        per_new = project(
-            interview, default, state=None, reviewed_on=None, due_on=today, today=today
-        ).reviews
-        work += fresh * per_new
-    return work * LOAD_ALLOWANCE / left
+    reviews, fresh, per_new = _work(interview, today, chosen, default=default)
+    return (reviews + fresh * per_new) * LOAD_ALLOWANCE / left
+
+
+def room_for_new(
+    interview: Interview,
+    today: date,
+    chosen: list[Card],
+    *,
+    default: Scheduler,
+    due_today: int,
+    effort: Effort | None = None,
+) -> int:
+    """New cards that fit today under the run-up's even share of the work left.
+
+    Without the learner's answer times the share is counted in cards
+    (`target_load`). With them it is counted in seconds: a new card costs
+    about twice a review, so an even count of cards is an uneven day in
+    minutes (front-loaded new cards made the first days twice the mean); an
+    even share of seconds keeps every day near the minutes the plan needs.
+    """
+    left = days_left(interview, today)
+    if left <= 0:
+        return 0
+    if effort is None:
+        share = target_load(interview, today, chosen, default=default)
+        return math.floor(share - due_today + 0.5)
+    reviews, fresh, per_new = _work(interview, today, chosen, default=default)
+    review, first = effort.review_cost, effort.new_cost
+    work = reviews * effort.seen_cost + fresh * (first + max(0, per_new - 1) * review)
+    spare = work / left - due_today * effort.seen_cost
+    return math.floor(spare / first + 0.5)
 
 
 @dataclass(frozen=True)
@@ -92,11 +132,12 @@ def bring_back(interview: Interview, today: date, cards: Iterable[Card]) -> list
     """Final window: today's share of the cards to bring back before the day.
 
     Work left in the window = cards due today, cards due later in the window,
-    and cards below TARGET_RECALL on the day not reviewed since the window
-    began. Today takes an even share of it; what it brings forward is the
-    lowest predicted recall first.
+    and cards whose predicted recall on the day is below BRING_BACK_BELOW
+    (also when answered earlier in the window: a card answered 14 days out
+    with a 15-day interval is predicted at 90% and comes back once more; the
+    retention aimed at rises as the day nears). Today takes an even share of
+    it; what it brings forward is the lowest predicted recall first.
     """
-    start = window_start(interview)
     left = max(1, days_left(interview, today))
     due_today, later = 0, []
     for card in cards:
@@ -109,8 +150,8 @@ def bring_back(interview: Interview, today: date, cards: Iterable[Card]) -> list
             and card.due_on < interview.on
             or (
                 card.reviewed_on is not None
-                and card.reviewed_on < start
-                and card.recall_on(interview.on) < TARGET_RECALL
+                and card.reviewed_on < today
+                and card.recall_on(interview.on) < BRING_BACK_BELOW
             )
         ):
             later.append(card)
@@ -125,12 +166,14 @@ def plan_day(
     *,
     default: Scheduler,
     new_limit: int | None = None,
+    effort: Effort | None = None,
 ) -> DayPlan:
     """Today's plan over the learner's cards (every active question, started or not).
 
     `default` is the scheduler a new card starts with; `new_limit` is the
     learner's own daily new-card limit: the plan's pace
-    overrides it, and a note says so.
+    overrides it, and a note says so. `effort` (the learner's answer times)
+    evens the days out in minutes rather than in cards.
     """
     cards = list(cards)
     chosen = [c for c in cards if interview.scope.includes(c)]
@@ -142,8 +185,14 @@ def plan_day(
         interview,
         today,
         remaining=len(fresh),
-        due_today=len(due),
-        target_load=target_load(interview, today, chosen, default=default),
+        room=room_for_new(
+            interview,
+            today,
+            chosen,
+            default=default,
+            due_today=len(due),
+            effort=effort,
+        ),
     )
     notes: list[str] = []
     forward: list[Card] = []

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from cards.scheduling.base import Scheduler
 from cards.scheduling.plan.core import (
-    TARGET_RECALL,
+    BRING_BACK_BELOW,
     Interview,
     Phase,
     cap_for,
@@ -44,8 +45,20 @@ def project(
 
     `state` None is a new card, first answered on `due_on`.
     """
+    return _project(interview, scheduler, state, reviewed_on, max(due_on, today))
+
+
+# Pure, and asked about the same cards every day (a card's future from today
+# depends on today only through its first due day): remembered.
+@lru_cache(maxsize=1 << 16)
+def _project(
+    interview: Interview,
+    scheduler: Scheduler,
+    state: Any,
+    reviewed_on: date | None,
+    due: date,
+) -> Projection:
     reviews = 0
-    due = max(due_on, today)
     while due < interview.on and reviews < MAX_PROJECTED_REVIEWS:
         base = scheduler.initial_state() if state is None else state
         elapsed = 0 if reviewed_on is None else (due - reviewed_on).days
@@ -57,19 +70,17 @@ def project(
         nxt = scheduler.due_on(state, due, cap=cap)
         if phase(interview, due) is not Phase.RUN_UP and (
             scheduler.recall_probability(state, interview.on, reviewed_on=due)
-            >= TARGET_RECALL
+            >= BRING_BACK_BELOW
         ):
-            break  # brought back once in the window: enough for the day
+            break  # brought back in the window: enough for the day
         due = nxt
     if state is None or reviewed_on is None:
         return Projection(0.0, reviews)
     start = window_start(interview)
+    last = interview.on - timedelta(days=1)
     recall = scheduler.recall_probability(state, interview.on, reviewed_on=reviewed_on)
-    if reviewed_on < start <= interview.on - timedelta(days=1) and recall < (
-        TARGET_RECALL
-    ):
-        # The final window brings it back once, on its last day at worst.
-        last = interview.on - timedelta(days=1)
+    if reviewed_on < last and start <= last and recall < BRING_BACK_BELOW:
+        # The final window brings it back once more, on its last day at worst.
         elapsed = (last - reviewed_on).days
         state = scheduler.next_state(state, GOOD, elapsed_days=elapsed)
         reviews += 1

@@ -33,6 +33,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("cards", "0016_bankcore_study_stage")]
+    dependencies = [("cards", "0018_bankcore_study_stage")]
 
     operations = [migrations.RunPython(create, drop)]

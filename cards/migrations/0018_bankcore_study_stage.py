@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cards', '0015_bankcore_topics'),
+        ('cards', '0017_opsrem_maintenance_runs'),
     ]
 
     operations = [

@@ -1,0 +1,81 @@
+"""PURE: the words of answers and key points for the checker (check.py):
+tokens, Snowball stems, sentences, stopwords, negations, bare lists of terms."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import snowballstemmer
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be
+    because been before being below between both but by can could did do does
+    doing down during each etc few for from further had has have having he her
+    here hers him his how i if in into is it its itself just like me more most
+    my no nor not of off on once only or other our out over own same she should
+    so some such than that the their them then there these they this those
+    through to too under until up us very was we were what when where which
+    while who whom why will with would you your yours e g eg ie i.e via
+    thing things stuff really basically kind sort lot lots get gets got make
+    makes made use used uses using way ways one two many much well""".split()  # noqa: SIM905
+)
+# A sentence with these denies or contrasts a claim rather than asserting it.
+_NEGATIONS = "not no never n't cannot without myth misconception wrong false"
+NEGATIONS = frozenset(
+    f"{_NEGATIONS} unlike instead rather whereas than compared".split()
+)
+WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
+SENTENCE_RE = re.compile(r"(?<=[.!?;:])\s+|\n+|(?<=\))\s+(?=[A-Z])")
+STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=8192)
+def stem(word: str) -> str:
+    return STEMMER.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    return WORD_RE.findall(text.lower().replace("\u2019", "'"))
+
+
+@lru_cache(maxsize=8192)
+def content_stems(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(stem(w) for w in words(text) if w not in STOPWORDS))
+
+
+def sentences(answer: str) -> list[str]:
+    parts = (s.strip(" \t-*•") for s in SENTENCE_RE.split(answer.strip()))
+    return [s for s in parts if words(s)]
+
+
+def is_term_list(answer: str) -> bool:
+    """A bare list of terms: three or more fragments, short or without grammar."""
+    fragments = [f for f in re.split(r"[,;\n/]|\s-\s", answer) if words(f)]
+    if len(fragments) < 3:
+        return False
+    tokens = words(answer)
+    function = sum(1 for t in tokens if t in STOPWORDS)
+    short = sum(1 for f in fragments if len(words(f)) <= 4)
+    return short / len(fragments) >= 0.8 or function / len(tokens) < 0.12
+
+
+def negated(sentence: str, claim: str) -> bool:
+    """The sentence denies or contrasts rather than asserts (unless the claim
+    itself is a comparison: "faster than GANs")."""
+    own = set(words(claim))
+    return any(
+        (w in NEGATIONS or w.endswith("n't")) and w not in own for w in words(sentence)
+    )
+
+
+REFERRING = frozenset("it its they them their these this those".split())  # noqa: SIM905
+
+
+def without(text: str, ignore: frozenset[str]) -> str:
+    """The text's content words but the prompt's, for the semantic matcher: a
+    sentence that only echoes the question ("supervised learning is
+    supervised") is then no closer to a point than any other."""
+    return " ".join(
+        w for w in words(text) if w not in STOPWORDS and stem(w) not in ignore
+    )
