@@ -41,6 +41,13 @@ class QuestionAdminForm(forms.ModelForm):
         strip=True,
         help_text=Question._meta.get_field("position").help_text,
     )
+    stage = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=32_767,
+        label="Study stage",
+        help_text=Question._meta.get_field("stage").help_text,
+    )
     substantial_edit = forms.BooleanField(
         required=False,
         label="Substantial edit",
@@ -75,6 +82,11 @@ class QuestionAdminForm(forms.ModelForm):
         if problem and "whitespace" not in problem:
             raise forms.ValidationError(f"This text {problem}.")
         return value.strip()
+
+    def clean_stage(self) -> int:
+        # Left out (older forms, scripts): the question keeps its stage.
+        value = self.cleaned_data.get("stage")
+        return self.instance.stage if value is None else value
 
     def clean_prompt(self) -> str:
         return self._clean_text("prompt", MAX_PROMPT)
