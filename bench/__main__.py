@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import machine, report, server
+from bench import machine, report, server, targets
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/genai_prep_bench"
 RESULTS = server.BASE_DIR / "bench-results"
@@ -31,11 +31,13 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--scales", default="S,L", help="comma-separated: XS, S, L")
     p.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
     p.add_argument("--learners", type=int, default=8, help="concurrent learners")
-    p.add_argument("--accounts-per-learner", type=int, default=2)
+    p.add_argument("--accounts-per-learner", type=int, default=5)
     p.add_argument(
         "--workers", type=int, default=2 * (os.cpu_count() or 1) + 1, help="gunicorn"
     )
     p.add_argument("--floor-seconds", type=float, default=5.0)
+    p.add_argument("--card-seconds", type=float, default=10.0, help="per round")
+    p.add_argument("--open-seconds", type=float, default=10.0)
     p.add_argument("--review-seconds", type=float, default=120.0, help="upper bound")
     p.add_argument("--progress-requests", type=int, default=30)
     p.add_argument("--soak", type=float, metavar="SECONDS", help="soak mode")
@@ -63,6 +65,8 @@ def _scale(args, scale: str, static_root: str, secret: str, stamp: str) -> dict:
     run += [f"--floor-seconds={args.floor_seconds}"]
     run += [f"--review-seconds={args.review_seconds}"]
     run += [f"--progress-requests={args.progress_requests}"]
+    run += [f"--card-seconds={args.card_seconds}"]
+    run += [f"--open-seconds={args.open_seconds}"]
     if args.soak:
         run += [f"--soak={args.soak}"]
     with server.Gunicorn(env, workers=args.workers, log=log) as base_url:
@@ -88,7 +92,13 @@ def main(argv: list[str]) -> int:
         "scales": {},
     }
     secret = server.new_secret()
-    with tempfile.TemporaryDirectory(prefix="bench-static-") as static_root:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-static-") as static_root,
+        tempfile.TemporaryDirectory(prefix="bench-sessions-") as sessions,
+    ):
+        # Sessions and signed-in users of this run only: user ids repeat when
+        # the data is generated again.
+        os.environ["DJANGO_SESSION_CACHE_DIR"] = sessions
         for scale in scales:
             results["scales"][scale] = _scale(args, scale, static_root, secret, stamp)
     kind = "soak" if args.soak else "bench"
@@ -102,7 +112,13 @@ def main(argv: list[str]) -> int:
     print()
     for line in report.summary_lines(results):
         print(line)
-    print("\nBudgets:")
+    print("\nRounds:")
+    for line in targets.round_lines(results):
+        print(f"  {line}")
+    print("\nTargets (issue 12; median of the rounds, spread min-max):")
+    for name, target, value, verdict in targets.targets(results):
+        print(f"  {name:66} {target:>8} {value:>28}  {verdict}")
+    print("\nBudgets (issue 7):")
     for name, value, verdict in report.budgets(results):
         print(f"  {name:40} {value:>10}  {verdict}")
     print(f"\nJSON: {path.relative_to(server.BASE_DIR)}")

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Sum
 from django.utils import timezone
 
-from bench import client, datagen, explain, simulate, stats
+from bench import client, datagen, explain, rounds, simulate, stats
 from bench.kinds import classify
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 
@@ -28,10 +28,15 @@ FLOOR_QUERY = "/bench/floor/query/"
 class Options:
     base_url: str
     learners: int = 8
-    accounts_per_learner: int = 2
+    accounts_per_learner: int = 5
     floor_seconds: float = 5.0
     review_seconds: float = 120.0
     progress_requests: int = 30
+    single_requests: int = 100  # sequential floor requests per round
+    single_cards: int = 20  # sequential cards per round
+    card_seconds: float = 10.0  # cards at saturation per round
+    open_seconds: float = 10.0
+    traced_cards: int = 10
     soak_seconds: float | None = None
     seed: int = 1
 
@@ -52,6 +57,24 @@ def i1_counts() -> dict:
         "schedule_versions": ReviewSchedule.objects.aggregate(v=Sum("version"))["v"]
         or 0,
     }
+
+
+def dead_tuples() -> dict:
+    """Live and dead rows of the review tables (PostgreSQL's statistics): the
+    generator vacuums, so the first round runs on clean tables and the later
+    ones on the dead rows the earlier rounds left."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {}
+    tables = [ReviewSchedule._meta.db_table, ReviewLog._meta.db_table]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables "
+            "WHERE relname = ANY(%s) AND schemaname = current_schema()",
+            [tables],
+        )
+        return {name: {"live": live, "dead": dead} for name, live, dead in cursor}
 
 
 def run(options: Options) -> dict:
@@ -80,7 +103,11 @@ def run(options: Options) -> dict:
         "heavy_reviews": heavy_reviews,
     }
     load_before = [round(x, 2) for x in os.getloadavg()]
-    result = asyncio.run(_phases(options, accounts, Question.objects.count()))
+    dead_before = dead_tuples()
+    result = asyncio.run(
+        _phases(options, accounts, Question.objects.count(), spare=spare)
+    )
+    result["dead_tuples"] = {"before": dead_before, "after": dead_tuples()}
     after = i1_counts()
     result["data"] = data
     result["load_before"] = load_before
@@ -133,7 +160,9 @@ async def _timed(coro) -> float:
     return time.perf_counter() - start
 
 
-async def _phases(options: Options, accounts: list[str], bank: int) -> dict:
+async def _phases(
+    options: Options, accounts: list[str], bank: int, *, spare: str
+) -> dict:
     rec = client.Recorder()
     n = options.learners
     sessions = [client.Session(options.base_url, rec) for _ in accounts]
@@ -151,17 +180,19 @@ async def _phases(options: Options, accounts: list[str], bank: int) -> dict:
             if weight is None:
                 result["missing"].append("/review/ (cards:review)")
             result["weight"] = weight
-        review_seconds = options.soak_seconds or options.review_seconds
-        result["review"], review_seconds = await _review(
-            sessions, n, review_seconds, options.seed, soak=soak
-        )
-        seconds["review"] = review_seconds
-        for label in ("reveal", "grade"):  # they share the loop's wall time
-            seconds[label] = review_seconds
-        if result["review"]["missing"] and not result["missing"]:
-            result["missing"].append(result["review"]["missing"])
-        if not soak:
-            seconds.update(await _progress(heavy, options, rec, result))
+        if soak:
+            result["review"], review_seconds = await _review(
+                sessions, n, options.soak_seconds, options.seed, soak=soak
+            )
+            seconds["review"] = review_seconds
+            for label in ("reveal", "grade"):  # they share the loop's wall time
+                seconds[label] = review_seconds
+            if result["review"]["missing"] and not result["missing"]:
+                result["missing"].append(result["review"]["missing"])
+        else:
+            result["review"] = await _honest(
+                options, sessions, heavy, spare, bank, rec, result
+            )
     finally:
         for s in [*sessions, heavy]:
             await s.close()
@@ -169,14 +200,78 @@ async def _phases(options: Options, accounts: list[str], bank: int) -> dict:
         label: stats.summarize(rec.of(label), seconds=seconds.get(label))
         for label in dict.fromkeys(s.label for s in rec.samples)
     }
-    result["review"]["grades_per_second"] = (
-        round(result["review"]["accepted"] / seconds["review"], 1)
-        if seconds["review"]
-        else None
-    )
+    if "review" in seconds:
+        result["review"]["grades_per_second"] = (
+            round(result["review"]["accepted"] / seconds["review"], 1)
+            if seconds["review"]
+            else None
+        )
     result["errors"] = rec.errors[:50]
     result["error_count"] = len(rec.errors)
     return result
+
+
+async def _honest(options, sessions, heavy, spare, bank, rec, result) -> dict:
+    """Issue 12's figures (bench/rounds.py): interleaved rounds, open loop,
+    round trips on the wire, progress at every span for two learners."""
+    n = options.learners
+    seen: dict[str, set] = {}
+    walkers = [
+        rounds.Walker(s, random.Random(f"{options.seed}:walker:{k}"), seen)
+        for k, s in enumerate(sessions)
+    ]
+    # The last walker is kept out of the load for the traced cards.
+    tracer, pool = walkers[-1], rounds.Pool(walkers[:-1])
+    out: dict = {"missing": None, "soak": False}
+    out["rounds"] = await rounds.interleaved_rounds(
+        sessions[:n],
+        pool,
+        bank=bank,
+        floor_requests=options.single_requests,
+        single_cards=options.single_cards,
+        floor_seconds=options.floor_seconds,
+        card_seconds=options.card_seconds,
+    )
+    capacity = rounds.spread(r["saturated"]["cards_per_second"] for r in out["rounds"])[
+        "median"
+    ]
+    if capacity:
+        out["open_loop"] = await rounds.open_loop(
+            pool, rate=capacity / 2, seconds=options.open_seconds, seed=options.seed
+        )
+    out["ran_out"] = pool.ran_out
+    out["round_trips"] = await rounds.round_trips(tracer, options.traced_cards)
+    normal = client.Session(options.base_url, rec)
+    tabs = []
+    try:
+        await normal.login(spare, datagen.PASSWORD)
+        out["progress"] = {
+            "normal": await rounds.progress_spans(normal, options.progress_requests),
+            "heavy": await rounds.progress_spans(heavy, options.progress_requests),
+        }
+        for _ in range(n):
+            tab = client.Session(options.base_url, rec)
+            tab.share_cookies(heavy)
+            tabs.append(tab)
+        out["progress_tabs"] = await rounds.progress_tabs(tabs, options.floor_seconds)
+        heavy_walker = rounds.Walker(heavy, random.Random(options.seed), seen)
+        out["heavy_cards"] = await rounds.single_cards(heavy_walker, 10)
+        out["heavy_round_trips"] = await rounds.round_trips(heavy_walker, 5)
+    finally:
+        for s in [normal, *tabs]:
+            await s.close()
+    out["accepted"] = sum(
+        r["single_cards"] + r["saturated"]["cards"] for r in out["rounds"]
+    ) + (out.get("open_loop") or {}).get("cards", 0)
+    out["accepted"] += out["round_trips"]["cards"] + out["heavy_cards"]["cards"]
+    out["accepted"] += out["heavy_round_trips"]["cards"]
+    out["url_names"] = {k: sorted(v) for k, v in seen.items()}
+    if not out["accepted"]:
+        out["missing"] = "grade/reveal controls not found on /review/ (cards:grade)"
+        result["missing"].append(out["missing"])
+    # I1 counts every accepted grade, refused ones (409) included as refusals.
+    out["conflicts"] = sum(r["saturated"]["refused"] for r in out["rounds"])
+    return out
 
 
 async def _floors(sessions, options: Options, bank: int) -> dict[str, float]:
@@ -238,34 +333,3 @@ async def _review(sessions, n, seconds, seed, *, soak) -> tuple[dict, float]:
         "seconds": round(elapsed, 1),
     }
     return summary, elapsed
-
-
-async def _progress(heavy, options: Options, rec, result) -> dict[str, float]:
-    probe = await heavy.fetch("GET", "/progress/")
-    if probe.status == 404:
-        result["missing"].append("/progress/ (cards:progress)")
-        return {}
-    for _ in range(3):  # warm-up
-        await heavy.send(None, "GET", "/progress/")
-    label1 = "progress (1 learner)"
-    start = time.perf_counter()
-    for _ in range(options.progress_requests):
-        await heavy.send(label1, "GET", "/progress/")
-    one = time.perf_counter() - start
-    # The same learner in n tabs at once: n sessions sharing the login cookie.
-    tabs = []
-    for _ in range(options.learners):
-        tab = client.Session(options.base_url, rec)
-        tab.share_cookies(heavy)
-        tabs.append(tab)
-    label_n = f"progress ({options.learners} concurrent)"
-    try:
-        many = await _timed(
-            client.closed_loop(
-                tabs, label_n, lambda i: "/progress/", seconds=options.floor_seconds
-            )
-        )
-    finally:
-        for tab in tabs:
-            await tab.close()
-    return {label1: one, label_n: many}

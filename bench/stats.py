@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -70,3 +71,29 @@ def ratio(a: float | None, b: float | None) -> float | None:
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
+
+
+def spread(values) -> dict:
+    values = [v for v in values if v is not None]
+    if not values:
+        return {"median": None, "min": None, "max": None}
+    return {
+        "median": round(statistics.median(values), 2),
+        "min": round(min(values), 2),
+        "max": round(max(values), 2),
+    }
+
+
+def verdict(figure: dict, target: float, *, at_least: bool = False) -> str:
+    """met only when every round meets the target; a miss inside the spread is
+    'not shown', never 'met'."""
+    lo, hi = figure.get("min"), figure.get("max")
+    if lo is None:
+        return "n/a"
+    best, worst = (hi, lo) if at_least else (lo, hi)
+    meets = (lambda v: v >= target) if at_least else (lambda v: v <= target)
+    if meets(worst):
+        return "met"
+    if not meets(best):
+        return "MISSED"
+    return "not shown (inside the spread)"

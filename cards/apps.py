@@ -24,4 +24,7 @@ class CardsConfig(AppConfig):
     verbose_name = "Question bank and reviews"
 
     def ready(self) -> None:
+        from cards.web import auth
+
         post_migrate.connect(_default_topics, sender=self)
+        auth.connect()

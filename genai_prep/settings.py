@@ -307,19 +307,59 @@ if SENTRY_DSN:
         send_default_pii=False,  # user id only, as in our own logs
     )
 
+# Sessions and the signed-in user (issue 12): read from a cache every worker
+# shares, so an authenticated request sends no query for either. Sessions are
+# cached_db: written through to the database (logout and erasure revoke them
+# there and in the cache; a cache miss or a restart only costs one read).
+# The user and profile are cached against the session's auth hash
+# (cards/web/auth.py). The shared cache is a directory on this host by
+# default (DJANGO_SESSION_CACHE_DIR), Redis with REDIS_URL.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_CACHE_ALIAS = "sessions"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "sessions": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_SESSION_CACHE_DIR")
+        or str(DATA_DIR / "session-cache"),
+        "TIMEOUT": SESSION_COOKIE_AGE,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+if TESTING and not os.environ.get("DJANGO_SESSION_CACHE_DIR"):
+    # One directory per test run, so runs can overlap (as the SQLite file).
+    CACHES["sessions"]["LOCATION"] = str(
+        Path(gettempdir()) / f"genai-prep-test-sessions-{os.getpid()}"
+    )
+MIDDLEWARE[
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+] = "cards.web.auth.CachedUserAuthenticationMiddleware"
+# HTML compressed on the wire (the progress page's year is 400 KB raw); just
+# after Security, so it sees every body the others write (BREACH: the class).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+    "cards.web.middleware.HtmlGZipMiddleware",
+)
+
 # Redis (REDIS_URL=redis://host:6379/0) holds the caches, the rate-limit counters
-# and the sessions (cached_db: read from Redis, written through to the
-# database), shared by every app server. Without it: per-process memory.
+# and the sessions, shared by every app server. Without it: per-process memory
+# for the caches, and the directory above for sessions and users.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    prefix = os.environ.get("DJANGO_CACHE_PREFIX", "genai-prep")
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "genai-prep"),
-        }
+            "KEY_PREFIX": prefix,
+        },
+        "sessions": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{prefix}-sessions",
+            "TIMEOUT": SESSION_COOKIE_AGE,
+        },
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 # PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server
 # connection serves another client after every transaction, so nothing may

@@ -76,6 +76,8 @@ def _test_settings(settings, _data_dir):
 
     if isinstance(caches["default"], LocMemCache):
         caches["default"].clear()
+    # Sessions and signed-in users (cards/web/auth.py): ids repeat across tests.
+    caches["sessions"].clear()
 
 
 @pytest.fixture

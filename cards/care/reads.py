@@ -1,17 +1,17 @@
 """What a learner's card carries beside its schedule: a note, a suspension, a leech.
 
 Reads only. `for_card` is what the review's back face, card info and the
-card's own page show (two queries).
+card's own page show (one query).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from cards.care.models import NOTE_MAX_CHARS, REPORT_MAX_CHARS, CardNote, Suspension
-from cards.models import ReviewSchedule
+from cards.models import Question, ReviewSchedule
 
 # Anki's default: a card forgotten this many times is a leech.
 LEECH_LAPSES = 8
@@ -47,14 +47,23 @@ class CardCare:
 
 
 def for_card(user: object, question_id: int) -> CardCare:
-    mine = {"user": user, "question": question_id}
-    lapses = ReviewSchedule.objects.filter(**mine).values_list("lapses", flat=True)
+    """The learner's note, suspension and lapses on one card, in one query."""
+    mine = {"user": user, "question": OuterRef("pk")}
+    row = (
+        Question.objects.filter(pk=question_id)
+        .annotate(
+            note=Subquery(CardNote.objects.filter(**mine).values("text")[:1]),
+            suspended=Exists(Suspension.objects.filter(**mine)),
+            lapses=Subquery(ReviewSchedule.objects.filter(**mine).values("lapses")[:1]),
+        )
+        .values("note", "suspended", "lapses")
+        .first()
+    ) or {}
     return CardCare(
         question_id=question_id,
-        note=CardNote.objects.filter(**mine).values_list("text", flat=True).first()
-        or "",
-        is_suspended=Suspension.objects.filter(**mine).exists(),
-        lapses=lapses.first() or 0,
+        note=row.get("note") or "",
+        is_suspended=bool(row.get("suspended")),
+        lapses=row.get("lapses") or 0,
     )
 
 

@@ -10,7 +10,10 @@ account, and the person's sessions on other devices.
 
 from __future__ import annotations
 
+from importlib import import_module
+
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.contenttypes.models import ContentType
@@ -49,6 +52,10 @@ def _forget_sessions(user_id: object) -> None:
         ) == str(user_id):
             doomed.append(session.pk)
     Session.objects.filter(pk__in=doomed).delete()
+    # The cached copies too (cached_db reads the cache first).
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    for key in doomed:
+        store.delete(key)
 
 
 @transaction.atomic

@@ -101,11 +101,14 @@ def usual_load(user: object, today: date) -> float:
 
 
 def capper_for(
-    user: object, *, today: date, level: int
+    user: object, *, today: date, level: int, has_plan: bool = True
 ) -> Callable[[int], int | None] | None:
     """The plan's cap for a card of `level` answered today, as a function of the
     interval it would get: the interview plan's (in its run-up, for its levels),
-    else one that keeps it off planned days away; None when neither applies."""
+    else one that keeps it off planned days away; None when neither applies.
+    `has_plan=False` says the caller already knows there is no plan row."""
+    if not has_plan:
+        return None
     # One query for the learner with neither (a break always has a plan row).
     row = (
         InterviewPlan.objects.filter(user=user)

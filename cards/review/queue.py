@@ -7,9 +7,10 @@ the queue through it; `card_for` is one card as the answer rule sees it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from cards import markdown
 from cards.models import (
@@ -38,8 +39,12 @@ class Card:
     kind: str
     # The question was substantially rewritten since this learner's last answer.
     changed: bool = False
-    # Its schedule, when the card was read with one (card_for); None if new.
+    # Its schedule, when the card was read with one; None if new.
     schedule: ReviewSchedule | None = field(default=None, compare=False, repr=False)
+    # The answer's Markdown, when the card came with it (the queue's heads).
+    answer: str | None = field(default=None, compare=False, repr=False)
+    # The learner's note on it (cards/care), read with the answer.
+    note: str | None = field(default=None, compare=False, repr=False)
 
     @property
     def prompt_html(self) -> str:
@@ -91,6 +96,9 @@ class Queue:
     # learner's own, and `pace_note` says so).
     plan_on: date | None = None
     plan_ready: bool = False
+    # The learner has an interview plan row (a date or a break): intervals
+    # may be capped. False lets the grade buttons skip looking for a cap.
+    has_plan: bool = True
     new_limit: int = 0
     pace_note: str = ""
 
@@ -161,6 +169,7 @@ def snapshot(
         card=card,
         plan_on=_as_date(plan.get("on")),
         plan_ready=bool(plan.get("ready")),
+        has_plan=bool(row.get("has_plan", True)),
         new_limit=new_limit,
         pace_note=pace_note,
     )
@@ -183,6 +192,32 @@ def _as_date(value: date | str | None) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _moment(value: str | None) -> datetime | None:
+    """A timestamp from the head's JSON (SQLite's text is naive UTC)."""
+    if value is None:
+        return None
+    moment = datetime.fromisoformat(value)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _schedule(head: dict) -> ReviewSchedule | None:
+    """The head's schedule, unsaved, with what grading previews read."""
+    if "state" not in head:
+        return None
+    state = head["state"]
+    return ReviewSchedule(
+        question_id=int(head["id"]),
+        scheduler=head["scheduler"],
+        state=json.loads(state) if isinstance(state, str) else state,
+        due_on=_as_date(head["due_on"]),
+        redrill_on=_as_date(head["redrill_on"]),
+        lapses=int(head["lapses"]),
+        last_reviewed_at=_moment(head["last_reviewed_at"]),
+        version=int(head["version"]),
+        unseen_change_id=head.get("changed"),
+    )
+
+
 def _card(head: dict, kind: str) -> Card:
     return Card(
         question_id=int(head["id"]),
@@ -191,6 +226,9 @@ def _card(head: dict, kind: str) -> Card:
         version=int(head["version"]),
         kind=kind,
         changed=head.get("changed") is not None,
+        schedule=_schedule(head),
+        answer=head.get("answer"),
+        note=head.get("note"),
     )
 
 

@@ -36,6 +36,7 @@ from django.db.models import (
 from django.db.models.functions import Cast, Greatest, JSONObject
 
 from cards.models import (
+    CardNote,
     InterviewPlan,
     LearnerTopic,
     Question,
@@ -79,6 +80,12 @@ def _head(queryset: QuerySet, **fields: object) -> Subquery:
     return Subquery(
         queryset.values(head=JSONObject(**fields))[:1], output_field=JSONField()
     )
+
+
+def _note(user: object, question: str) -> Subquery:
+    """The learner's own note on the head's question (cards/care), for its back."""
+    notes = CardNote.objects.filter(user=user, question=OuterRef(question))
+    return Subquery(notes.values("text")[:1])
 
 
 def _scalar(queryset: QuerySet, field: str) -> Subquery:
@@ -210,6 +217,16 @@ def snapshot_query(
         "level": F("question__level"),
         "version": F("version"),
         "changed": F("unseen_change_id"),
+        # What the hidden back of a self-graded card needs (one request per
+        # card): the answer, and the schedule the grade buttons preview.
+        "answer": F("question__answer"),
+        "scheduler": F("scheduler"),
+        "state": F("state"),
+        "due_on": F("due_on"),
+        "redrill_on": F("redrill_on"),
+        "lapses": F("lapses"),
+        "last_reviewed_at": F("last_reviewed_at"),
+        "note": _note(user_pk, "question_id"),
     }
     tomorrow = today + timedelta(days=1)
     figures = {
@@ -240,8 +257,17 @@ def snapshot_query(
         "redrill_head": _head(redrills, ready=ready, **card_fields),
         "review_head": _head(due, **card_fields),
         "new_head": _head(
-            new, id=F("pk"), prompt=F("prompt"), level=F("level"), version=Value(0)
+            new,
+            id=F("pk"),
+            prompt=F("prompt"),
+            level=F("level"),
+            version=Value(0),
+            answer=F("answer"),
+            note=_note(user_pk, "pk"),
         ),
+        # No plan row: no cap on any interval (a break always has a row), so
+        # previewing the grade buttons needs no query (planning.reads.capper_for).
+        "has_plan": Exists(InterviewPlan.objects.filter(user=user_pk)),
         # The interview plan (issue 17): its date, and today's new-card pace
         # once today's plan is made (cards/planning/services.prepare_day).
         "plan_head": _head(

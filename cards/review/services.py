@@ -11,9 +11,16 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 
 from cards import scheduling
-from cards.models import Question, ReviewLog, ReviewSchedule, profile_for
+from cards.models import (
+    InterviewPlan,
+    Question,
+    ReviewLog,
+    ReviewSchedule,
+    profile_for,
+)
 from cards.planning import reads as planning
 from cards.review import answer
 from cards.review.conflicts import Reason, ReviewConflict
@@ -63,9 +70,12 @@ def _before(schedule: ReviewSchedule, *, created: bool) -> _Before:
 def _locked_schedule(
     user: AbstractBaseUser, question: Question
 ) -> ReviewSchedule | None:
+    # Whether the learner has a plan row comes with the lock: without one no
+    # interval is capped, and grading needs no query for the plan.
     return (
         ReviewSchedule.objects.select_for_update()
         .filter(user=user, question=question)
+        .annotate(has_plan=Exists(InterviewPlan.objects.filter(user=user)))
         .first()
     )
 
@@ -150,7 +160,12 @@ def _record_review(
         new_scheduler=profile.scheduler,
         desired_retention=profile.retention,
         # The interview plan caps the interval (None: no plan, or not now).
-        cap_for=planning.capper_for(user, today=today, level=question.level),
+        cap_for=planning.capper_for(
+            user,
+            today=today,
+            level=question.level,
+            has_plan=getattr(schedule if not created else question, "has_plan", True),
+        ),
     )
     schedule.apply(result.state, due_on=result.due_on)
     schedule.redrill_on = result.redrill_on

@@ -5,11 +5,11 @@ Every htmx request has a plain-HTML twin: a POST without htmx redirects (PRG).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import Exists
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +24,7 @@ from django_htmx.http import reswap, retarget
 
 from cards.care import reads as care_reads
 from cards.models import (
+    InterviewPlan,
     Level,
     Question,
     ReminderSettings,
@@ -32,9 +33,9 @@ from cards.models import (
     profile_for,
 )
 from cards.planning import dashboard as planning_dashboard
-from cards.planning import reads as planning_reads
 from cards.planning import services as planning
-from cards.review import announce, answer, buttons, card_info, queue, services, typed
+from cards.review import announce, card_info, queue, services, typed
+from cards.review import back as card_back
 from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
     CheckForm,
@@ -95,15 +96,6 @@ def _millis(moment: datetime) -> int:
     return int(moment.timestamp() * 1000)
 
 
-@dataclass(frozen=True)
-class Revealed:
-    answer_html: str
-    buttons: list[buttons.GradeButton]
-    verdict: typed.Shown | None = None
-    notice: str = ""
-    care: care_reads.CardCare | None = None  # note, suspend, leech (cards/care)
-
-
 def _level_names(levels: tuple[int, ...]) -> str:
     # Empty when every level is in the session, else e.g. "Basic and Advanced".
     if len(levels) == len(Level):
@@ -116,7 +108,7 @@ def _render(
     snapshot: queue.Queue,
     *,
     card: queue.Card | None = None,
-    revealed: Revealed | None = None,
+    revealed: card_back.Revealed | None = None,
     shown_at: int | None = None,
     notice: str = "",
     announcement: str = "",
@@ -126,11 +118,15 @@ def _render(
     card = card or snapshot.card
     names = _level_names(snapshot.levels)
     shown_at = shown_at or _millis(timezone.now())
+    profile, today = profile_for(request.user), snapshot.today
+    shown = card is None or revealed is not None or profile.type_answer_first
+    back = None if shown else card_back.back(card, profile, today, snapshot.has_plan)
     context = {
         "announcement": announcement,
         "queue": snapshot,
         "card": card,
         "revealed": revealed,
+        "back": back,
         "shown_at": shown_at,
         "notice": notice,
         "level_names": names,
@@ -138,8 +134,8 @@ def _render(
         "level_choices": Level.choices,
         "all_levels_url": review_url(),
         "settings_url": reverse("cards:settings"),
-        "is_fsrs": profile_for(request.user).scheduler == SchedulerChoice.FSRS,
-        "type_first": profile_for(request.user).type_answer_first,
+        "is_fsrs": profile.scheduler == SchedulerChoice.FSRS,
+        "type_first": profile.type_answer_first,
         "max_typed": f"{typed.MAX_TYPED_CHARS:,}",
         "skip_url": _skip_url(card, snapshot.levels, shown_at) if card else "",
         "care_next": review_url(snapshot.levels),
@@ -212,43 +208,6 @@ def _card_or_none(
         return None
 
 
-def _revealed(
-    question: Question,
-    card: queue.Card,
-    *,
-    scale: str,
-    profile,
-    today,
-    verdict: typed.Shown | None = None,
-    notice: str = "",
-) -> Revealed:
-    schedule = card.schedule
-    elapsed = schedule.elapsed_days(today=today, profile=profile) if schedule else 0
-
-    # The interview plan's cap, as grading will apply it.
-    cap_for = planning_reads.capper_for(profile.user, today=today, level=card.level)
-
-    def outcome(grade: int) -> answer.Outcome:
-        return answer.outcome_for(
-            card.kind,
-            schedule,
-            grade=grade,
-            today=today,
-            elapsed_days=elapsed,
-            new_scheduler=profile.scheduler,
-            desired_retention=profile.retention,
-            cap_for=cap_for,
-        )
-
-    return Revealed(
-        question.answer_html,
-        buttons.buttons(scale=scale, today=today, outcome=outcome),
-        verdict,
-        notice,
-        care_reads.for_card(profile.user, question.pk),
-    )
-
-
 # A card shown from a cache (or the back button) would carry a stale version.
 @never_cache
 @vary_on_headers("HX-Request")
@@ -286,8 +245,12 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
-    revealed = _revealed(
-        question, card, scale=profile.grade_scale, profile=profile, today=snapshot.today
+    revealed = card_back.revealed(
+        question.answer_html,
+        card,
+        scale=profile.grade_scale,
+        profile=profile,
+        today=snapshot.today,
     )
     return _render(
         request,
@@ -327,8 +290,8 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         shown = typed.shown(text, verdict, scale=profile.grade_scale)
     else:
         notice = "This question has no key points yet: compare and grade yourself."
-    revealed = _revealed(
-        question,
+    revealed = card_back.revealed(
+        question.answer_html,
         card,
         scale=profile.grade_scale,
         profile=profile,
@@ -350,7 +313,11 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
 @login_required
 def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     profile = profile_for(request.user)
-    question = get_object_or_404(Question, pk=question_id)
+    # With whether a plan row exists (none: grading sends no plan query).
+    plan = Exists(InterviewPlan.objects.filter(user=request.user))
+    question = get_object_or_404(
+        Question.objects.annotate(has_plan=plan), pk=question_id
+    )
     form = GradeForm(request.POST, scale=profile.grade_scale)
     if not form.is_valid():
         return _bad_request(request, first_error(form))

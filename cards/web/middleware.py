@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.gzip import GZipMiddleware
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
@@ -106,3 +107,20 @@ def client_ip(request: HttpRequest) -> str | None:
         if last:
             return last
     return request.META.get("REMOTE_ADDR")
+
+
+class HtmlGZipMiddleware(GZipMiddleware):
+    """Compress HTML responses (pages and htmx fragments) on the wire.
+
+    BREACH needs a secret that sits in a compressed body next to text an
+    attacker can inject and repeat. The page's one secret is the CSRF token,
+    which Django masks afresh for every response, and Django's GZipMiddleware
+    adds up to 100 random bytes to each response (Heal the BREACH), so response
+    lengths do not leak a match. Session cookies travel in headers, which are
+    not compressed. Files (the Anki deck, "Your data") are left as they are.
+    """
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)

@@ -78,6 +78,32 @@
     if (handled) event.preventDefault();
   });
 
+  // One request per card: a self-graded card carries its answer and grade
+  // buttons in an inert <template>; "Show answer" puts them in place of the
+  // reveal form instead of asking the server. Without JavaScript the form
+  // still asks for the revealed page.
+  function revealInPlace(form) {
+    var root = card();
+    var back = root && root.querySelector("template[data-back]");
+    if (!back || !root.contains(form)) return false;
+    var content = back.content.cloneNode(true);
+    back.remove();
+    form.replaceWith(content);
+    root.setAttribute("data-face", "back");
+    if (window.htmx) window.htmx.process(root);
+    var answer = root.querySelector("#answer");
+    if (answer) answer.focus({ preventScroll: true });
+    return true;
+  }
+
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (elt && elt.classList && elt.classList.contains("reveal-form") &&
+        revealInPlace(elt)) {
+      event.preventDefault();
+    }
+  });
+
   document.addEventListener("htmx:beforeSwap", function (event) {
     var flash = document.getElementById("flash");
     if (flash && event.detail.xhr.status < 400) flash.hidden = true;

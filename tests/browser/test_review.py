@@ -237,3 +237,23 @@ def test_review_works_without_javascript(browser, live_app, questions):
         assert counts(page) == (10, 0, 0)
     finally:
         context.close()
+
+
+def test_self_graded_card_costs_one_request(page, live_app, console_errors, questions):
+    """The answer travels hidden with the card: revealing it asks the server
+    nothing, so each card is one request (its grade)."""
+    sign_up(page, live_app.url, "one-request")
+    page.goto(live_app.url + "/review/")
+    face(page, "front")
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(f"{r.method} {r.url}"))
+    for n in range(3):
+        reveal(page, keyboard=n % 2 == 1)
+        expect(page.locator("#answer .markdown")).not_to_be_empty()
+        grade(page, "Good", "3", keyboard=n % 2 == 1)
+        face(page, "front")
+    reviews = [s for s in sent if "/review/" in s]
+    assert len(reviews) == 3 and all(s.startswith("POST ") for s in reviews), sent
+    assert all("/grade/" in s for s in reviews)
+    assert counts(page)[0] == 7
+    assert console_errors == []

@@ -1,5 +1,6 @@
 """The card's own page and its actions: htmx partials, PRG without htmx, privacy."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -122,8 +123,10 @@ def test_the_answer_shows_the_note_and_the_card_tools(logged_in_client, user, qu
     assert r.status_code == 200
     assert "My hint" in r.text and "Suspend this card" in r.text
     assert 'name="next" value="/review/"' in r.text
-    # The front never shows the note.
-    assert "My hint" not in logged_in_client.get("/review/").text
+    # The front never shows the note: it travels in the hidden back only.
+    page = logged_in_client.get("/review/").text
+    front = re.sub(r"<template data-back>.*?</template>", "", page, flags=re.S)
+    assert "My hint" not in front and "My hint" in page
 
 
 def test_a_leech_is_flagged_on_the_answer_and_card_info(logged_in_client, user):

@@ -56,10 +56,11 @@ def test_readyz_is_not_ready_while_a_migration_is_pending(client, db):
 
 def test_readyz_is_not_ready_when_the_cache_is_unreachable(client, db, settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        }
+        },
     }
     response = client.get("/readyz")
     assert response.status_code == 503

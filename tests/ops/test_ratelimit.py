@@ -116,10 +116,11 @@ def test_sign_up_is_limited_per_address_and_writes_nothing(small_limits, db):
 
 def test_a_cache_outage_lets_requests_through(small_limits, db, settings):
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
-        }
+        },
     }
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     client = learner_client(make_user())
@@ -133,14 +134,14 @@ def test_counters_live_in_redis_shared_by_every_server(small_limits, db, setting
         "LOCATION": REDIS,
         "KEY_PREFIX": prefix,
     }
-    settings.CACHES = {"default": redis_cache}
+    settings.CACHES = {**settings.CACHES, "default": redis_cache}
     raw = redis.Redis.from_url(REDIS)
     try:
         user = make_user()
         assert learner_client(user).get("/deck.apkg").status_code == 200
         # "Another server": the cache handlers are rebuilt (a new connection),
         # so what the second server knows is only what Redis holds.
-        settings.CACHES = {"default": dict(redis_cache)}
+        settings.CACHES = {**settings.CACHES, "default": dict(redis_cache)}
         assert learner_client(user).get("/deck.apkg").status_code == 200
         assert learner_client(user).get("/deck.apkg").status_code == 429
         keys = raw.keys(f"{prefix}:*ratelimit:deck:*")

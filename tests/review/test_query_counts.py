@@ -102,7 +102,9 @@ def _grade_costs(client, user) -> dict[str, int]:
     ReviewSchedule.objects.filter(user=user).exclude(pk=last.pk).update(
         due_on=today + timedelta(days=5), redrill_on=None
     )
-    LearnerProfile.objects.filter(user=user).update(new_cards_per_day=0)
+    profile = LearnerProfile.objects.get(user=user)
+    profile.new_cards_per_day = 0
+    profile.save()  # through the ORM, so the cached signed-in user is dropped
     user.refresh_from_db()
     finished = post("last card (finish screen)", last.question, 5, last.version)
     assert "All done for today" in finished.text

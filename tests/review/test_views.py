@@ -32,17 +32,46 @@ def card_html(text):
     return text[text.index('<section id="card"') :]
 
 
-def test_front_shows_the_prompt_counts_and_no_answer(logged_in_client):
+def _outside_the_back(text):
+    """The page without its inert <template data-back> (what is shown)."""
+    return re.sub(r"<template data-back>.*?</template>", "", text, flags=re.S)
+
+
+def test_front_shows_the_prompt_counts_and_keeps_the_answer_hidden(logged_in_client):
     question = make_question(prompt="What is **RAG**?", answer="Retrieval SECRET")
     make_question()
     r = logged_in_client.get(reverse("cards:review"))
     assert r.status_code == 200
     assert "<strong>RAG</strong>" in r.text
-    assert "SECRET" not in r.text
+    # One request per card: the answer travels with the card, in an inert
+    # template the browser reveals; nothing of it is shown on the front.
+    assert "SECRET" not in _outside_the_back(r.text)
+    assert r.text.count("SECRET") == 1
     assert re.search(r'count-n">2</span> <span class="count-label">new', r.text)
     assert f'action="{reveal_url(question.pk)}"' in r.text
     assert 'name="version" value="0"' in r.text
     assert r.headers["Cache-Control"].startswith("max-age=0")
+
+
+def test_front_carries_the_back_with_buttons_and_the_grade_form(logged_in_client):
+    question = make_question(answer="Retrieval SECRET")
+    r = logged_in_client.get(reverse("cards:review"), headers=HTMX)
+    back = re.search(r"<template data-back>(.*?)</template>", r.text, flags=re.S)
+    assert back, "the self-graded card carries its back"
+    back = back.group(1)
+    assert "SECRET" in back
+    assert f'hx-post="{reverse("cards:grade", args=[question.pk])}"' in back
+    assert 'name="version" value="0"' in back
+    assert len(re.findall(r'name="grade" value="\d"', back)) == 4
+    assert 'data-face="front"' in r.text  # the server still sends the front
+
+
+def test_type_first_front_carries_no_answer_text(logged_in_client, user):
+    LearnerProfile.objects.filter(user=user).update(type_answer_first=True)
+    make_question(answer="Retrieval SECRET")
+    r = logged_in_client.get(reverse("cards:review"))
+    assert r.status_code == 200
+    assert "SECRET" not in r.text and "<template data-back>" not in r.text
 
 
 def test_htmx_front_is_only_the_card(logged_in_client):

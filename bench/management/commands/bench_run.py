@@ -15,7 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--url", required=True)
         parser.add_argument("--out", required=True, type=Path)
         parser.add_argument("--learners", type=int, default=8)
-        parser.add_argument("--accounts-per-learner", type=int, default=2)
+        parser.add_argument("--accounts-per-learner", type=int, default=5)
+        parser.add_argument("--card-seconds", type=float, default=10.0)
+        parser.add_argument("--open-seconds", type=float, default=10.0)
         parser.add_argument("--floor-seconds", type=float, default=5.0)
         parser.add_argument("--review-seconds", type=float, default=120.0)
         parser.add_argument("--progress-requests", type=int, default=30)
@@ -30,6 +32,8 @@ class Command(BaseCommand):
                 floor_seconds=o["floor_seconds"],
                 review_seconds=o["review_seconds"],
                 progress_requests=o["progress_requests"],
+                card_seconds=o["card_seconds"],
+                open_seconds=o["open_seconds"],
                 soak_seconds=o["soak"],
             )
         )

@@ -1,0 +1,367 @@
+"""The figures issue 12 asks for, measured so that they cannot flatter us.
+
+- Cards, not requests: a card is everything a learner sends for it (reveal and
+  grade in the two-request flow, the grade alone in the one-request flow).
+- Floor and app interleaved: each of `ROUNDS` rounds measures the one-query
+  floor, then the cards, single-threaded (server time per request) and at
+  saturation (throughput); ratios are taken within a round, and the report
+  gives their median and spread over the rounds.
+- Round trips on the wire (bench/wire.py) for a few traced cards, a normal and
+  the heavy learner.
+- An open-loop phase: cards arrive at a fixed rate (half the measured
+  capacity), and latency counts from the arrival, so queueing is not hidden.
+- The progress page at 30, 90 and 365 days, for a normal and the heavy learner.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import statistics
+import time
+from dataclasses import dataclass, field
+
+from bench import client, html, stats
+from bench.kinds import classify
+from bench.stats import spread, verdict  # noqa: F401 (re-exported)
+
+ROUNDS = 3
+FLOOR_QUERY = "/bench/floor/query/"
+SPANS = (30, 90, 365)
+_TIMING = re.compile(r"(\w+);dur=([\d.]+)")
+
+
+def _server_ms(response: client.Response) -> float | None:
+    timing = dict(_TIMING.findall(response.headers.get("server-timing", "")))
+    return float(timing["app"]) if "app" in timing else None
+
+
+@dataclass
+class CardResult:
+    seconds: float  # client: first request sent to last byte of the last
+    server_ms: float  # Django's own time, summed over the card's requests
+    requests: int
+    accepted: bool
+    round_trips: int | None = None  # on the wire, when traced
+    wire: list[str] = field(default_factory=list)
+
+
+class Walker:
+    """One learner working through its queue a card at a time."""
+
+    def __init__(self, session: client.Session, rng: random.Random, seen: dict):
+        self.session = session
+        self.rng = rng
+        self.seen = seen
+        self.page: html.Page | None = None
+        self.done = False
+
+    async def _open(self) -> None:
+        response = await self.session.send("review page", "GET", "/review/")
+        self.page = html.parse(response.text, url=response.url)
+        self.session.adopt(self.page, response.url)
+
+    def _actions(self) -> dict[str, list[html.Action]]:
+        kinds: dict[str, list[html.Action]] = {}
+        for action in self.page.actions if self.page else []:
+            kinds.setdefault(classify(action, self.seen) or "", []).append(action)
+        return kinds
+
+    async def card(self, *, trace: bool = False) -> CardResult | None:
+        """Answer the next card; None when the queue is empty for today."""
+        if self.page is None:
+            await self._open()
+        start = time.perf_counter()
+        server_ms, trips, wire = 0.0, 0, []
+        headers = {"x-bench-trace": "1"} if trace else None
+        for requests in range(1, 3):  # reveal (two-request flow), then grade
+            kinds = self._actions()
+            if kinds.get("grade"):
+                action, label = client.choose_grade(kinds["grade"], self.rng), "grade"
+            elif kinds.get("reveal") and requests == 1:
+                action, label = kinds["reveal"][0], "reveal"
+            else:
+                self.done = True
+                return None
+            response = await self.session.send(
+                label,
+                action.method,
+                action.url,
+                data=action.fields,
+                htmx=True,
+                target=action.target,
+                headers=headers,
+            )
+            server_ms += _server_ms(response) or 0.0
+            if "x-bench-round-trips" in response.headers:
+                trips += int(response.headers["x-bench-round-trips"])
+                wire.append(f"{label}: {response.headers.get('x-bench-wire', '')}")
+            if response.status != 200:
+                self.page = None  # 409 and the like: start again from the page
+                return CardResult(
+                    time.perf_counter() - start, server_ms, requests, False
+                )
+            self.page = html.parse(response.text, url=self.session.current_url)
+            self.session.adopt(self.page)
+            if label == "grade":
+                return CardResult(
+                    time.perf_counter() - start,
+                    server_ms,
+                    requests,
+                    True,
+                    trips if trace else None,
+                    wire,
+                )
+        return None
+
+
+class Pool:
+    """Walkers handed out one at a time; an empty queue retires its walker."""
+
+    def __init__(self, walkers: list[Walker]) -> None:
+        self.idle: asyncio.Queue[Walker] = asyncio.Queue()
+        for w in walkers:
+            self.idle.put_nowait(w)
+        self.ran_out = False
+
+    async def card(self, **kwargs) -> CardResult | None:
+        while True:
+            try:
+                walker = self.idle.get_nowait()
+            except asyncio.QueueEmpty:
+                self.ran_out = True
+                return None
+            result = await walker.card(**kwargs)
+            if result is not None:
+                self.idle.put_nowait(walker)
+                return result
+
+
+async def _floor_sequential(session: client.Session, count: int, bank: int):
+    server, seconds = [], []
+    for i in range(count):
+        start = time.perf_counter()
+        r = await session.send(None, "GET", f"{FLOOR_QUERY}?id={i % bank + 1}")
+        seconds.append(time.perf_counter() - start)
+        server.append(_server_ms(r) or 0.0)
+    return server, seconds
+
+
+async def _floor_saturated(sessions, seconds: float, bank: int) -> float:
+    counter = [0]
+    deadline = time.monotonic() + seconds
+
+    async def run(session, offset):
+        i = offset
+        while time.monotonic() < deadline:
+            r = await session.send(None, "GET", f"{FLOOR_QUERY}?id={i % bank + 1}")
+            counter[0] += r.status == 200
+            i += len(sessions)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(run(s, k) for k, s in enumerate(sessions)))
+    return counter[0] / (time.perf_counter() - start)
+
+
+async def _cards_saturated(pool: Pool, workers: int, seconds: float) -> dict:
+    results: list[CardResult] = []
+    deadline = time.monotonic() + seconds
+
+    async def run():
+        while time.monotonic() < deadline:
+            r = await pool.card()
+            if r is None:
+                return
+            results.append(r)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(run() for _ in range(workers)))
+    wall = time.perf_counter() - start
+    accepted = [r for r in results if r.accepted]
+    return {
+        "cards": len(accepted),
+        "refused": len(results) - len(accepted),
+        "seconds": round(wall, 2),
+        "cards_per_second": round(len(accepted) / wall, 1) if wall else None,
+        "p95_ms": _ms(stats.percentile([r.seconds for r in accepted], 95)),
+    }
+
+
+def _ms(seconds: float | None) -> float | None:
+    return None if seconds is None else round(seconds * 1000, 2)
+
+
+def _median(values):
+    values = [v for v in values if v is not None]
+    return round(statistics.median(values), 2) if values else None
+
+
+async def interleaved_rounds(
+    sessions: list[client.Session],
+    pool: Pool,
+    *,
+    bank: int,
+    floor_requests: int,
+    single_cards: int,
+    floor_seconds: float,
+    card_seconds: float,
+    rounds: int = ROUNDS,
+) -> list[dict]:
+    """Floor, then cards, `rounds` times; each round's ratios are its own."""
+    out = []
+    for number in range(1, rounds + 1):
+        floor_server, floor_client = await _floor_sequential(
+            sessions[0], floor_requests, bank
+        )
+        singles = []
+        for _ in range(single_cards):
+            r = await pool.card()
+            if r is None:
+                break
+            if r.accepted:
+                singles.append(r)
+        floor_rps = await _floor_saturated(sessions, floor_seconds, bank)
+        saturated = await _cards_saturated(pool, len(sessions), card_seconds)
+        floor_ms = _median(floor_server)
+        card_ms = _median([r.server_ms for r in singles])
+        out.append(
+            {
+                "round": number,
+                "floor_server_ms_p50": floor_ms,
+                "floor_client_ms_p50": _ms(statistics.median(floor_client)),
+                "floor_per_second": round(floor_rps, 1),
+                "single_cards": len(singles),
+                "card_server_ms_p50": card_ms,
+                "card_requests_mean": _median([r.requests for r in singles]),
+                "card_client_ms_p50": _ms(
+                    stats.percentile([r.seconds for r in singles], 50)
+                ),
+                "saturated": saturated,
+                "card_over_floor": stats.ratio(card_ms, floor_ms),
+                "cards_over_floor_rps": stats.ratio(
+                    saturated["cards_per_second"], floor_rps
+                ),
+            }
+        )
+    return out
+
+
+async def open_loop(pool: Pool, *, rate: float, seconds: float, seed: int) -> dict:
+    """Cards arriving as a Poisson process at `rate` per second; each card's
+    latency runs from its arrival, so time spent waiting for a free learner or
+    a busy server counts (no coordinated omission)."""
+    rng = random.Random(f"{seed}:open-loop")
+    latencies: list[float] = []
+    refused = [0]
+    tasks = []
+    start = time.perf_counter()
+
+    async def one(arrival: float):
+        r = await pool.card()
+        if r is None:
+            return
+        if r.accepted:
+            latencies.append(time.perf_counter() - arrival)
+        else:
+            refused[0] += 1
+
+    t = 0.0
+    while t < seconds:
+        t += rng.expovariate(rate)
+        delay = start + t - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.create_task(one(start + t)))
+    await asyncio.gather(*tasks)
+    wall = time.perf_counter() - start
+    return {
+        "rate": round(rate, 1),
+        "seconds": round(wall, 1),
+        "arrivals": len(tasks),
+        "cards": len(latencies),
+        "refused": refused[0],
+        "ran_out": pool.ran_out,
+        "p50_ms": _ms(stats.percentile(latencies, 50)),
+        "p95_ms": _ms(stats.percentile(latencies, 95)),
+        "p99_ms": _ms(stats.percentile(latencies, 99)),
+    }
+
+
+async def round_trips(walker: Walker, cards: int) -> dict:
+    """Traced cards, one after another: round trips per card and per request."""
+    traced = []
+    for _ in range(cards):
+        r = await walker.card(trace=True)
+        if r is None:
+            break
+        if r.accepted and r.round_trips is not None:
+            traced.append(r)
+    trips = [r.round_trips for r in traced]
+    return {
+        "cards": len(traced),
+        "per_card_max": max(trips) if trips else None,
+        "per_card_median": _median(trips),
+        "requests_per_card": _median([r.requests for r in traced]),
+        "example": traced[-1].wire if traced else [],
+    }
+
+
+async def single_cards(walker: Walker, cards: int) -> dict:
+    """Untraced cards one after another (the heavy learner's figure)."""
+    done = []
+    for _ in range(cards):
+        r = await walker.card()
+        if r is None:
+            break
+        if r.accepted:
+            done.append(r)
+    return {
+        "cards": len(done),
+        "card_server_ms_p50": _median([r.server_ms for r in done]),
+    }
+
+
+async def progress_spans(session: client.Session, requests: int) -> dict:
+    """The progress page at each span: client p50/p95 and server p50, in ms."""
+    out = {}
+    for span in SPANS:
+        url = f"/progress/?days={span}"
+        for _ in range(2):
+            await session.send(None, "GET", url)  # warm-up
+        client_s, server, size = [], [], 0
+        for _ in range(requests):
+            start = time.perf_counter()
+            r = await session.send(None, "GET", url)
+            client_s.append(time.perf_counter() - start)
+            server.append(_server_ms(r) or 0.0)
+            size = len(r.raw)
+        out[str(span)] = {
+            "p50_ms": _ms(stats.percentile(client_s, 50)),
+            "p95_ms": _ms(stats.percentile(client_s, 95)),
+            "server_p50_ms": _median(server),
+            "wire_bytes": size,
+            "encoding": r.headers.get("content-encoding", "identity"),
+        }
+    return out
+
+
+async def progress_tabs(tabs: list[client.Session], seconds: float) -> dict:
+    """The heavy learner's 365-day page in several tabs at once."""
+    latencies: list[float] = []
+    deadline = time.monotonic() + seconds
+
+    async def run(tab):
+        while time.monotonic() < deadline:
+            start = time.perf_counter()
+            r = await tab.send(None, "GET", "/progress/?days=365")
+            if r.status == 200:
+                latencies.append(time.perf_counter() - start)
+
+    await asyncio.gather(*(run(t) for t in tabs))
+    return {
+        "tabs": len(tabs),
+        "requests": len(latencies),
+        "p50_ms": _ms(stats.percentile(latencies, 50)),
+        "p95_ms": _ms(stats.percentile(latencies, 95)),
+    }
