@@ -77,7 +77,7 @@ def foundation_plans(learner, heavy) -> list[dict]:
     new = (
         Question.objects.active()
         .exclude(pk__in=started)
-        .order_by("level", "position", "id")[:10]
+        .order_by("stage", "level", "position", "id")[:10]
     )
     heavy_today = profile_for(heavy).study_day(now)
     per_day = (

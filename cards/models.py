@@ -64,6 +64,12 @@ class Question(models.Model):
     position = models.PositiveIntegerField(
         default=0, help_text="Order within the level (lower first)."
     )
+    # Issue 16: the seed (stage 0) before the packs (stage 1), whatever the level.
+    stage = models.PositiveSmallIntegerField(
+        "study stage",
+        default=0,
+        help_text="New cards come in stage order, then level, then position.",
+    )
     prompt = models.TextField(max_length=2_000, help_text="Markdown.")
     answer = models.TextField(max_length=20_000, help_text="Markdown.")
     is_active = models.BooleanField(
@@ -83,7 +89,7 @@ class Question(models.Model):
     objects = QuestionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["level", "position", "id"]
+        ordering = ["stage", "level", "position", "id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(level__in=Level.values), name="question_level_valid"
@@ -93,9 +99,9 @@ class Question(models.Model):
             # The review queue's "next new card": active questions in study
             # order, walked until one the learner has not started.
             models.Index(
-                fields=["level", "position", "id"],
+                fields=["stage", "level", "position", "id"],
                 condition=models.Q(is_active=True),
-                name="question_study_order",
+                name="question_stage_order",
             ),
         ]
 

@@ -11,6 +11,7 @@ from cards.ops.ratelimit import rate_limited
 from cards.planning import views as planning
 from cards.progress import views as progress
 from cards.reminders import views as reminders
+from cards.review import drill_pages as drill
 from cards.review import views as review
 
 app_name = "cards"
@@ -20,6 +21,7 @@ app_name = "cards"
 # before grading.
 urlpatterns: list = [
     # The question bank, as learners see it
+    path("questions/", bank.browse, name="browse"),
     path(
         "questions/<int:question_id>/changes/",
         bank.question_changes,
@@ -45,6 +47,10 @@ urlpatterns: list = [
     path("review/<int:question_id>/grade/", review.grade, name="grade"),
     path("review/undo/", review.undo, name="undo"),
     path("review/<int:question_id>/info/", review.card_info_page, name="card_info"),
+    # Drill my weakest (issue 16)
+    path("drill/", drill.drill_start, name="drill"),
+    path("drill/card/", drill.drill_card, name="drill_card"),
+    path("drill/<int:question_id>/grade/", drill.drill_grade, name="drill_grade"),
     # The interview plan, breaks and backlogs
     path("plan/", planning.plan_page, name="plan"),
     path("plan/interview/", planning.set_interview, name="plan_interview"),
@@ -77,6 +83,7 @@ urlpatterns: list = [
     # The learner: settings and "Your data"
     path("settings/", learner.learner_settings, name="settings"),
     path("settings/scheduler/", learner.scheduler_settings, name="scheduler_settings"),
+    path("settings/topics/", learner.topic_settings, name="topic_settings"),
     path("settings/workload/", learner.workload_estimate, name="workload"),
     path("account/", learner.account, name="account"),
     path("account/export/", learner.export_data, name="account_export"),

@@ -41,6 +41,13 @@ class QuestionAdminForm(forms.ModelForm):
         strip=True,
         help_text=Question._meta.get_field("position").help_text,
     )
+    stage = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=32_767,
+        label="Study stage",
+        help_text=Question._meta.get_field("stage").help_text,
+    )
     substantial_edit = forms.BooleanField(
         required=False,
         label="Substantial edit",
@@ -54,6 +61,7 @@ class QuestionAdminForm(forms.ModelForm):
         fields = [
             "key",
             "level",
+            "stage",
             "position",
             "prompt",
             "answer",
@@ -74,6 +82,11 @@ class QuestionAdminForm(forms.ModelForm):
         if problem and "whitespace" not in problem:
             raise forms.ValidationError(f"This text {problem}.")
         return value.strip()
+
+    def clean_stage(self) -> int:
+        # Left out (older forms, scripts): the question keeps its stage.
+        value = self.cleaned_data.get("stage")
+        return self.instance.stage if value is None else value
 
     def clean_prompt(self) -> str:
         return self._clean_text("prompt", MAX_PROMPT)
@@ -121,11 +134,14 @@ class QuestionAdmin(
     list_editable = ["position"]
     list_filter = ["level", "topics", "is_active"]
     search_fields = ["prompt", "answer", "key"]
-    ordering = ["level", "position", "id"]
+    ordering = ["stage", "level", "position", "id"]
     prepopulated_fields = {"key": ["prompt"]}
     readonly_fields = ["preview", "try_answer_link", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["level", "position", "prompt", "answer", "is_active"]}),
+        (
+            None,
+            {"fields": ["level", "stage", "position", "prompt", "answer", "is_active"]},
+        ),
         ("Topics and sources", {"fields": ["topics", "sources", "verified_on"]}),
         ("Preview", {"fields": ["preview", "try_answer_link"]}),
         (

@@ -13,12 +13,16 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.text import slugify
 
-from cards.bank import anki, conflicts, revisions, topics
+from cards.bank import anki, conflicts, revisions
 from cards.bank import formats as bank
+from cards.bank.topic_writes import (  # noqa: F401
+    ensure_topics,  # noqa: F401 - callers use services
+    set_topics,
+    topics_named,
+)
 from cards.models import (
     KeyPoint,
     LearnerProfile,
@@ -27,7 +31,6 @@ from cards.models import (
     QuestionRevision,
     ReviewSchedule,
     RevisionSource,
-    Topic,
 )
 
 # A substantial edit brings a known question back by the learner's next study day.
@@ -90,35 +93,6 @@ def replace_key_points(
         )
         for order, p in enumerate(points, start=1)
     )
-
-
-def ensure_topics(*, using: str = "default") -> None:
-    """The bank's own topics (cards/bank/topics.py), added where missing."""
-    for order, (slug, name) in enumerate(topics.TOPICS):
-        Topic.objects.using(using).get_or_create(
-            slug=slug, defaults={"name": name, "order": order}
-        )
-
-
-def topics_named(names: tuple[str, ...]) -> list[Topic]:
-    """The topics of these names (case-insensitive), created when new."""
-    found = []
-    for name in names:
-        topic = Topic.objects.filter(Q(name__iexact=name) | Q(slug=name)).first()
-        if topic is None:
-            slug = slugify(name)[:70] or "topic"
-            if Topic.objects.filter(slug=slug).exists():
-                slug = f"{slug}-{Topic.objects.count() + 1}"
-            last = Topic.objects.order_by("-order").first()
-            order = last.order + 1 if last else 0
-            topic = Topic.objects.create(name=name, slug=slug, order=order)
-        found.append(topic)
-    return found
-
-
-def set_topics(question: Question, names: tuple[str, ...]) -> None:
-    question.topics.set(topics_named(names))
-    getattr(question, "_prefetched_objects_cache", {}).pop("topics", None)
 
 
 def bank_data(*, active_only: bool = False) -> list[bank.QuestionData]:
@@ -401,6 +375,24 @@ def import_questions(
     QuestionRevision.objects.bulk_create(made)
     settle_unseen_changes(question_ids=[r.question_id for r in made])
     return plan
+
+
+PACK_STAGE = 1  # packs come after the seed (stage 0) in study order
+
+
+@transaction.atomic
+def load_pack(data: bytes, *, now: datetime) -> int:
+    """Create a pack's questions, in stage PACK_STAGE, if none of them is stored.
+
+    A pack already (even partly) in the bank is left alone: its questions may
+    have been edited or retired, and a deleted one stays deleted.
+    """
+    parsed = bank.parse_markdown(bank.decode(data))
+    keys = [q.key for q in parsed.questions]
+    if Question.objects.filter(key__in=keys).exists():
+        return 0
+    import_questions(parsed=parsed, editor=None, now=now)
+    return Question.objects.filter(key__in=keys).update(stage=PACK_STAGE)
 
 
 def set_questions_active(*, questions: QuerySet[Question], is_active: bool) -> int:

@@ -1,11 +1,14 @@
-"""The bank's learner-facing pages: what changed in a question; the Anki deck."""
+"""The bank's learner-facing pages: browse and search, what changed in a
+question, the Anki deck."""
 
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import condition, require_safe
 
-from cards.bank import deck, revisions, textdiff
-from cards.models import ReviewSchedule
+from cards.bank import browse as bank_browse
+from cards.bank import deck, revisions, textdiff, topic_choice
+from cards.models import ReviewSchedule, profile_for
 from cards.ops.ratelimit import rate_limited
 from cards.web.http import HtmxHttpRequest, login_required
 
@@ -84,3 +87,32 @@ def anki_deck(request: HtmxHttpRequest) -> HttpResponse:
         filename="genai-prep.apkg",
         content_type="application/apkg",
     )
+
+
+@require_safe
+@login_required
+def browse(request: HtmxHttpRequest) -> HttpResponse:
+    """The bank as this learner may see it, filtered, searched and paged."""
+    topics = list(topic_choice.visible_topics(request.user))
+    form = bank_browse.BrowseForm(request.GET, topics=topics)
+    context = {"form": form, "page": None, "rows": []}
+    if not form.is_valid():
+        return render(request, "cards/browse.html", context, status=400)
+    data = form.cleaned_data
+    today = profile_for(request.user).study_day(timezone.now())
+    topic = next((t for t in topics if t.slug == data["topic"]), None)
+    questions = bank_browse.search(
+        request.user,
+        today=today,
+        topic=topic,
+        level=data["level"],
+        text=data["q"],
+        state=data["state"],
+        sort=data["sort"],
+    )
+    page = bank_browse.paginate(questions, data["page"])
+    rows = bank_browse.rows(page, topics=topics, today=today)
+    context |= {"page": page, "rows": rows, "topic": topic}
+    if request.htmx and not request.htmx.history_restore_request:
+        return render(request, "cards/browse.html#results", context)
+    return render(request, "cards/browse.html", context)

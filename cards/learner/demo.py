@@ -17,12 +17,15 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from cards.bank import topics
 from cards.models import (
     LearnerProfile,
+    LearnerTopic,
     Level,
     Question,
     ReviewLog,
     ReviewSchedule,
+    Topic,
 )
 from cards.review import queue_sql, services
 
@@ -104,7 +107,22 @@ def ensure_questions(count: int) -> int:
         if key not in existing
     ]
     Question.objects.bulk_create(missing)
+    # Issue 16: the placeholders live in an opt-in topic that only the demo
+    # learner studies, so no other learner meets them (queue, browse, counts).
+    topic = demo_topic()
+    topic.questions.add(*Question.objects.filter(key__startswith=KEY_PREFIX))
     return len(missing)
+
+
+def demo_topic() -> Topic:
+    topic, _ = Topic.objects.get_or_create(
+        slug=topics.DEMO_SLUG,
+        defaults={"name": topics.DEMO_NAME, "order": 1000, "is_opt_in": True},
+    )
+    if not topic.is_opt_in:
+        topic.is_opt_in = True
+        topic.save(update_fields=["is_opt_in"])
+    return topic
 
 
 def reset_user(*, username: str, password: str) -> object:
@@ -182,7 +200,9 @@ def simulate(*, user: object, now: datetime, days: int, rng: random.Random) -> i
     tz = profile.tzinfo
     today = profile.study_day(now)
     learner = Learner(rng)
-    unstarted = list(Question.objects.active().order_by("level", "position", "id"))
+    unstarted = list(
+        Question.objects.active().order_by("stage", "level", "position", "id")
+    )
     # Mix the levels the way a learner picking from each would.
     rng.shuffle(unstarted)
     studied = 0
@@ -290,6 +310,7 @@ def seed(
 ) -> Result:
     result = Result(questions_added=ensure_questions(questions) if questions else 0)
     user = reset_user(username=username, password=password)
+    LearnerTopic.objects.create(user=user, topic=demo_topic(), is_studied=True)
     result.days_studied = simulate(
         user=user, now=now, days=days, rng=random.Random(seed_value)
     )

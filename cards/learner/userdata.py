@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from cards import scheduling
+from cards.bank.userdata import import_topics
 from cards.care import userdata as care_userdata
 from cards.learner import erasure, scheduler_switch, services
 from cards.learner.userdata_file import (
@@ -93,6 +94,8 @@ def import_user_data(
         import_plan(user, data.plan)
     if data.reminders is not None:
         reminders.restore(user=user, data=data.reminders, now=now or timezone.now())
+    if data.topics is not None:
+        import_topics(user, data.topics)
     if data.care is not None:
         care_userdata.import_care(user, data.care, questions)
 

@@ -160,6 +160,8 @@ class ParsedData:
     plan: dict[str, Any] | None = None  # cards/planning/userdata.py
     # Reminders (issue 20): optional, as files exported before them have none.
     reminders: dict[str, Any] | None = None
+    # Topic choices (issue 16): optional, as older files have none.
+    topics: dict[str, Any] | None = None
     # Notes, suspensions, reports (issue 16; cards/care/userdata.py): optional too.
     care: dict[str, Any] | None = None
     # Mock interviews (issue 18): version 3 lines after the reviews, filled in

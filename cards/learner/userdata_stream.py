@@ -34,6 +34,7 @@ from typing import Any, BinaryIO
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from cards.bank.userdata import export_topics, parse_topics
 from cards.care.userdata import export_care
 from cards.learner.userdata_file import (
     FORMAT,
@@ -115,6 +116,7 @@ def export_lines(*, user: AbstractBaseUser) -> Iterator[bytes]:
             "settings": settings_as_chosen(profile_for(user)),
             "plan": export_plan(user),
             "reminders": reminder_services.export(user=user),
+            "topics": export_topics(user),
             "care": export_care(user),
             "schedule_fields": list(SCHEDULE_FIELDS),
             "review_fields": list(REVIEW_FIELDS),
@@ -232,7 +234,7 @@ def read_user_data(stream: BinaryIO) -> ParsedData:
 def _read_lines(header: dict, reader: _Capped) -> ParsedData:
     if header.get("format") != FORMAT:
         raise UserDataError("This is not a GenAI Prep data file.")
-    if set(header) - {"plan", "reminders", "care"} != _HEADER:  # all optional
+    if set(header) - {"plan", "reminders", "topics", "care"} != _HEADER:  # all optional
         raise UserDataError(f"line 1 must have exactly: {', '.join(sorted(_HEADER))}.")
     review_fields = header["review_fields"]
     if header["schedule_fields"] != list(SCHEDULE_FIELDS) or review_fields not in (
@@ -246,6 +248,12 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
     settings = _settings(header["settings"])
     plan = plan_of(header)
     reminders = _reminders(header["reminders"]) if "reminders" in header else None
+    topics = None
+    if "topics" in header:
+        try:
+            topics = parse_topics(header["topics"])
+        except ValueError as exc:
+            raise UserDataError(f"line 1: {exc}.") from None
     care = care_of(header)
     lines = _records(reader)
     schedules: list[dict[str, Any]] = []
@@ -290,6 +298,7 @@ def _read_lines(header: dict, reader: _Capped) -> ParsedData:
         reviews=reviews(),
         plan=plan,
         reminders=reminders,
+        topics=topics,
         care=care,
         mocks=mocks,
     )
@@ -345,6 +354,7 @@ def parse_user_data(blob: bytes) -> ParsedData:
         reviews,
         data.plan,
         data.reminders,
+        data.topics,
         data.care,
         data.mocks,
     )

@@ -14,6 +14,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from cards.bank import topic_choice
 from cards.learner import scheduler_switch, services, userdata, workload, zones
 from cards.learner.forms import (
     LOOKALIKE,
@@ -164,11 +165,47 @@ def learner_settings(request: HtmxHttpRequest) -> HttpResponse:
         messages.success(request, text)
         return redirect("cards:settings")
     status = 400 if request.method == "POST" else 200
+    context = _settings_context(request, profile, form=form, is_new=is_new)
+    return render(request, "cards/settings.html", context, status=status)
+
+
+def _settings_context(
+    request: HtmxHttpRequest,
+    profile,
+    *,
+    form: SettingsForm,
+    is_new: bool,
+    topic_form: topic_choice.TopicChoiceForm | None = None,
+) -> dict:
     context = {"form": form, "is_new": is_new, **_scheduler_context(request, profile)}
     context |= fieldset_context(request.user)
     # The interview plan's fieldset (templates/cards/plan.html#plan_settings).
     context |= dashboard.context(request.user, profile, timezone.now())
-    return render(request, "cards/settings.html", context, status=status)
+    context["topic_form"] = topic_form or topic_choice.TopicChoiceForm(
+        user=request.user
+    )
+    return context
+
+
+@require_POST
+@login_required
+def topic_settings(request: HtmxHttpRequest) -> HttpResponse:
+    """The topics panel (issue 16): which topics the learner studies."""
+    form = topic_choice.TopicChoiceForm(request.POST, user=request.user)
+    if not form.is_valid():
+        profile = profile_for(request.user)
+        context = _settings_context(
+            request,
+            profile,
+            form=SettingsForm(instance=profile),
+            is_new=profile.pk is None,
+            topic_form=form,
+        )
+        return render(request, "cards/settings.html", context, status=400)
+    topic_choice.choose_topics(user=request.user, studied=form.cleaned_data["topics"])
+    count = len(form.cleaned_data["topics"])
+    messages.success(request, f"Topics saved: you study {_count(count, 'topic')}.")
+    return redirect("cards:settings")
 
 
 # The scheduler panel of the settings page (issue 19) ---------------------------

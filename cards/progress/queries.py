@@ -25,8 +25,18 @@ from cards.models import (
     ReviewKind,
     ReviewLog,
     ReviewSchedule,
+    Topic,
 )
+from cards.progress.core import percent
+from cards.review.queue_sql import studied_by
 from cards.scheduling import PASSING_GRADE
+
+
+def _schedules(user: object):
+    """The learner's active cards in the topics they study (as the queue)."""
+    return ReviewSchedule.objects.filter(
+        studied_by(user, "question_id"), user=user, question__is_active=True
+    )
 
 
 def daily_activity(user: object) -> tuple[progress.DayActivity, ...]:
@@ -64,6 +74,7 @@ def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, .
     """
     questions = dict(
         Question.objects.active()
+        .filter(studied_by(user))
         .values_list("level")
         .annotate(n=Count("id"))
         .order_by()
@@ -72,7 +83,7 @@ def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, .
     settled = ~redrilling & Q(repetitions__gte=2)
     rows = {
         row.pop("question__level"): row
-        for row in ReviewSchedule.objects.filter(user=user, question__is_active=True)
+        for row in _schedules(user)
         .values("question__level")
         .annotate(
             learning=Count("id", filter=Q(repetitions__lt=2) | redrilling),
@@ -112,10 +123,9 @@ def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
     """Active cards due on each of the next `days` study days; overdue on today."""
     day = Greatest("due_on", Value(today, output_field=DateField()))
     rows = (
-        ReviewSchedule.objects.filter(
+        _schedules(user)
+        .filter(
             care_reads.not_suspended(user),  # suspended cards are not coming (issue 16)
-            user=user,
-            question__is_active=True,
             due_on__lte=today + timedelta(days=days - 1),
         )
         .annotate(day=day)
@@ -129,9 +139,8 @@ def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
 def ease_counts(user: object) -> tuple[tuple[Decimal, int], ...]:
     """(ease, cards) for the learner's started, active SM-2 cards: a handful of rows."""
     rows = (
-        ReviewSchedule.objects.filter(
-            user=user, question__is_active=True, scheduler="sm2"
-        )
+        _schedules(user)
+        .filter(scheduler="sm2")
         .values_list("ease")
         .annotate(n=Count("id"))
         .order_by("ease")
@@ -148,6 +157,46 @@ def snapshot(user: object, *, today: date) -> progress.Snapshot:
         due=due_by_day(user, today=today, days=progress.FORECAST_DAYS),
         eases=ease_counts(user),
     )
+
+
+@dataclass(frozen=True)
+class TopicMastery:
+    slug: str
+    name: str
+    questions: int
+    started: int
+    mature: int
+
+    @property
+    def share(self) -> str:
+        return percent(self.mature, self.questions)
+
+
+def topic_mastery(user: object) -> list[TopicMastery]:
+    """Per topic the learner studies: its active questions, how many of them
+    the learner started, and how many are mature (two queries)."""
+    studied = Question.objects.active().filter(studied_by(user))
+    topics = (
+        Topic.objects.filter(questions__in=studied)
+        .annotate(n=Count("questions", distinct=True))
+        .order_by("order", "name")
+        .values_list("pk", "slug", "name", "n")
+    )
+    mature = Q(repetitions__gte=2, interval_days__gte=progress.MATURE_DAYS)
+    rows = {
+        row["question__topics"]: row
+        for row in _schedules(user)
+        .values("question__topics")
+        .annotate(started=Count("id"), mature=Count("id", filter=mature))
+        .order_by()
+    }
+    out = []
+    for pk, slug, name, n in topics:
+        row = rows.get(pk, {})
+        out.append(
+            TopicMastery(slug, name, n, row.get("started", 0), row.get("mature", 0))
+        )
+    return out
 
 
 def _as_date(value: date | str) -> date:

@@ -42,4 +42,5 @@ def progress(request: HtmxHttpRequest) -> HttpResponse:
         queries.calibration_topic_counts(request.user),
         levels=Level.labels,
     )
+    context["topics"] = queries.topic_mastery(request.user)
     return render(request, "cards/progress.html", context)

@@ -38,11 +38,13 @@ from django.db.models.functions import Cast, Greatest, JSONObject
 from cards.models import (
     CardNote,
     InterviewPlan,
+    LearnerTopic,
     Question,
     ReviewKind,
     ReviewLog,
     ReviewSchedule,
     Suspension,
+    Topic,
 )
 
 
@@ -90,6 +92,29 @@ def _scalar(queryset: QuerySet, field: str) -> Subquery:
     return Subquery(queryset.values(field)[:1])
 
 
+def studied_by(user: object, question: str = "pk") -> Q:
+    """The queue's topic filter (issue 16): the question at `question` is in
+    no topic, or in at least one topic the learner studies. A learner skips
+    the topics they deselected and the opt-in topics they did not choose.
+
+    Written as "not among the hidden questions", a set PostgreSQL builds once
+    from the skipped topics' links (none for most learners), so the filter
+    costs a hash probe per row and keeps the statement's estimate low."""
+    choice = LearnerTopic.objects.filter(user=user, topic=OuterRef("pk"))
+    skipped = Topic.objects.filter(
+        Q(~Exists(choice.filter(is_studied=True)), is_opt_in=True)
+        | Exists(choice.filter(is_studied=False))
+    )
+    links = Question.topics.through.objects
+    studied_link = links.filter(question=OuterRef("question")).exclude(
+        topic__in=skipped
+    )
+    hidden = (
+        links.filter(topic__in=skipped).filter(~Exists(studied_link)).values("question")
+    )
+    return ~Q(**{f"{question}__in": hidden})
+
+
 # Suspended cards (cards/care) leave every sub-queue and count, new or started.
 # NOT IN over the learner's few suspensions: the database reads them once,
 # where a correlated NOT EXISTS would probe once per schedule.
@@ -101,34 +126,39 @@ def _unsuspended(user: object, field: str) -> Q:
 
 def suspended_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Suspension]:
     """The learner's suspended cards among the questions the queue counts."""
-    counted = active_questions_for(levels).filter(pk=OuterRef("question_id"))
+    counted = active_questions_for(user, levels).filter(pk=OuterRef("question_id"))
     return Suspension.objects.filter(Exists(counted), user=user)
 
 
 def schedules_for(user: object, levels: Iterable[int] = ()) -> QuerySet[ReviewSchedule]:
     schedules = ReviewSchedule.objects.filter(
-        _unsuspended(user, "question_id"), user=user, question__is_active=True
+        _unsuspended(user, "question_id"),
+        studied_by(user, "question_id"),
+        user=user,
+        question__is_active=True,
     )
     levels = tuple(levels)
     return schedules.filter(question__level__in=levels) if levels else schedules
 
 
-def active_questions_for(levels: Iterable[int] = ()) -> QuerySet[Question]:
+def active_questions_for(
+    user: object, levels: Iterable[int] = ()
+) -> QuerySet[Question]:
     levels = tuple(levels)
-    questions = Question.objects.active()
+    questions = Question.objects.active().filter(studied_by(user))
     return questions.filter(level__in=levels) if levels else questions
 
 
 def new_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Question]:
-    """Active questions this learner has never answered, in study order."""
+    """Active questions this learner studies but never answered, in study order."""
     started = ReviewSchedule.objects.filter(user=user, question=OuterRef("pk"))
-    questions = Question.objects.active().filter(
+    questions = active_questions_for(user).filter(
         ~Exists(started), _unsuspended(user, "pk")
     )
     levels = tuple(levels)
     if levels:
         questions = questions.filter(level__in=levels)
-    return questions.order_by("level", "position", "pk")
+    return questions.order_by("stage", "level", "position", "pk")
 
 
 def redrills_for(
@@ -154,7 +184,14 @@ def due_reviews_for(
         .filter(due_on__lte=today)
         .exclude(redrill_on=today)
         .annotate(overdue=overdue)
-        .order_by("-overdue", "due_on", "question__level", "question__position", "pk")
+        .order_by(
+            "-overdue",
+            "due_on",
+            "question__stage",
+            "question__level",
+            "question__position",
+            "pk",
+        )
     )
 
 
@@ -199,7 +236,7 @@ def snapshot_query(
         # unsuspended started ones, then every suspended one): index lookups,
         # where counting the anti-join would visit every question of the bank.
         "new_available": Greatest(
-            _count(active_questions_for(levels))
+            _count(active_questions_for(user_pk, levels))
             - _count(schedules)
             - _count(suspended_for(user_pk, levels)),
             0,

@@ -43,8 +43,8 @@ def test_loading_twice_changes_nothing(questions):
 def test_ensure_question_bank_keeps_admin_edits(questions):
     Question.objects.filter(position=1).update(prompt="Edited by an admin")
     call_command("ensure_question_bank", verbosity=0)
-    assert Question.objects.count() == 10
-    assert Question.objects.get(position=1).prompt == "Edited by an admin"
+    assert Question.objects.filter(stage=0).count() == 10  # the seed, kept
+    assert Question.objects.get(position=1, stage=0).prompt == "Edited by an admin"
 
 
 def test_fixture_matches_the_seed_word_for_word():

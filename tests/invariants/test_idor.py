@@ -85,6 +85,7 @@ SHARED = {
     "cards:suspend",
     "cards:card_note",
     "cards:report",
+    "cards:drill_grade",  # B's own drill session (in B's session) of a question
 }  # card info: B's own card
 TOKEN = {"password_reset_confirm"}  # uidb64 + token: item 19
 # Signed tokens of reminder mail (tests/reminders/test_views.py: forged ones fail).

@@ -333,6 +333,7 @@ def test_random_bodies_never_fail_or_write_unless_canonical(user, question, figu
                 "cards:suspend",
                 "cards:card_note",
                 "cards:report",
+                "cards:drill_grade",
             }
             method = client.post if post else client.get
             r = method(path, {"grade": "4", "version": "0"})

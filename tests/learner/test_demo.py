@@ -44,7 +44,7 @@ def test_seeds_a_history_and_refreshes_it_identically(db, settings):
     assert "Log in as demo / demo-prep-2026" in out
     first = counts()
     users, questions, schedules, logs = first
-    assert (users, questions) == (1, 10 + 30)
+    assert (users, questions) == (1, 10 + 168 + 30)  # seed, packs, placeholders
     assert schedules > 20 and logs > 5 * schedules // 2
     run(*SMALL)
     assert counts() == first
@@ -89,7 +89,7 @@ def test_never_wipes_a_real_learner_called_demo(db, settings):
 def test_bank_only_adds_no_questions(db, settings):
     settings.DEBUG = True
     run("--days", "20", "--questions", "0", "--force")
-    assert Question.objects.count() == 10
+    assert Question.objects.count() == 10 + 168  # the seed and the packs
 
 
 @pytest.mark.parametrize("args", [["--days", "0"], ["--questions", "5000"]])
@@ -98,3 +98,31 @@ def test_bad_arguments_are_refused(db, settings, args):
     with pytest.raises(CommandError):
         run(*args)
     assert counts() == (0, 0, 0, 0)
+
+
+def test_placeholders_reach_only_the_demo_learner(db, settings, client):
+    from django.urls import reverse
+
+    from cards.bank import deck
+    from cards.models import profile_for
+    from cards.review import queue
+
+    settings.DEBUG = True
+    run(*SMALL)
+    placeholders = Question.objects.filter(key__startswith=demo.KEY_PREFIX)
+    assert placeholders.count() == 30
+    assert all(q.topics.get().is_opt_in for q in placeholders)
+    demo_user = get_user_model().objects.get(username="demo")
+    assert ReviewSchedule.objects.filter(
+        user=demo_user, question__in=placeholders
+    ).exists()
+    learner = make_user()
+    now = frozen_moment()
+    snap = queue.snapshot(user=learner, profile=profile_for(learner), now=now)
+    assert snap.new_available == 10 + 168  # the seed and the packs, no placeholder
+    client.force_login(learner)
+    page = client.get(reverse("cards:browse"), {"q": "demo"})
+    assert "(demo 0" not in page.text
+    assert not [
+        k for k in deck._shared().values_list("key", flat=True) if k.startswith("demo-")
+    ]
