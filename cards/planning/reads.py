@@ -6,11 +6,13 @@ import statistics
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from django.db.models import Count, Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef, Q
 
 from cards import scheduling
+from cards.care import reads as care_reads
 from cards.models import LearnerProfile, Question, ReviewKind, ReviewLog, ReviewSchedule
 from cards.planning.models import InterviewPlan, StudyBreak
+from cards.review import queue_sql
 from cards.scheduling import plan
 
 EFFORT_SAMPLE = 200  # the learner's latest answers that set their pace
@@ -28,13 +30,17 @@ def active_interview(user: object) -> plan.Interview | None:
 
 
 def cards_for(user: object, profile: LearnerProfile) -> list[plan.Card]:
-    """Every active question as the plan sees it, with this learner's schedule."""
+    """Every active question the learner studies (their topics, not suspended:
+    the queue's own filters) as the plan sees it, with this learner's schedule."""
     schedules = {
         s.question_id: s
         for s in ReviewSchedule.objects.filter(user=user, question__is_active=True)
     }
+    studied = Question.objects.active().filter(
+        queue_sql.studied_by(user), ~Q(pk__in=care_reads.suspended_ids(user))
+    )
     cards = []
-    for question in Question.objects.active().only("pk", "level"):
+    for question in studied.only("pk", "level"):
         s = schedules.get(question.pk)
         if s is None:
             cards.append(plan.Card(id=question.pk, level=question.level))
