@@ -147,6 +147,13 @@ def bank(questions):
         mock_services.hand_in(
             mock=done, answer_id=item.pk, text="Attention", now=moment, confidence=2
         )
+    # One answer confirmed: the debrief's "confirmed, with Undo" state, and
+    # the review page's own Undo button (the last answer is the mock's).
+    # (Not the walk's new card, which it reveals at version 0.)
+    first = done.answers.exclude(question=questions[0]).order_by("position").first()
+    mock_services.confirm(
+        user=learner, mock=done, answer_id=first.pk, grade=4, now=moment
+    )
     done.refresh_from_db()
     return changed, questions[0]
 

@@ -117,3 +117,26 @@ def test_review_with_tab_and_enter_only(page, live_app, console_errors, question
     page.keyboard.press("Enter")
     face(page, "back")
     assert console_errors == []
+
+
+def test_the_undo_button_is_named_by_its_visible_label(page, live_app, questions):
+    """Voice control: "click Undo" must reach the button whatever the width
+    (axe's label-content-name-mismatch, which the tag walk does not run)."""
+    from tests.browser.test_accessibility import AXE
+
+    sign_up(page, live_app.url, "voice")
+    page.goto(live_app.url + "/review/")
+    reveal(page, keyboard=True)
+    grade(page, "Good", "3", keyboard=True)
+    undo = page.locator("[data-action=undo]")
+    expect(undo).to_be_visible()
+    page.evaluate(AXE.read_text())
+    for width in (375, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        found = page.evaluate(
+            """async () => (await axe.run(document, {runOnly: {type: 'rule',
+                 values: ['label-content-name-mismatch', 'button-name']}})).violations
+                 .map(v => v.id)"""
+        )
+        assert found == [], (width, found)
+    expect(page.get_by_role("button", name="Undo", exact=False)).to_have_count(1)
