@@ -260,3 +260,17 @@ def test_scripts_carry_the_csp_nonce(client, learner, clock):
     mock = started(client)
     r = client.get(reverse("cards:mock_run", args=[mock.pk]))
     assert 'src="/static/js/mock.js" nonce="' in r.text
+
+
+def test_past_mocks_show_their_time_in_the_learners_zone(client, questions):
+    from datetime import UTC, datetime
+
+    user = make_user(username="kiwi", time_zone="Pacific/Auckland")
+    client.force_login(user)
+    mock = services.start_mock(
+        user=user, now=datetime(2026, 1, 5, 9, 0, tzinfo=UTC), count=1, seed=3
+    )
+    page = client.get(reverse("cards:mock")).text
+    assert "5 Jan 2026, 22:00" in page  # 09:00 UTC is 22:00 in Auckland (NZDT)
+    assert "5 Jan 2026, 09:00" not in page
+    assert reverse("cards:mock_run", args=[mock.pk]) in page
