@@ -32,6 +32,11 @@ class Clock:
 
         return datetime.fromtimestamp(self._traveller.time_ns() / 1e9, tz=UTC)
 
+    def move_to(self, moment) -> None:
+        """Pin the clock at `moment`: for tests written for one literal date,
+        which the clock sweep's other moments must not move."""
+        self._traveller.move_to(moment)
+
     def shift(self, **delta: float) -> None:
         """Move the clock forward (or back) by `timedelta(**delta)`."""
         from datetime import timedelta

@@ -1,6 +1,7 @@
 """The digest through the real queue to a real SMTP server (aiosmtpd)."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,13 @@ from tests.reminders.smtp import run_worker
 # The worker closes connections between jobs as in production, which a test
 # transaction would not survive: these tests commit (transaction=True).
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _pinned_monday(clock):
+    """These tests spell out dates and hours of Monday 2026-01-05 04:00 in
+    London (CI's moment): pinned there, so the clock sweep cannot move them."""
+    clock.move_to(datetime(2026, 1, 5, 4, 0, tzinfo=UTC))
 
 
 @pytest.fixture

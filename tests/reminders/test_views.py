@@ -1,6 +1,7 @@
 """The reminders fieldset of Settings, the signed links, the dashboard prompt."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 from django.core import mail
@@ -15,6 +16,13 @@ pytestmark = pytest.mark.django_db
 
 SETTINGS = reverse("cards:settings")
 SAVE = reverse("cards:reminders")
+
+
+@pytest.fixture(autouse=True)
+def _pinned_monday(clock):
+    """These tests spell out dates and hours of Monday 2026-01-05 04:00 in
+    London (CI's moment): pinned there, so the clock sweep cannot move them."""
+    clock.move_to(datetime(2026, 1, 5, 4, 0, tzinfo=UTC))
 
 
 @pytest.fixture
