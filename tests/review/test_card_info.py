@@ -85,7 +85,10 @@ def test_why_due_for_each_case(db):
     assert "set by SM-2 before you switched to FSRS" in info_of(learned, question).why
 
 
-def test_the_review_screen_links_to_it_and_others_see_only_their_own(client, user):
+def test_the_review_screen_links_to_it_and_others_see_only_their_own(
+    client, user, clock
+):
+    clock.move_to(NOW)  # the history below is written at NOW: the screen's today
     question = make_question()
     history(user, question)
     client.force_login(user)
