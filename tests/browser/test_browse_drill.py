@@ -67,9 +67,11 @@ def test_browse_by_keyboard_alone(page, live_app, ada, console_errors):
     page.keyboard.type("latent")
     page.keyboard.press("Enter")
     expect(page.locator("#results h2")).to_have_text("1 question")
+    # Search as you type may still swap the results in: let it settle first.
+    page.wait_for_load_state("networkidle")
     # Tab from the search box through the filters and the buttons to the result.
     target = page.locator(".browse-prompt").first
-    for _ in range(12):
+    for _ in range(20):
         page.keyboard.press("Tab")
         if target.evaluate("el => el === document.activeElement"):
             break
