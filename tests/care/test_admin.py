@@ -4,10 +4,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from cards.care import services
 from cards.models import ProblemReport, Question
+from tests.clock import frozen_moment
 from tests.factories import make_log, make_question, make_schedule, make_user
 
 NOW = datetime(2026, 1, 5, 12, tzinfo=UTC)
@@ -57,7 +57,9 @@ def test_reports_cannot_be_added_in_the_admin(admin_client):
 def verified(days_ago: int | None = 0, **fields) -> Question:
     question = make_question(**fields)
     if days_ago is not None:
-        question.verified_on = timezone.now().date() - timedelta(days=days_ago)
+        question.verified_on = frozen_moment().astimezone(UTC).date() - timedelta(
+            days=days_ago
+        )
         question.save()
     return question
 
