@@ -117,6 +117,49 @@ def test_a_file_from_before_care_still_imports(cared):
             },
             "time zone",
         ),
+        (
+            {
+                "notes": [["kv-cache", "a\x00b", NOW.isoformat()]],
+                "suspended": [],
+                "reports": [],
+            },
+            "cannot be stored",
+        ),
+        (
+            {"notes": {}, "suspended": [], "reports": []},
+            "care.notes must be a list of at most",
+        ),
+        (
+            {"notes": [], "suspended": [["rope"]], "reports": []},
+            r"care.suspended\[0\] must be a list of 2 values",
+        ),
+        (
+            {"notes": [], "suspended": "rope", "reports": []},
+            "care.suspended must be a list",
+        ),
+        (
+            {"notes": [], "suspended": [[7, NOW.isoformat()]], "reports": []},
+            r"care.suspended\[0\] must start with a question key",
+        ),
+        (
+            {
+                "notes": [
+                    ["kv-cache", "one", NOW.isoformat()],
+                    ["kv-cache", "two", NOW.isoformat()],
+                ],
+                "suspended": [],
+                "reports": [],
+            },
+            r"care.notes\[1\] repeats a question",
+        ),
+        (
+            {
+                "notes": [],
+                "suspended": [],
+                "reports": [["rope", "typo", NOW.isoformat(), "later"]],
+            },
+            r"care.reports\[0\] must be a date-time",
+        ),
     ],
 )
 def test_a_bad_care_section_is_refused_and_writes_nothing(cared, care, message):

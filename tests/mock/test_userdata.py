@@ -115,6 +115,31 @@ def test_a_file_from_before_mocks_still_imports(history):
         ),
         (lambda m: m.pop("levels"), "must have exactly"),
         (lambda m: m["answers"][1].update(position=0), "repeat a position"),
+        (lambda m: m["answers"][0].update(is_late="no"), "must be true or false"),
+        (
+            lambda m: m["answers"][0].update(points=[["x", "yes"]]),
+            r"\[statement, covered\]",
+        ),
+        (
+            lambda m: m["answers"][0].update(points=[["x"]] * 51),
+            r"\[statement, covered\]",
+        ),
+        (lambda m: m.update(levels=[4]), "levels 1 to 3"),
+        (lambda m: m.update(levels="1"), "levels 1 to 3"),
+        (lambda m: m.update(topics=[""]), "topic slugs"),
+        (lambda m: m.update(topics=["x" * 81]), "topic slugs"),
+        (lambda m: m.update(answers=[]), "must list 1 to"),
+        (lambda m: m.update(answers={}), "must list 1 to"),
+        (lambda m: m["answers"][0].pop("grade"), "must have exactly question"),
+        (
+            lambda m: m["answers"][0].update(text=None),
+            r"answers\[0\]\.text: must not be empty",
+        ),
+        (
+            lambda m: m["answers"][1].update(question=m["answers"][0]["question"]),
+            "repeat a position or a question",
+        ),
+        (lambda m: m.update(finished_at="soon"), "finished_at"),
     ],
 )
 def test_a_bad_mock_line_is_refused_and_nothing_is_written(history, change, message):
