@@ -226,6 +226,19 @@ def screenshot(page, request):
     return take
 
 
+@pytest.fixture
+def unmeasured_subprocesses(monkeypatch):
+    """Python processes this test starts run without coverage.py.
+
+    `[tool.coverage.run] patch = ["subprocess"]` measures every Python process
+    a test starts (pyproject.toml). For processes that only repeat code the
+    test process covers already (the concurrent graders), or measure their own
+    coverage (atheris), tracing costs CPU and finds nothing.
+    """
+    monkeypatch.delenv("COVERAGE_PROCESS_CONFIG", raising=False)
+    monkeypatch.delenv("COVERAGE_PROCESS_START", raising=False)
+
+
 # Hypothesis: derandomized in CI (HYPOTHESIS_PROFILE=ci), exploring locally.
 settings_profiles.register_profile(
     "ci", derandomize=True, deadline=None, print_blob=True

@@ -70,6 +70,7 @@ def assert_history_is_a_chain(schedule: ReviewSchedule) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("unmeasured_subprocesses")  # the grading this test covers
 def test_concurrent_grading_loses_nothing(figure):
     user = make_user(username="racer")
     questions = [make_question() for _ in range(4)]

@@ -79,6 +79,7 @@ def seed_export(questions) -> bytes:
 # CI runs this one in the PostgreSQL pass only, where storing what the importer
 # accepts is the stricter test; the Markdown fuzzer needs no database.
 @pytest.mark.fuzz
+@pytest.mark.usefixtures("unmeasured_subprocesses")  # atheris measures its own
 def test_importer_survives_coverage_guided_fuzzing(seed_export, tmp_path, figure):
     corpus, accepted = tmp_path / "corpus", tmp_path / "accepted"
     corpus.mkdir()
@@ -154,6 +155,7 @@ def test_importer_under_structure_aware_mutation(seed_export, data):
     assert outcome in ("saved", "refused"), outcome
 
 
+@pytest.mark.usefixtures("unmeasured_subprocesses")  # atheris measures its own
 def test_markdown_survives_coverage_guided_fuzzing(tmp_path, figure):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
