@@ -123,10 +123,49 @@ def uses_database(item: pytest.Item) -> bool:
     ) is not None or "_django_db_helper" in getattr(item, "fixturenames", ())
 
 
+# Modules whose tests use the database only to set up a learner or a question,
+# and test what no database changes: HTTP headers and middleware, CSRF, XSS,
+# redirects, form and number parsing, the rate limits (in the cache), logs,
+# HTML. The PostgreSQL pass skips them as if marked `once`. Queries,
+# constraints, locking, concurrency, raw SQL, search, imports and exports stay
+# in both passes (a module not listed here runs twice).
+DATABASE_INDEPENDENT = (
+    "invariants/test_csrf.py",
+    "invariants/test_headers.py",
+    "invariants/test_open_redirects.py",
+    "invariants/test_password_reset.py",
+    "invariants/test_xss.py",
+    "learner/test_dev_mail.py",
+    "learner/test_theme.py",
+    "learner/test_zone_picker.py",
+    "ops/test_errors.py",
+    "ops/test_logging.py",
+    "ops/test_ratelimit.py",
+    "ops/test_request_id.py",
+    "review/test_announce.py",
+    "review/test_check_answer_command.py",
+    "review/test_nav.py",
+    "test_highlight.py",
+    "web/test_head.py",
+    "web/test_middleware.py",
+    "web/test_numbers.py",
+)
+
+
+def _runs_once(item) -> bool:
+    path = item.nodeid.split("::", 1)[0].removeprefix("tests/")
+    return bool(
+        item.get_closest_marker("browser")
+        or item.get_closest_marker("once")
+        or path in DATABASE_INDEPENDENT
+    )
+
+
 # The slowest tests (over ~8 s each on a quiet two-core machine) start first, so
 # that pytest-xdist's workers finish together instead of one waiting on a tail.
 SLOW_FIRST = (
     "invariants/test_fuzz.py::test_markdown_survives_coverage_guided_fuzzing",
+    "invariants/test_fuzz.py::test_importer_survives_coverage_guided_fuzzing",
     "browser/test_accessibility.py::test_every_page_passes_axe",
     "invariants/test_concurrency.py::test_concurrent_grading_loses_nothing",
     "test_packaging.py::test_the_wheel_installs",
@@ -154,8 +193,8 @@ def pytest_collection_modifyitems(config, items):
         # browser tests, fuzzing and sweeps marked `once` ran in the first.
         keep, drop = [], []
         for item in items:
-            once = item.get_closest_marker("browser") or item.get_closest_marker("once")
-            (drop if once or not uses_database(item) else keep).append(item)
+            once = _runs_once(item) or not uses_database(item)
+            (drop if once else keep).append(item)
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
     _skip_browser_tests_without_chromium(items)
