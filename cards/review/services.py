@@ -22,6 +22,7 @@ from cards.models import (
     profile_for,
 )
 from cards.planning import reads as planning
+from cards.progress import rollup
 from cards.review import answer
 from cards.review.conflicts import Reason, ReviewConflict
 
@@ -183,6 +184,13 @@ def _record_review(
 
     if duration_ms is not None:
         duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))
+    rollup.record(
+        user_id=user.pk,
+        study_day=today,
+        grade=grade,
+        kind=kind,
+        duration_ms=duration_ms,
+    )
     return ReviewLog.objects.create(
         user=user,
         schedule=schedule,
@@ -234,6 +242,14 @@ def undo_review(*, user: AbstractBaseUser, log_id: int, now: datetime) -> Questi
         raise ReviewConflict(Reason.LATER_ANSWERS)
     question = log.question
     log.delete()
+    rollup.record(
+        user_id=log.user_id,
+        study_day=log.study_day,
+        grade=log.grade,
+        kind=log.kind,
+        duration_ms=log.duration_ms,
+        sign=-1,
+    )
     if log.started_schedule:
         schedule.delete()
         return question
