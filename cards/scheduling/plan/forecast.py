@@ -15,15 +15,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cards.scheduling.base import PASSING_GRADE, Scheduler
+from cards.scheduling.plan import eve
 from cards.scheduling.plan.core import (
     MAX_RUNWAY_DAYS,
     Card,
     Interview,
-    Phase,
     days_left,
     new_quota,
-    phase,
-    window_start,
 )
 from cards.scheduling.plan.projection import project
 
@@ -52,14 +50,6 @@ MIN_FAIL_SAMPLES = 20
 # day: its first day costs new_seconds + FIRST_DAY_REDRILLS * review_seconds
 # (fitted on make plan-sim: 0.7 re-drills a new card on its first day).
 FIRST_DAY_REDRILLS = 0.7
-# A card introduced on the run-up's last day is reviewed once before the day
-# (its next-day review, in the final window): its recall on the day rests on
-# two answers a day apart, which a learner who forgets fast loses. The check
-# asks the minutes to introduce all but this share of the chosen questions
-# before that day, day by day (minutes are not saved from one day for the
-# next). Simulated (10 questions, 3 days, 10 minutes, 72 learners): of those
-# who left 3 or more of 10 to it, 4 of 37 stayed under 90%; of the others, none.
-EVE_SHARE = 0.25
 
 
 @dataclass(frozen=True)
@@ -254,54 +244,6 @@ def _reached(budget: float, per_new: list[float]) -> int:
     return reached
 
 
-def _early_days(interview: Interview, today: date) -> int:
-    """Study days from today before the run-up's last day (0 outside the
-    run-up, or when today is its only day: nothing can come earlier)."""
-    if phase(interview, today) is not Phase.RUN_UP:
-        return 0
-    return max(0, (window_start(interview) - today).days - 1)
-
-
-def _eve_fits(
-    interview: Interview,
-    today: date,
-    *,
-    chosen: int,
-    fresh: int,
-    seen: float,
-    effort: Effort,
-    minutes: int,
-) -> bool:
-    """Whether `minutes` a day introduce all but EVE_SHARE of the chosen
-    questions before the run-up's last day, whole cards day by day, the
-    reviews of the cards already started taking their even share first."""
-    allowed = math.floor(EVE_SHARE * chosen + 1e-9)
-    early = _early_days(interview, today)
-    if fresh <= allowed or early == 0:
-        return True
-    per_day = minutes * 60 - seen / max(1, days_left(interview, today))
-    fits = math.floor(max(0.0, per_day) / effort.first_day_cost + 1e-9)
-    return fits * early >= fresh - allowed
-
-
-def _eve_minutes(
-    interview: Interview,
-    today: date,
-    *,
-    chosen: int,
-    fresh: int,
-    seen: float,
-    effort: Effort,
-) -> float:
-    """Minutes a day that `_eve_fits` needs (0: it asks nothing)."""
-    allowed = math.floor(EVE_SHARE * chosen + 1e-9)
-    early = _early_days(interview, today)
-    if fresh <= allowed or early == 0:
-        return 0.0
-    cards = math.ceil((fresh - allowed) / early)
-    return (cards * effort.first_day_cost + seen / days_left(interview, today)) / 60
-
-
 def _questions_fit(
     interview: Interview,
     today: date,
@@ -324,13 +266,13 @@ def _questions_fit(
         seen, per_new = _costs(
             interview, today, known + fresh[:mid], default=default, effort=effort
         )
-        if _reached(budget - seen, per_new) == mid and _eve_fits(
+        if _reached(budget - seen, per_new) == mid and eve.fits(
             interview,
             today,
             chosen=len(known) + mid,
             fresh=mid,
             seen=seen,
-            effort=effort,
+            first_day_cost=effort.first_day_cost,
             minutes=minutes,
         ):
             low = mid
@@ -360,13 +302,13 @@ def _days_needed(
             minutes_per_day=minutes,
         )
         seen, per_new = _costs(later, today, chosen, default=default, effort=effort)
-        if _reached(minutes * 60 * days - seen, per_new) == len(per_new) and _eve_fits(
+        if _reached(minutes * 60 * days - seen, per_new) == len(per_new) and eve.fits(
             later,
             today,
             chosen=len(chosen),
             fresh=len(per_new),
             seen=seen,
-            effort=effort,
+            first_day_cost=effort.first_day_cost,
             minutes=minutes,
         ):
             return days
@@ -388,22 +330,26 @@ def feasibility(
     chosen = [c for c in cards if interview.scope.includes(c)]
     study_days = max(1, days_left(interview, today))
     seen, per_new = _costs(interview, today, chosen, default=default, effort=effort)
-    eve = {"chosen": len(chosen), "fresh": len(per_new), "seen": seen}
+    eve_args = {
+        "chosen": len(chosen),
+        "fresh": len(per_new),
+        "seen": seen,
+        "first_day_cost": effort.first_day_cost,
+    }
     pooled = (seen + sum(per_new)) / 60 / study_days
-    eve_minutes = _eve_minutes(interview, today, effort=effort, **eve)
-    needed = _round_up(max(pooled, eve_minutes)) if chosen else 0
+    needed = (
+        _round_up(max(pooled, eve.minutes_needed(interview, today, **eve_args)))
+        if chosen
+        else 0
+    )
     minutes = interview.minutes_per_day
     if minutes is None or not chosen:
         return Feasibility(
             needed, minutes, 1.0, coverage_sentence(minutes, 1.0, needed)
         )
     reached = _reached(minutes * 60 * study_days - seen, per_new)
-    if not _eve_fits(interview, today, effort=effort, minutes=minutes, **eve):
-        early = _early_days(interview, today)
-        per_day = minutes * 60 - seen / study_days
-        fits = math.floor(max(0.0, per_day) / effort.first_day_cost + 1e-9) * early
-        allowed = math.floor(EVE_SHARE * len(chosen) + 1e-9)
-        reached = min(reached, fits + allowed)
+    if not eve.fits(interview, today, minutes=minutes, **eve_args):
+        reached = min(reached, eve.reach(interview, today, minutes=minutes, **eve_args))
     fit = len(chosen) - len(per_new) + reached
     coverage = min(1.0, max(0.0, fit / len(chosen)))
     if coverage >= 1.0:
