@@ -22,6 +22,7 @@ from django.views.decorators.http import (
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
+from cards.bank import browse as bank_browse
 from cards.care import reads as care_reads
 from cards.learner.choices import Confidence
 from cards.models import (
@@ -393,10 +394,22 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def card_info_page(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
-    question = get_object_or_404(Question, pk=question_id)
-    schedule = ReviewSchedule.objects.filter(
-        user=request.user, question=question
-    ).first()
+    # A question this learner may find in the bank (active, not in an opt-in
+    # topic they did not choose), or one they have answered: their own
+    # history stays theirs after an admin retires the question. question__pk
+    # keeps an id beyond 64 bits out of the query (views.question_changes).
+    schedule = (
+        ReviewSchedule.objects.filter(user=request.user, question__pk=question_id)
+        .select_related("question")
+        .first()
+    )
+    if schedule is not None:
+        question = schedule.question
+    else:
+        question = get_object_or_404(
+            Question.objects.active().filter(bank_browse.visible_to(request.user)),
+            pk=question_id,
+        )
     context = card_info.context(
         schedule, question=question, user=request.user, now=timezone.now()
     )
