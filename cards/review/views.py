@@ -9,8 +9,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Exists
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,7 +24,6 @@ from django_htmx.http import reswap, retarget
 from cards.care import reads as care_reads
 from cards.learner.choices import Confidence
 from cards.models import (
-    InterviewPlan,
     Level,
     Question,
     ReminderSettings,
@@ -321,24 +319,23 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
 @login_required
 def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     profile = profile_for(request.user)
-    # With whether a plan row exists (none: grading sends no plan query).
-    plan = Exists(InterviewPlan.objects.filter(user=request.user))
-    question = get_object_or_404(
-        Question.objects.annotate(has_plan=plan), pk=question_id
-    )
     form = GradeForm(request.POST, scale=profile.grade_scale)
     if not form.is_valid():
+        get_object_or_404(Question, pk=question_id)  # 404 before 400
         return _bad_request(request, first_error(form))
     now, levels = timezone.now(), form.levels()
     text, typed_answer = form.cleaned_data["typed"], None
     if text.strip():
-        # Checked again here: the score kept is the server's, not the page's.
-        verdict = typed.check_answer(question, text)
-        typed_answer = typed.typed_answer(text, verdict)
+        # Checked again here: the score kept is the server's, not the page's
+        # (against the question the grade reads: no query of its own for it).
+        def typed_answer(question: Question) -> services.TypedAnswer:
+            return typed.typed_answer(text, typed.check_answer(question, text))
+
     try:
+        # The question by id: the grade's own read brings it (issue 12).
         log = services.record_review(
             user=request.user,
-            question=question,
+            question=question_id,
             grade=form.cleaned_data["grade"],
             version=form.cleaned_data["version"],
             now=now,
@@ -346,6 +343,8 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
             typed=typed_answer,
             confidence=form.cleaned_data["confidence"],
         )
+    except Question.DoesNotExist:
+        raise Http404("No such question.") from None
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
     leech = care_reads.leech_notice(
