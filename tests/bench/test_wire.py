@@ -182,5 +182,3 @@ def test_a_grade_after_the_database_dropped_the_connection_succeeds(client):
     assert r.status_code == 200 and trips is None  # a new connection
     assert wire_.startswith("SELECT 1")  # the health check that found it dead
     assert schedule.logs.count() == 1
-
-
