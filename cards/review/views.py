@@ -33,7 +33,7 @@ from cards.models import (
 )
 from cards.planning import dashboard as planning_dashboard
 from cards.planning import services as planning
-from cards.review import announce, card_info, queue, services, typed
+from cards.review import announce, card_info, queue, queue_next, services, typed
 from cards.review import back as card_back
 from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
@@ -168,10 +168,12 @@ def planned_snapshot(*, user, profile, now: datetime, levels=()) -> queue.Queue:
     """The queue, after making today's interview plan if it is not made yet
     (once per study day: its pace, and the final window's cards brought in)."""
     snapshot = queue.snapshot(user=user, profile=profile, now=now, levels=levels)
-    if not snapshot.needs_plan:
-        return snapshot
-    planning.prepare_day(user=user, now=now)
-    return queue.snapshot(user=user, profile=profile, now=now, levels=levels)
+    if snapshot.needs_plan:
+        planning.prepare_day(user=user, now=now)
+        snapshot = queue.snapshot(user=user, profile=profile, now=now, levels=levels)
+    # A grade of the card it shows carries its counts over (queue_next).
+    queue_next.remember(user.pk, snapshot)
+    return snapshot
 
 
 def _bad_request(request: HtmxHttpRequest, message: str) -> HttpResponse:
@@ -354,9 +356,17 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         if leech:
             messages.info(request, leech)
         return redirect(review_url(levels))
-    snapshot = planned_snapshot(
-        user=request.user, profile=profile, now=now, levels=levels
+    # The counts carried over from the card's own page, and only the next card
+    # read; the whole snapshot when they cannot be (issue 12).
+    snapshot = queue_next.after_grade(
+        user=request.user, profile=profile, now=now, levels=levels, log=log
     )
+    if snapshot is None:
+        snapshot = planned_snapshot(
+            user=request.user, profile=profile, now=now, levels=levels
+        )
+    else:
+        queue_next.remember(request.user.pk, snapshot)
     return _render(
         request,
         snapshot,
