@@ -429,4 +429,5 @@ from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
 from cards.mock.models import MockAnswer, MockInterview  # noqa: E402, F401
 from cards.ops.models import MaintenanceRun  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401
+from cards.progress.models import StudyDay  # noqa: E402, F401
 from cards.reminders.models import *  # noqa: E402,F403

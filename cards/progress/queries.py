@@ -22,14 +22,14 @@ from cards.models import (
     Level,
     MockInterview,
     Question,
-    ReviewKind,
     ReviewLog,
     ReviewSchedule,
+    StudyDay,
     Topic,
 )
+from cards.progress import rollup
 from cards.progress.core import percent
 from cards.review.queue_sql import studied_by
-from cards.scheduling import PASSING_GRADE
 
 
 def _schedules(user: object):
@@ -42,29 +42,17 @@ def _schedules(user: object):
 def daily_activity(user: object) -> tuple[progress.DayActivity, ...]:
     """Answers per study day over the whole history, oldest first.
 
-    Whole history because the longest streak and the total need it; the row
-    count is the number of days studied, not of answers.
+    Whole history because the longest streak and the total need it. Read from
+    the per-day rollup (cards/progress/rollup.py), one row per day studied, so
+    the cost grows with the days, never with the answers; days whose answers
+    were all undone are all-zero rows, left out.
     """
-    passed = Q(grade__gte=PASSING_GRADE)
-    # Counting grade (never null) rather than id keeps every column inside the
-    # log_user_day_stats index, so PostgreSQL answers from the index alone.
     rows = (
-        ReviewLog.objects.filter(user=user)
-        .values("study_day")
-        .annotate(
-            reviews=Count("grade"),
-            new=Count("grade", filter=Q(kind=ReviewKind.NEW)),
-            again=Count("grade", filter=Q(grade__lt=PASSING_GRADE)),
-            hard=Count("grade", filter=Q(grade=3)),
-            good=Count("grade", filter=Q(grade=4)),
-            easy=Count("grade", filter=Q(grade=5)),
-            scheduled=Count("grade", filter=Q(kind=ReviewKind.REVIEW)),
-            passed=Count("grade", filter=Q(kind=ReviewKind.REVIEW) & passed),
-            ms=Coalesce(Sum("duration_ms"), 0),
-        )
+        StudyDay.objects.filter(user=user, reviews__gt=0)
         .order_by("study_day")
+        .values_list("study_day", *rollup.COUNTERS)
     )
-    return tuple(progress.DayActivity(day=row.pop("study_day"), **row) for row in rows)
+    return tuple(progress.DayActivity(*row) for row in rows)
 
 
 def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, ...]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, connections, router, transaction
 
 from cards.models import InterviewPlan, Question, ReviewLog, ReviewSchedule, Suspension
+from cards.progress import rollup
 from cards.review.answer import Flow
 from cards.review.conflicts import Reason, ReviewConflict
 
@@ -154,9 +155,9 @@ def write_statement(
 
 
 def _rollup_sql() -> str:
-    # The slot for the per-day rollup's upsert (cards/progress/rollup.py),
-    # fed by the log row the statement inserts.
-    return "SELECT NULL"
+    # The per-day rollup's upsert (cards/progress/rollup.py), fed by the log
+    # row the statement inserts: nothing when the guard let nothing through.
+    return rollup.upsert_from("log")
 
 
 def record_review(

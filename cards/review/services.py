@@ -25,6 +25,7 @@ from cards.models import (
     profile_for,
 )
 from cards.planning import reads as planning
+from cards.progress import rollup
 from cards.review import answer, grade_sql
 from cards.review.conflicts import Reason, ReviewConflict
 
@@ -206,6 +207,15 @@ def _record_review_orm(
     answered.schedule.save(force_insert=answered.created)
     answered.log.schedule = answered.schedule
     answered.log.save(force_insert=True)
+    # The learner's day in the rollup, in the same transaction (issue 12).
+    log = answered.log
+    rollup.record(
+        user_id=user.pk,
+        study_day=log.study_day,
+        grade=log.grade,
+        kind=log.kind,
+        duration_ms=log.duration_ms,
+    )
     return answered.log
 
 
@@ -334,6 +344,14 @@ def undo_review(*, user: AbstractBaseUser, log_id: int, now: datetime) -> Questi
         raise ReviewConflict(Reason.LATER_ANSWERS)
     question = log.question
     log.delete()
+    rollup.record(
+        user_id=log.user_id,
+        study_day=log.study_day,
+        grade=log.grade,
+        kind=log.kind,
+        duration_ms=log.duration_ms,
+        sign=-1,
+    )
     if log.started_schedule:
         schedule.delete()
         return question

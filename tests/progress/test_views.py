@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cards.models import ReviewKind, ReviewLog, ReviewSchedule, profile_for
+from cards.progress import rollup
 from cards.review import services
 from tests.clock import frozen_moment
 from tests.factories import make_log, make_question, make_user, sm2_fields
@@ -189,6 +190,7 @@ def bulk_history(user, *, questions: int, days: int, per_day: int) -> int:
                 )
             )
     ReviewLog.objects.bulk_create(logs, batch_size=2000)
+    rollup.record_many(logs)
     return len(logs)
 
 
