@@ -25,8 +25,13 @@ from cards.progress import rollup
 from cards.review.answer import Flow
 from cards.review.conflicts import Reason, ReviewConflict
 
-# The question's columns the grade reads (the prompt: a typed answer's check).
-QUESTION_FIELDS = ("id", "is_active", "level", "prompt")
+# The question's columns the grade reads (the prompt: a typed answer's check),
+# in the model's order (Model.from_db expects it).
+QUESTION_FIELDS = tuple(
+    f.attname
+    for f in Question._meta.concrete_fields
+    if f.attname in ("id", "is_active", "level", "prompt")
+)
 
 
 @dataclass(frozen=True)
