@@ -201,6 +201,27 @@ def _conflict(
     return _render(request, snapshot, notice=conflict.message, status=status)
 
 
+def _shown_card(
+    request: HtmxHttpRequest,
+    snapshot: queue.Queue,
+    question: Question,
+    version: int | None,
+) -> tuple[queue.Card, dict]:
+    """The card asked for, as `card_for` gives it; the queue's own head when it
+    is that card at that version (its schedule and note came with the queue:
+    no query), with what `card_back.revealed` then needs no query for."""
+    head = snapshot.card
+    if head is not None and head.question_id == question.pk and head.version == version:
+        return head, {
+            "has_plan": snapshot.has_plan,
+            "care": card_back.queued_care(head),
+        }
+    card = queue.card_for(
+        user=request.user, question=question, today=snapshot.today, version=version
+    )
+    return card, {}
+
+
 def _card_or_none(
     request: HtmxHttpRequest, question_id: int, today
 ) -> queue.Card | None:
@@ -243,11 +264,8 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     profile, levels = profile_for(request.user), form.levels()
     snapshot = _snapshot(request, levels)
     try:
-        card = queue.card_for(
-            user=request.user,
-            question=question,
-            today=snapshot.today,
-            version=form.cleaned_data["version"],
+        card, known = _shown_card(
+            request, snapshot, question, form.cleaned_data["version"]
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
@@ -257,6 +275,7 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         scale=profile.grade_scale,
         profile=profile,
         today=snapshot.today,
+        **known,
     )
     return _render(
         request,
@@ -282,11 +301,8 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     profile, levels = profile_for(request.user), form.levels()
     snapshot = _snapshot(request, levels)
     try:
-        card = queue.card_for(
-            user=request.user,
-            question=question,
-            today=snapshot.today,
-            version=int(form.cleaned_data["version"]),
+        card, known = _shown_card(
+            request, snapshot, question, int(form.cleaned_data["version"])
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
@@ -305,6 +321,7 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         today=snapshot.today,
         verdict=shown,
         notice=notice,
+        **known,
     )
     shown_at = form.cleaned_data["shown_at"]
     return _render(

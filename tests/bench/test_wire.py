@@ -182,3 +182,75 @@ def test_a_grade_after_the_database_dropped_the_connection_succeeds(client):
     assert r.status_code == 200 and trips is None  # a new connection
     assert wire_.startswith("SELECT 1")  # the health check that found it dead
     assert schedule.logs.count() == 1
+
+
+def _request_on_the_wire(client, method: str, url: str, data: dict):
+    connection.close_if_unusable_or_obsolete()  # request_started
+    with wire.traced() as trace:
+        send = client.post if method == "POST" else client.get
+        r = send(url, data, headers={"HX-Request": "true"})
+    assert trace.traced and r.status_code == 200
+    return trace.round_trips, trace.summary()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@pytest.mark.parametrize("mode", ["typed", "confidence"])
+def test_the_two_request_flows_cost_at_most_five_round_trips_a_request(client, mode):
+    """Typed answer (check, then grade with the text) and confidence first
+    (reveal with a rating, then grade): no answer text before the learner
+    commits, so two requests per card, each within issue 12's budget of 5."""
+    if connection.vendor != "postgresql":
+        pytest.skip("libpq's trace is PostgreSQL's")
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from cards.models import LearnerProfile
+    from tests.clock import frozen_moment
+    from tests.factories import make_schedule, make_user
+
+    learner = make_user(username="wire")
+    LearnerProfile.objects.filter(user=learner).update(
+        type_answer_first=mode == "typed", rate_confidence=mode == "confidence"
+    )
+    today = learner.profile.study_day(frozen_moment())
+    due = [
+        make_schedule(user=learner, due_on=today - timedelta(days=2)) for _ in range(3)
+    ]
+    client.force_login(learner)
+    assert client.get(reverse("cards:review")).status_code == 200  # user cached
+    trips = []
+    for schedule in due[:2]:
+        qid, shown = schedule.question_id, {"version": schedule.version}
+        if mode == "typed":
+            said = {"typed": "Attention weighs every token against the others."}
+            first = _request_on_the_wire(
+                client, "POST", reverse("cards:check", args=[qid]), shown | said
+            )
+        else:
+            said = {"confidence": "2"}
+            first = _request_on_the_wire(
+                client, "GET", reverse("cards:reveal", args=[qid]), shown | said
+            )
+        second = _request_on_the_wire(
+            client,
+            "POST",
+            reverse("cards:grade", args=[qid]),
+            shown | said | {"grade": 4},
+        )
+        trips.append((first, second))
+    expected = {
+        # health, question, queue (the card's schedule and note with it),
+        # the key points
+        "typed": ((4, "SELECT 1|SELECT|SELECT|SELECT"), LEAN_TYPED),
+        # health, question, queue
+        "confidence": ((3, "SELECT 1|SELECT|SELECT"), LEAN),
+    }[mode]
+    assert trips == [expected] * 2
+    assert all(n <= 5 for pair in trips for n, _ in pair)
+
+
+# The typed grade checks the text again against the key points (one query)
+# between the grade's read and its write.
+LEAN_TYPED = (5, "SELECT 1|SELECT|SELECT|WITH|SELECT")
