@@ -128,34 +128,25 @@ def record_review(
     """
     grade = scheduling.validate_grade(grade)
     flow = answer.Flow(flow)
+    # The answer's maths, given the schedule as read: the same on both paths.
+    answering = functools.partial(
+        answer_card,
+        user=user,
+        grade=grade,
+        version=version,
+        now=now,
+        duration_ms=duration_ms,
+        flow=flow,
+        typed=typed,
+        confidence=confidence,
+    )
     if connections[router.db_for_write(ReviewLog)].vendor == "postgresql":
         return grade_sql.record_review(
-            user=user,
-            question=question,
-            answer_card=functools.partial(
-                answer_card,
-                user=user,
-                grade=grade,
-                version=version,
-                now=now,
-                duration_ms=duration_ms,
-                flow=flow,
-                typed=typed,
-                confidence=confidence,
-            ),
-            flow=flow,
+            user=user, question=question, answer_card=answering, flow=flow
         )
     try:
         return _record_review_orm(
-            user=user,
-            question=question,
-            grade=grade,
-            version=version,
-            now=now,
-            duration_ms=duration_ms,
-            flow=flow,
-            typed=typed,
-            confidence=confidence,
+            user=user, question=question, answer_card=answering, flow=flow
         )
     except IntegrityError:
         # A concurrent first answer to the same new card inserted its schedule
@@ -170,13 +161,8 @@ def _record_review_orm(
     *,
     user: AbstractBaseUser,
     question: Question | int,
-    grade: int,
-    version: int,
-    now: datetime,
-    duration_ms: int | None,
+    answer_card: Callable[..., Answered],
     flow: answer.Flow,
-    typed: Typed,
-    confidence: int | None = None,
 ) -> ReviewLog:
     """The ORM path (SQLite): the schedule locked for the transaction."""
     if not isinstance(question, Question):
@@ -191,16 +177,8 @@ def _record_review_orm(
     if suspended is None:
         suspended = flow is answer.Flow.REVIEW and _is_suspended(user, question.pk)
     answered = answer_card(
-        user=user,
         question=question,
         schedule=schedule,
-        grade=grade,
-        version=version,
-        now=now,
-        duration_ms=duration_ms,
-        flow=flow,
-        typed=typed,
-        confidence=confidence,
         is_suspended=suspended,
         has_plan=getattr(schedule if schedule else question, "has_plan", True),
     )

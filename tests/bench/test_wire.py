@@ -92,6 +92,29 @@ def _graded_on_the_wire(client, question_id: int, version: int, **data):
     return r, (trace.round_trips if trace.traced else None, trace.summary())
 
 
+def _learner_with_due_cards(client, count: int = 3, **profile):
+    """A logged-in learner with `count` cards due, its user already cached."""
+    from datetime import timedelta
+
+    from django.urls import reverse
+
+    from cards.models import LearnerProfile
+    from tests.clock import frozen_moment
+    from tests.factories import make_schedule, make_user
+
+    learner = make_user(username="wire")
+    if profile:
+        LearnerProfile.objects.filter(user=learner).update(**profile)
+    today = learner.profile.study_day(frozen_moment())
+    due = [
+        make_schedule(user=learner, due_on=today - timedelta(days=2))
+        for _ in range(count)
+    ]
+    client.force_login(learner)
+    assert client.get(reverse("cards:review")).status_code == 200  # user cached
+    return due
+
+
 # Issue 12's budget is 5 per card: health check, the grade's one read (the
 # question, the schedule, plan row and suspension), its one write statement in
 # autocommit (no BEGIN/COMMIT), and the queue with the next card's back.
@@ -103,21 +126,10 @@ LEAN = (4, "SELECT 1|SELECT|WITH|SELECT")
 def test_a_graded_card_costs_four_round_trips_due_or_new(client):
     if connection.vendor != "postgresql":
         pytest.skip("libpq's trace is PostgreSQL's")
-    from datetime import timedelta
+    from tests.factories import make_question
 
-    from django.urls import reverse
-
-    from tests.clock import frozen_moment
-    from tests.factories import make_question, make_schedule, make_user
-
-    learner = make_user(username="wire")
-    today = learner.profile.study_day(frozen_moment())
-    due = [
-        make_schedule(user=learner, due_on=today - timedelta(days=2)) for _ in range(3)
-    ]
     new = make_question()
-    client.force_login(learner)
-    assert client.get(reverse("cards:review")).status_code == 200  # user cached
+    due = _learner_with_due_cards(client)
     trips = []
     for schedule in due[:2]:
         r, trip = _graded_on_the_wire(client, schedule.question_id, schedule.version)
@@ -134,15 +146,7 @@ def test_a_graded_card_costs_four_round_trips_due_or_new(client):
 def test_a_stale_grade_is_refused_on_the_lean_path(client):
     if connection.vendor != "postgresql":
         pytest.skip("libpq's trace is PostgreSQL's")
-    from datetime import timedelta
-
-    from tests.clock import frozen_moment
-    from tests.factories import make_schedule, make_user
-
-    learner = make_user(username="wire")
-    today = learner.profile.study_day(frozen_moment())
-    schedule = make_schedule(user=learner, due_on=today - timedelta(days=2))
-    client.force_login(learner)
+    (schedule,) = _learner_with_due_cards(client, 1)
     first, _ = _graded_on_the_wire(client, schedule.question_id, schedule.version)
     again, _ = _graded_on_the_wire(client, schedule.question_id, schedule.version)
     assert first.status_code == 200 and again.status_code == 409
@@ -156,17 +160,9 @@ def test_a_grade_after_the_database_dropped_the_connection_succeeds(client):
     idle timeout), the health check notices and the grade reconnects."""
     if connection.vendor != "postgresql":
         pytest.skip("libpq's trace is PostgreSQL's")
-    from datetime import timedelta
-
     import psycopg
 
-    from tests.clock import frozen_moment
-    from tests.factories import make_schedule, make_user
-
-    learner = make_user(username="wire")
-    today = learner.profile.study_day(frozen_moment())
-    schedule = make_schedule(user=learner, due_on=today - timedelta(days=2))
-    client.force_login(learner)
+    (schedule,) = _learner_with_due_cards(client, 1)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
         (pid,) = cursor.fetchone()
@@ -202,24 +198,11 @@ def test_the_two_request_flows_cost_at_most_five_round_trips_a_request(client, m
     commits, so two requests per card, each within issue 12's budget of 5."""
     if connection.vendor != "postgresql":
         pytest.skip("libpq's trace is PostgreSQL's")
-    from datetime import timedelta
-
     from django.urls import reverse
 
-    from cards.models import LearnerProfile
-    from tests.clock import frozen_moment
-    from tests.factories import make_schedule, make_user
-
-    learner = make_user(username="wire")
-    LearnerProfile.objects.filter(user=learner).update(
-        type_answer_first=mode == "typed", rate_confidence=mode == "confidence"
+    due = _learner_with_due_cards(
+        client, type_answer_first=mode == "typed", rate_confidence=mode == "confidence"
     )
-    today = learner.profile.study_day(frozen_moment())
-    due = [
-        make_schedule(user=learner, due_on=today - timedelta(days=2)) for _ in range(3)
-    ]
-    client.force_login(learner)
-    assert client.get(reverse("cards:review")).status_code == 200  # user cached
     trips = []
     for schedule in due[:2]:
         qid, shown = schedule.question_id, {"version": schedule.version}
