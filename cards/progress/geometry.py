@@ -11,6 +11,8 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from cards.progress import markup
+
 WIDTH = 360
 HEIGHT = 196
 # Plot margins: room for y tick labels on the left, the y-axis label above and
@@ -56,6 +58,10 @@ class Table:
     head: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    @property
+    def body(self) -> markup.Markup:
+        return markup.table_body(self.rows, columns=len(self.head))
+
 
 @dataclass(frozen=True)
 class Column:
@@ -93,6 +99,10 @@ class BarChart:
     empty_text: str = ""
     width: int = WIDTH
     height: int = HEIGHT
+
+    @property
+    def bars_svg(self) -> markup.Markup:
+        return markup.bars(self.bars)
 
     @property
     def baseline(self) -> float:
@@ -245,6 +255,10 @@ class Heatmap:
     x_label: str = "Columns are weeks, oldest on the left"
     y_label: str = "Rows are days of the week"
     weekday_x: int = HEAT_LEFT - 4
+
+    @property
+    def cells_svg(self) -> markup.Markup:
+        return markup.cells(self.cells, size=self.cell)
 
 
 def heat_thresholds(values: Iterable[int]) -> tuple[int, ...]:

@@ -27,7 +27,7 @@ from cards.models import (
     StudyDay,
     Topic,
 )
-from cards.progress import rollup
+from cards.progress import compiled, rollup
 from cards.progress.core import percent
 from cards.review.queue_sql import studied_by
 
@@ -55,23 +55,21 @@ def daily_activity(user: object) -> tuple[progress.DayActivity, ...]:
     return tuple(progress.DayActivity(*row) for row in rows)
 
 
-def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, ...]:
-    """Active questions per level, and the learner's started cards by state.
-
-    Retired questions are left out everywhere: they are out of every queue.
-    """
-    questions = dict(
+def _questions_by_level(user_pk: int, today: date):
+    return (
         Question.objects.active()
-        .filter(studied_by(user))
+        .filter(studied_by(user_pk))
         .values_list("level")
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def _schedules_by_level(user_pk: int, today: date):
     redrilling = Q(redrill_on=today)
     settled = ~redrilling & Q(repetitions__gte=2)
-    rows = {
-        row.pop("question__level"): row
-        for row in _schedules(user)
+    return (
+        _schedules(user_pk)
         .values("question__level")
         .annotate(
             learning=Count("id", filter=Q(repetitions__lt=2) | redrilling),
@@ -88,6 +86,24 @@ def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, .
             redrilling=Count("id", filter=redrilling & Q(due_on__gt=today)),
         )
         .order_by()
+    )
+
+
+def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, ...]:
+    """Active questions per level, and the learner's started cards by state.
+
+    Retired questions are left out everywhere: they are out of every queue.
+    """
+    questions = dict(compiled.fetch("levels", _questions_by_level, user_pk=user.pk))
+    rows = {
+        row.pop("question__level"): row
+        for row in compiled.fetch(
+            "level_states",
+            _schedules_by_level,
+            user_pk=user.pk,
+            today=today,
+            offsets=(0,),
+        )
     }
     out = []
     for level in Level:
@@ -107,13 +123,14 @@ def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, .
     return tuple(out)
 
 
-def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
-    """Active cards due on each of the next `days` study days; overdue on today."""
+def _due(user_pk: int, today: date, days: int):
     day = Greatest("due_on", Value(today, output_field=DateField()))
-    rows = (
-        _schedules(user)
+    return (
+        _schedules(user_pk)
         .filter(
-            care_reads.not_suspended(user),  # suspended cards are not coming (issue 16)
+            care_reads.not_suspended(
+                user_pk
+            ),  # suspended cards are not coming (issue 16)
             due_on__lte=today + timedelta(days=days - 1),
         )
         .annotate(day=day)
@@ -121,18 +138,33 @@ def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
+    """Active cards due on each of the next `days` study days; overdue on today."""
+    rows = compiled.fetch(
+        f"due:{days}",
+        lambda user_pk, today: _due(user_pk, today, days),
+        user_pk=user.pk,
+        today=today,
+        offsets=(0, days - 1) if days > 1 else (0,),
+    )
     return {_as_date(row["day"]): row["n"] for row in rows}
 
 
-def ease_counts(user: object) -> tuple[tuple[Decimal, int], ...]:
-    """(ease, cards) for the learner's started, active SM-2 cards: a handful of rows."""
-    rows = (
-        _schedules(user)
+def _eases(user_pk: int, today: date):
+    return (
+        _schedules(user_pk)
         .filter(scheduler="sm2")
         .values_list("ease")
         .annotate(n=Count("id"))
         .order_by("ease")
     )
+
+
+def ease_counts(user: object) -> tuple[tuple[Decimal, int], ...]:
+    """(ease, cards) for the learner's started, active SM-2 cards: a handful of rows."""
+    rows = compiled.fetch("eases", _eases, user_pk=user.pk)
     return tuple((Decimal(ease), n) for ease, n in rows)
 
 
@@ -160,23 +192,33 @@ class TopicMastery:
         return percent(self.mature, self.questions)
 
 
-def topic_mastery(user: object) -> list[TopicMastery]:
-    """Per topic the learner studies: its active questions, how many of them
-    the learner started, and how many are mature (two queries)."""
-    studied = Question.objects.active().filter(studied_by(user))
-    topics = (
+def _topics(user_pk: int, today: date):
+    studied = Question.objects.active().filter(studied_by(user_pk))
+    return (
         Topic.objects.filter(questions__in=studied)
         .annotate(n=Count("questions", distinct=True))
         .order_by("order", "name")
         .values_list("pk", "slug", "name", "n")
     )
+
+
+def _topic_schedules(user_pk: int, today: date):
     mature = Q(repetitions__gte=2, interval_days__gte=progress.MATURE_DAYS)
-    rows = {
-        row["question__topics"]: row
-        for row in _schedules(user)
+    return (
+        _schedules(user_pk)
         .values("question__topics")
         .annotate(started=Count("id"), mature=Count("id", filter=mature))
         .order_by()
+    )
+
+
+def topic_mastery(user: object) -> list[TopicMastery]:
+    """Per topic the learner studies: its active questions, how many of them
+    the learner started, and how many are mature (two queries)."""
+    topics = compiled.fetch("topics", _topics, user_pk=user.pk)
+    rows = {
+        row["question__topics"]: row
+        for row in compiled.fetch("topic_states", _topic_schedules, user_pk=user.pk)
     }
     out = []
     for pk, slug, name, n in topics:
