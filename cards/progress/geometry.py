@@ -189,16 +189,20 @@ def bar_chart(
     # Keep a visible gap between wide bars; very thin bars touch.
     width = pitch * (0.72 if pitch > 4 else 0.9)
     bars, x_ticks = [], []
+    # Rounded once per chart or column, not once per rect: a 365-day page lays
+    # out about 2,000 of them.
+    bar_w, hit_w = _r(width), _r(pitch)
     for i, column in enumerate(columns):
         x = plot.x + i * pitch + (pitch - width) / 2
+        bar_x = _r(x)
         top, rects = base, []
         for css, value in column.stacks:
             if value <= 0:
                 continue
             h = value * scale
             top -= h
-            rects.append(Rect(_r(x), _r(top), _r(width), _r(h), css))
-        hit = Rect(_r(plot.x + i * pitch), plot.y, _r(pitch), plot.h)
+            rects.append(Rect(bar_x, _r(top), bar_w, _r(h), css))
+        hit = Rect(_r(plot.x + i * pitch), plot.y, hit_w, plot.h)
         bars.append(Bar(hit, tuple(rects), column.title))
         if column.label:
             x_ticks.append(Tick(_r(x + width / 2), column.label))
