@@ -17,4 +17,3 @@ def _young_connection(request):
         request.getfixturevalue("_django_db_helper")
         if connection.vendor == "postgresql" and not connection.in_atomic_block:
             connection.close()
-    yield
