@@ -26,7 +26,7 @@ from cards.review import check, embed
 
 WORDS = 300
 RUNS = 200
-MAX_TOKENS = 128
+MAX_TOKENS = 64  # per sentence; a longer one is cut
 
 
 def answers_of(words: int = WORDS) -> list[tuple[str, str, list[check.Point]]]:
@@ -46,18 +46,23 @@ def answers_of(words: int = WORDS) -> list[tuple[str, str, list[check.Point]]]:
     return out
 
 
-def timings(matcher: check.Matcher | None, runs: int = RUNS) -> list[float]:
+def timings(
+    matcher: check.Matcher | None, runs: int = RUNS
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds per answer (CPU time is what the checker
+    costs; wall time on the shared machine adds the others' load)."""
     cases = answers_of()
     for text, prompt, points in cases:  # warm: model loaded, key points cached
         check.check(text, points, prompt=prompt, matcher=matcher)
-    out = []
+    wall, cpu = [], []
     for n in range(runs):
         text, prompt, points = cases[n % len(cases)]
         text = f"{text} ({n})"  # a new answer each time: no cache hit
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         check.check(text, points, prompt=prompt, matcher=matcher)
-        out.append((time.perf_counter() - start) * 1000)
-    return out
+        cpu.append((time.process_time() - start_cpu) * 1000)
+        wall.append((time.perf_counter() - start) * 1000)
+    return wall, cpu
 
 
 def p95(values: Sequence[float]) -> float:
@@ -65,6 +70,11 @@ def p95(values: Sequence[float]) -> float:
 
 
 class OnnxMatcher:
+    """The checker's Matcher (called as one) on the full model: sentences as
+    written, one padded batch per answer, one thread."""
+
+    contextual = True
+
     def __init__(self, model: Path, vocab: Path) -> None:
         import onnxruntime
 
@@ -108,6 +118,8 @@ class OnnxMatcher:
     ) -> list[list[float]]:
         return (self.embed(sentences) @ self._points(tuple(texts)).T).tolist()
 
+    __call__ = similarities
+
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -123,17 +135,18 @@ def main() -> None:
         "lexical+static": embed.default().similarities,
     }
     if args.onnx:
-        matchers["lexical+MiniLM-onnx"] = OnnxMatcher(
-            args.onnx, args.vocab
-        ).similarities
-    _, held_out = split()
+        matchers["lexical+MiniLM-onnx"] = OnnxMatcher(args.onnx, args.vocab)
+    # The tune half only: the held-out half is scored on purpose, and each time
+    # recorded in docs/ANSWERS.md, never as a side effect of a benchmark.
+    tune, _ = split()
     for name, matcher in matchers.items():
-        ms = timings(matcher, args.runs)
-        f = evaluate(held_out, matcher)
+        wall, cpu = timings(matcher, args.runs)
+        f = evaluate(tune, matcher)
         print(
-            f"{name:>20}: {WORDS}-word answers p50 {statistics.median(ms):.1f} ms, "
-            f"p95 {p95(ms):.1f} ms ({len(ms)} runs); held-out agreement "
-            f"{f['agreement']:.1%}, costly {f['costly']}"
+            f"{name:>20}: {WORDS}-word answers wall p50 "
+            f"{statistics.median(wall):.1f} / p95 {p95(wall):.1f} ms, CPU p50 "
+            f"{statistics.median(cpu):.1f} / p95 {p95(cpu):.1f} ms ({len(wall)} "
+            f"runs); tune agreement {f['agreement']:.1%}, costly {f['costly']}"
         )
 
 

@@ -30,8 +30,10 @@ from cards.models import (
     Question,
     ReviewLog,
     ReviewSchedule,
+    StudyDay,
     make_key,
 )
+from cards.progress import rollup
 
 PASSWORD = "bench-password-1"  # every bench learner's; the bench database only
 META_USERNAME = "bench-meta"
@@ -208,6 +210,9 @@ def generate(*, scale: str, seed: int = 1, force: bool = False, log=print) -> Re
         t0 = time.perf_counter()
         writer.restore_indexes(dropped)
         _reset_sequences()
+        # The progress page's per-day rollup, in one INSERT ... SELECT ... GROUP BY.
+        with connection.cursor() as cursor:
+            cursor.execute(rollup.BACKFILL_SQL)
         # bulk_create stamps auto_now fields with the insert time; the harness
         # reads a later updated_at as "reconfigured since generation".
         LearnerProfile.objects.update(updated_at=now)
@@ -240,6 +245,8 @@ def verify(spec: simulate.Scale, *, heavy_reviews: int) -> dict[str, int]:
     assert learners == spec.learners + 1, learners
     assert schedules >= regular, (schedules, regular)
     assert versions == logs, f"I1: schedule versions {versions} != log rows {logs}"
+    rolled = StudyDay.objects.aggregate(n=Sum("reviews"))["n"] or 0
+    assert rolled == logs, f"rollup: {rolled} answers in cards_studyday != {logs}"
     assert heavy_reviews >= spec.heavy_min_reviews, heavy_reviews
     return {
         "learners": learners,

@@ -14,9 +14,13 @@ def classify(action: html.Action, seen: dict | None = None) -> str | None:
         name = resolve(action.path).view_name
     except Resolver404:
         return None
-    kind = {"cards:reveal": "reveal", "cards:grade": "grade", "cards:undo": "undo"}.get(
-        name
-    )
+    # A typed answer's check is its card's first request, as a reveal is.
+    kind = {
+        "cards:reveal": "reveal",
+        "cards:check": "reveal",
+        "cards:grade": "grade",
+        "cards:undo": "undo",
+    }.get(name)
     if kind is None and name.startswith("cards:"):
         if action.method == "POST" and "grade" in action.fields:
             kind = "grade"

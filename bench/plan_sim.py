@@ -368,6 +368,21 @@ def main(argv: list[str] | None = None) -> None:
     p = argparse.ArgumentParser(prog="python -m bench.plan_sim", description=__doc__)
     p.add_argument("--runs", type=int, default=24, help="learners per configuration")
     p.add_argument("--seed", type=int, default=17, help="learners are seed*1000+k")
+    p.add_argument(
+        "--bank", type=int, nargs="+", default=BANKS, help="banks to run (a subset)"
+    )
+    p.add_argument(
+        "--days", type=int, nargs="+", default=RUNWAYS, help="runways to run"
+    )
+    p.add_argument(
+        "--minutes", type=int, nargs="+", default=MINUTES, help="minutes a day to run"
+    )
+    p.add_argument(
+        "--breaks",
+        choices=("yes", "no", "only"),
+        default="yes",
+        help="the break scenario too (yes), not (no), or alone (only)",
+    )
     args = p.parse_args(argv)
     seeds = [args.seed * 1000 + k for k in range(args.runs)]
     print(
@@ -376,9 +391,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     print()
     rows = []
-    for bank in BANKS:
-        for runway in RUNWAYS:
-            for minutes in MINUTES:
+    grid = [] if args.breaks == "only" else args.bank
+    for bank in grid:
+        for runway in args.days:
+            for minutes in args.minutes:
                 rows.append(
                     Row(
                         bank,
@@ -393,10 +409,13 @@ def main(argv: list[str] | None = None) -> None:
                         ),
                     )
                 )
-    print("\n".join(table(rows)))
+    if rows:
+        print("\n".join(table(rows)))
+        print()
+    if args.breaks == "no":
+        return
     from bench import plan_sim_breaks  # here: it imports this module
 
-    print()
     print("\n".join(plan_sim_breaks.table(args.runs, args.seed)))
 
 

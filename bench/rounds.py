@@ -37,6 +37,10 @@ def _server_ms(response: client.Response) -> float | None:
     return float(timing["app"]) if "app" in timing else None
 
 
+# What the typed-answer learner types (the checker scores it; any text will do).
+TYPED = "Self-attention lets every token weigh every other token of the input."
+
+
 @dataclass
 class CardResult:
     seconds: float  # client: first request sent to last byte of the last
@@ -45,6 +49,7 @@ class CardResult:
     accepted: bool
     round_trips: int | None = None  # on the wire, when traced
     wire: list[str] = field(default_factory=list)
+    per_request: dict[str, int] = field(default_factory=dict)  # label: trips
 
 
 class Walker:
@@ -73,22 +78,28 @@ class Walker:
         if self.page is None:
             await self._open()
         start = time.perf_counter()
-        server_ms, trips, wire = 0.0, 0, []
+        server_ms, trips, wire, per_request = 0.0, 0, [], {}
         headers = {"x-bench-trace": "1"} if trace else None
         for requests in range(1, 3):  # reveal (two-request flow), then grade
             kinds = self._actions()
             if kinds.get("grade"):
                 action, label = client.choose_grade(kinds["grade"], self.rng), "grade"
             elif kinds.get("reveal") and requests == 1:
-                action, label = kinds["reveal"][0], "reveal"
+                # A typed answer's check (POST) over its "skip typing" link.
+                reveals = sorted(kinds["reveal"], key=lambda a: a.method != "POST")
+                action, label = reveals[0], "reveal"
             else:
                 self.done = True
                 return None
+            data = action.fields
+            if label == "reveal" and action.method == "POST":
+                # The typed-answer flow: the check carries what was typed.
+                data = {**data, "typed": data.get("typed") or TYPED}
             response = await self.session.send(
                 label,
                 action.method,
                 action.url,
-                data=action.fields,
+                data=data,
                 htmx=True,
                 target=action.target,
                 headers=headers,
@@ -96,6 +107,7 @@ class Walker:
             server_ms += _server_ms(response) or 0.0
             if "x-bench-round-trips" in response.headers:
                 trips += int(response.headers["x-bench-round-trips"])
+                per_request[label] = int(response.headers["x-bench-round-trips"])
                 wire.append(f"{label}: {response.headers.get('x-bench-wire', '')}")
             if response.status != 200:
                 self.page = None  # 409 and the like: start again from the page
@@ -112,6 +124,7 @@ class Walker:
                     True,
                     trips if trace else None,
                     wire,
+                    per_request,
                 )
         return None
 
@@ -298,8 +311,12 @@ async def round_trips(walker: Walker, cards: int) -> dict:
         if r.accepted and r.round_trips is not None:
             traced.append(r)
     trips = [r.round_trips for r in traced]
+    labels = dict.fromkeys(label for r in traced for label in r.per_request)
     return {
         "cards": len(traced),
+        "per_request_max": {
+            label: max(r.per_request.get(label, 0) for r in traced) for label in labels
+        },
         "per_card_max": max(trips) if trips else None,
         "per_card_median": _median(trips),
         "requests_per_card": _median([r.requests for r in traced]),

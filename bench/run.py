@@ -80,9 +80,13 @@ def dead_tuples() -> dict:
 def run(options: Options) -> dict:
     soak = options.soak_seconds is not None
     per = 2 if soak else options.accounts_per_learner
-    *accounts, spare = fresh_learners(options.learners * per + 1)
+    *accounts, spare, typist = fresh_learners(options.learners * per + 2)
     # Plans first, for a learner the load phases leave alone: its queue is full.
     plans = None if soak else _plans(spare)
+    # The two-request flow (typed answer first) has its own learner and budget.
+    LearnerProfile.objects.filter(user__username=typist).update(
+        type_answer_first=True, updated_at=timezone.now()
+    )
     if soak:
         # Enough work for a minute: the most new cards a day the settings allow.
         LearnerProfile.objects.filter(user__username__in=accounts).update(
@@ -105,7 +109,7 @@ def run(options: Options) -> dict:
     load_before = [round(x, 2) for x in os.getloadavg()]
     dead_before = dead_tuples()
     result = asyncio.run(
-        _phases(options, accounts, Question.objects.count(), spare=spare)
+        _phases(options, accounts, Question.objects.count(), spare=spare, typist=typist)
     )
     result["dead_tuples"] = {"before": dead_before, "after": dead_tuples()}
     after = i1_counts()
@@ -161,7 +165,7 @@ async def _timed(coro) -> float:
 
 
 async def _phases(
-    options: Options, accounts: list[str], bank: int, *, spare: str
+    options: Options, accounts: list[str], bank: int, *, spare: str, typist: str
 ) -> dict:
     rec = client.Recorder()
     n = options.learners
@@ -191,7 +195,7 @@ async def _phases(
                 result["missing"].append(result["review"]["missing"])
         else:
             result["review"] = await _honest(
-                options, sessions, heavy, spare, bank, rec, result
+                options, sessions, heavy, spare, bank, rec, result, typist=typist
             )
     finally:
         for s in [*sessions, heavy]:
@@ -211,7 +215,9 @@ async def _phases(
     return result
 
 
-async def _honest(options, sessions, heavy, spare, bank, rec, result) -> dict:
+async def _honest(
+    options, sessions, heavy, spare, bank, rec, result, *, typist: str
+) -> dict:
     """Issue 12's figures (bench/rounds.py): interleaved rounds, open loop,
     round trips on the wire, progress at every span for two learners."""
     n = options.learners
@@ -242,8 +248,14 @@ async def _honest(options, sessions, heavy, spare, bank, rec, result) -> dict:
     out["ran_out"] = pool.ran_out
     out["round_trips"] = await rounds.round_trips(tracer, options.traced_cards)
     normal = client.Session(options.base_url, rec)
+    typing = client.Session(options.base_url, rec)
     tabs = []
     try:
+        await typing.login(typist, datagen.PASSWORD)
+        out["typed_round_trips"] = await rounds.round_trips(
+            rounds.Walker(typing, random.Random(options.seed), seen),
+            options.traced_cards,
+        )
         await normal.login(spare, datagen.PASSWORD)
         out["progress"] = {
             "normal": await rounds.progress_spans(normal, options.progress_requests),
@@ -258,13 +270,14 @@ async def _honest(options, sessions, heavy, spare, bank, rec, result) -> dict:
         out["heavy_cards"] = await rounds.single_cards(heavy_walker, 10)
         out["heavy_round_trips"] = await rounds.round_trips(heavy_walker, 5)
     finally:
-        for s in [normal, *tabs]:
+        for s in [normal, typing, *tabs]:
             await s.close()
     out["accepted"] = sum(
         r["single_cards"] + r["saturated"]["cards"] for r in out["rounds"]
     ) + (out.get("open_loop") or {}).get("cards", 0)
     out["accepted"] += out["round_trips"]["cards"] + out["heavy_cards"]["cards"]
     out["accepted"] += out["heavy_round_trips"]["cards"]
+    out["accepted"] += out["typed_round_trips"]["cards"]
     out["url_names"] = {k: sorted(v) for k, v in seen.items()}
     if not out["accepted"]:
         out["missing"] = "grade/reveal controls not found on /review/ (cards:grade)"

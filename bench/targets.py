@@ -63,6 +63,17 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
                 "n/a" if most is None else ("met" if most <= 5 else "MISSED"),
             )
         )
+        trt = (rv.get("typed_round_trips") or {}).get("per_request_max") or {}
+        if trt:
+            most = max(trt.values())
+            out.append(
+                (
+                    f"{s}: typed-answer flow, round trips per request (2 a card)",
+                    "<= 5",
+                    ", ".join(f"{k} {v}" for k, v in trt.items()),
+                    "met" if most <= 5 else "MISSED",
+                )
+            )
         hrt = rv.get("heavy_round_trips") or {}
         if hrt.get("per_card_max") is not None:
             most = hrt["per_card_max"]

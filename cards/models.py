@@ -402,6 +402,18 @@ class ReviewLog(models.Model):
                 fields=["user", "study_day", "kind", "grade", "duration_ms"],
                 name="log_user_day_stats",
             ),
+            # Progress page (issue 12): its typed-answer and confidence panels
+            # read only these few rows, so their cost follows them, not the log.
+            models.Index(
+                fields=["user"],
+                condition=models.Q(suggested_grade__isnull=False),
+                name="log_user_checked",
+            ),
+            models.Index(
+                fields=["user"],
+                condition=models.Q(confidence__isnull=False),
+                name="log_user_rated",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -429,4 +441,5 @@ from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
 from cards.mock.models import MockAnswer, MockInterview  # noqa: E402, F401
 from cards.ops.models import MaintenanceRun  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401
+from cards.progress.models import StudyDay  # noqa: E402, F401
 from cards.reminders.models import *  # noqa: E402,F403

@@ -17,6 +17,7 @@ from cards.models import (
     Topic,
     make_key,
 )
+from cards.progress import rollup
 from cards.scheduling.sm2 import SM2, CardState
 
 _seq = itertools.count(1)
@@ -157,6 +158,14 @@ def make_log(
     )
     if save:
         log.save()
+        # As every writer of the log: the progress page reads the rollup.
+        rollup.record(
+            user_id=log.user_id,
+            study_day=study_day,
+            grade=grade,
+            kind=kind,
+            duration_ms=duration_ms,
+        )
     return log
 
 

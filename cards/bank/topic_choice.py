@@ -21,6 +21,18 @@ def visible_topics(user: object) -> QuerySet[Topic]:
     return Topic.objects.filter(Q(is_opt_in=False) | Exists(chosen))
 
 
+def browse_topics(user: object) -> tuple[list[Topic], list[int]]:
+    """The topics this learner may see, and the ids of the opt-in ones they
+    did not choose (one query): browse lists the first and leaves the second's
+    questions out."""
+    chosen = LearnerTopic.objects.filter(
+        user=user, topic=OuterRef("pk"), is_studied=True
+    )
+    everything = list(Topic.objects.annotate(is_chosen=Exists(chosen)))
+    seen = [t for t in everything if t.is_chosen or not t.is_opt_in]
+    return seen, [t.pk for t in everything if t.is_opt_in and not t.is_chosen]
+
+
 def studied_topics(user: object) -> list[Topic]:
     """The topics this learner studies, in topic order (one query)."""
     choice = LearnerTopic.objects.filter(user=user, topic=OuterRef("pk"))

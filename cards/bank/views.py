@@ -93,7 +93,7 @@ def anki_deck(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def browse(request: HtmxHttpRequest) -> HttpResponse:
     """The bank as this learner may see it, filtered, searched and paged."""
-    topics = list(topic_choice.visible_topics(request.user))
+    topics, hidden_topics = topic_choice.browse_topics(request.user)
     form = bank_browse.BrowseForm(request.GET, topics=topics)
     context = {"form": form, "page": None, "rows": []}
     if not form.is_valid():
@@ -104,15 +104,28 @@ def browse(request: HtmxHttpRequest) -> HttpResponse:
     questions = bank_browse.search(
         request.user,
         today=today,
+        hidden_topics=hidden_topics,
         topic=topic,
         level=data["level"],
         text=data["q"],
         state=data["state"],
         sort=data["sort"],
     )
-    page = bank_browse.paginate(questions, data["page"])
+    page = bank_browse.paginate(
+        questions,
+        data["page"],
+        user=request.user,
+        sort=data["sort"],
+        is_search=bool(data["q"]),
+    )
     rows = bank_browse.rows(page, topics=topics, today=today)
-    context |= {"page": page, "rows": rows, "topic": topic}
+    context |= {
+        "page": page,
+        "rows": rows,
+        "topic": topic,
+        "found": bank_browse.found(page),
+        "shown_cap": f"{bank_browse.COUNT_CAP:,}",
+    }
     if request.htmx and not request.htmx.history_restore_request:
         return render(request, "cards/browse.html#results", context)
     return render(request, "cards/browse.html", context)

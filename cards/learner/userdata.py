@@ -41,6 +41,7 @@ from cards.learner.userdata_stream import (
 from cards.mock.userdata import import_mocks
 from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 from cards.planning.userdata import import_plan
+from cards.progress import rollup
 from cards.reminders import services as reminders
 
 __all__ = [
@@ -125,6 +126,7 @@ def import_user_data(
                     for r in batch
                     if r["question"] in fresh
                 )
+                rollup.record_many(logs)  # the progress page's per-day counts
                 added += len(logs)
             # After the reviews: their confirmations link to the logs just added.
             import_mocks(user, data.mocks)

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 RANGES = {30: "30 days", 90: "90 days", 365: "1 year"}  # the switch's labels
 PERIODS = {30: "the last 30 days", 90: "the last 90 days", 365: "the last year"}
@@ -86,11 +87,15 @@ class Snapshot:
 # Small helpers ---------------------------------------------------------------
 
 
+# Labels depend on the date alone (nothing of a learner's), and a 365-day page
+# asks for about 2,000 of them: strftime is worth caching across requests.
+@lru_cache(maxsize=4096)
 def day_label(day: date, *, year: bool = False) -> str:
     text = f"{day:%a} {day.day} {day:%b}"
     return f"{text} {day.year}" if year else text
 
 
+@lru_cache(maxsize=1024)
 def short_label(day: date) -> str:
     return f"{day.day} {day:%b}"
 

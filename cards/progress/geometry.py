@@ -11,6 +11,8 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from cards.progress import markup
+
 WIDTH = 360
 HEIGHT = 196
 # Plot margins: room for y tick labels on the left, the y-axis label above and
@@ -56,6 +58,10 @@ class Table:
     head: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
+    @property
+    def body(self) -> markup.Markup:
+        return markup.table_body(self.rows, columns=len(self.head))
+
 
 @dataclass(frozen=True)
 class Column:
@@ -93,6 +99,10 @@ class BarChart:
     empty_text: str = ""
     width: int = WIDTH
     height: int = HEIGHT
+
+    @property
+    def bars_svg(self) -> markup.Markup:
+        return markup.bars(self.bars)
 
     @property
     def baseline(self) -> float:
@@ -179,16 +189,20 @@ def bar_chart(
     # Keep a visible gap between wide bars; very thin bars touch.
     width = pitch * (0.72 if pitch > 4 else 0.9)
     bars, x_ticks = [], []
+    # Rounded once per chart or column, not once per rect: a 365-day page lays
+    # out about 2,000 of them.
+    bar_w, hit_w = _r(width), _r(pitch)
     for i, column in enumerate(columns):
         x = plot.x + i * pitch + (pitch - width) / 2
+        bar_x = _r(x)
         top, rects = base, []
         for css, value in column.stacks:
             if value <= 0:
                 continue
             h = value * scale
             top -= h
-            rects.append(Rect(_r(x), _r(top), _r(width), _r(h), css))
-        hit = Rect(_r(plot.x + i * pitch), plot.y, _r(pitch), plot.h)
+            rects.append(Rect(bar_x, _r(top), bar_w, _r(h), css))
+        hit = Rect(_r(plot.x + i * pitch), plot.y, hit_w, plot.h)
         bars.append(Bar(hit, tuple(rects), column.title))
         if column.label:
             x_ticks.append(Tick(_r(x + width / 2), column.label))
@@ -245,6 +259,10 @@ class Heatmap:
     x_label: str = "Columns are weeks, oldest on the left"
     y_label: str = "Rows are days of the week"
     weekday_x: int = HEAT_LEFT - 4
+
+    @property
+    def cells_svg(self) -> markup.Markup:
+        return markup.cells(self.cells, size=self.cell)
 
 
 def heat_thresholds(values: Iterable[int]) -> tuple[int, ...]:

@@ -22,14 +22,14 @@ from cards.models import (
     Level,
     MockInterview,
     Question,
-    ReviewKind,
     ReviewLog,
     ReviewSchedule,
+    StudyDay,
     Topic,
 )
+from cards.progress import compiled, rollup
 from cards.progress.core import percent
 from cards.review.queue_sql import studied_by
-from cards.scheduling import PASSING_GRADE
 
 
 def _schedules(user: object):
@@ -42,48 +42,34 @@ def _schedules(user: object):
 def daily_activity(user: object) -> tuple[progress.DayActivity, ...]:
     """Answers per study day over the whole history, oldest first.
 
-    Whole history because the longest streak and the total need it; the row
-    count is the number of days studied, not of answers.
+    Whole history because the longest streak and the total need it. Read from
+    the per-day rollup (cards/progress/rollup.py), one row per day studied, so
+    the cost grows with the days, never with the answers; days whose answers
+    were all undone are all-zero rows, left out.
     """
-    passed = Q(grade__gte=PASSING_GRADE)
-    # Counting grade (never null) rather than id keeps every column inside the
-    # log_user_day_stats index, so PostgreSQL answers from the index alone.
     rows = (
-        ReviewLog.objects.filter(user=user)
-        .values("study_day")
-        .annotate(
-            reviews=Count("grade"),
-            new=Count("grade", filter=Q(kind=ReviewKind.NEW)),
-            again=Count("grade", filter=Q(grade__lt=PASSING_GRADE)),
-            hard=Count("grade", filter=Q(grade=3)),
-            good=Count("grade", filter=Q(grade=4)),
-            easy=Count("grade", filter=Q(grade=5)),
-            scheduled=Count("grade", filter=Q(kind=ReviewKind.REVIEW)),
-            passed=Count("grade", filter=Q(kind=ReviewKind.REVIEW) & passed),
-            ms=Coalesce(Sum("duration_ms"), 0),
-        )
+        StudyDay.objects.filter(user=user, reviews__gt=0)
         .order_by("study_day")
+        .values_list("study_day", *rollup.COUNTERS)
     )
-    return tuple(progress.DayActivity(day=row.pop("study_day"), **row) for row in rows)
+    return tuple(progress.DayActivity(*row) for row in rows)
 
 
-def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, ...]:
-    """Active questions per level, and the learner's started cards by state.
-
-    Retired questions are left out everywhere: they are out of every queue.
-    """
-    questions = dict(
+def _questions_by_level(user_pk: int, today: date):
+    return (
         Question.objects.active()
-        .filter(studied_by(user))
+        .filter(studied_by(user_pk))
         .values_list("level")
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def _schedules_by_level(user_pk: int, today: date):
     redrilling = Q(redrill_on=today)
     settled = ~redrilling & Q(repetitions__gte=2)
-    rows = {
-        row.pop("question__level"): row
-        for row in _schedules(user)
+    return (
+        _schedules(user_pk)
         .values("question__level")
         .annotate(
             learning=Count("id", filter=Q(repetitions__lt=2) | redrilling),
@@ -100,6 +86,24 @@ def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, .
             redrilling=Count("id", filter=redrilling & Q(due_on__gt=today)),
         )
         .order_by()
+    )
+
+
+def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, ...]:
+    """Active questions per level, and the learner's started cards by state.
+
+    Retired questions are left out everywhere: they are out of every queue.
+    """
+    questions = dict(compiled.fetch("levels", _questions_by_level, user_pk=user.pk))
+    rows = {
+        row.pop("question__level"): row
+        for row in compiled.fetch(
+            "level_states",
+            _schedules_by_level,
+            user_pk=user.pk,
+            today=today,
+            offsets=(0,),
+        )
     }
     out = []
     for level in Level:
@@ -119,13 +123,14 @@ def cards_by_level(user: object, *, today: date) -> tuple[progress.LevelCards, .
     return tuple(out)
 
 
-def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
-    """Active cards due on each of the next `days` study days; overdue on today."""
+def _due(user_pk: int, today: date, days: int):
     day = Greatest("due_on", Value(today, output_field=DateField()))
-    rows = (
-        _schedules(user)
+    return (
+        _schedules(user_pk)
         .filter(
-            care_reads.not_suspended(user),  # suspended cards are not coming (issue 16)
+            care_reads.not_suspended(
+                user_pk
+            ),  # suspended cards are not coming (issue 16)
             due_on__lte=today + timedelta(days=days - 1),
         )
         .annotate(day=day)
@@ -133,18 +138,33 @@ def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
         .annotate(n=Count("id"))
         .order_by()
     )
+
+
+def due_by_day(user: object, *, today: date, days: int) -> dict[date, int]:
+    """Active cards due on each of the next `days` study days; overdue on today."""
+    rows = compiled.fetch(
+        f"due:{days}",
+        lambda user_pk, today: _due(user_pk, today, days),
+        user_pk=user.pk,
+        today=today,
+        offsets=(0, days - 1) if days > 1 else (0,),
+    )
     return {_as_date(row["day"]): row["n"] for row in rows}
 
 
-def ease_counts(user: object) -> tuple[tuple[Decimal, int], ...]:
-    """(ease, cards) for the learner's started, active SM-2 cards: a handful of rows."""
-    rows = (
-        _schedules(user)
+def _eases(user_pk: int, today: date):
+    return (
+        _schedules(user_pk)
         .filter(scheduler="sm2")
         .values_list("ease")
         .annotate(n=Count("id"))
         .order_by("ease")
     )
+
+
+def ease_counts(user: object) -> tuple[tuple[Decimal, int], ...]:
+    """(ease, cards) for the learner's started, active SM-2 cards: a handful of rows."""
+    rows = compiled.fetch("eases", _eases, user_pk=user.pk)
     return tuple((Decimal(ease), n) for ease, n in rows)
 
 
@@ -172,23 +192,33 @@ class TopicMastery:
         return percent(self.mature, self.questions)
 
 
-def topic_mastery(user: object) -> list[TopicMastery]:
-    """Per topic the learner studies: its active questions, how many of them
-    the learner started, and how many are mature (two queries)."""
-    studied = Question.objects.active().filter(studied_by(user))
-    topics = (
+def _topics(user_pk: int, today: date):
+    studied = Question.objects.active().filter(studied_by(user_pk))
+    return (
         Topic.objects.filter(questions__in=studied)
         .annotate(n=Count("questions", distinct=True))
         .order_by("order", "name")
         .values_list("pk", "slug", "name", "n")
     )
+
+
+def _topic_schedules(user_pk: int, today: date):
     mature = Q(repetitions__gte=2, interval_days__gte=progress.MATURE_DAYS)
-    rows = {
-        row["question__topics"]: row
-        for row in _schedules(user)
+    return (
+        _schedules(user_pk)
         .values("question__topics")
         .annotate(started=Count("id"), mature=Count("id", filter=mature))
         .order_by()
+    )
+
+
+def topic_mastery(user: object) -> list[TopicMastery]:
+    """Per topic the learner studies: its active questions, how many of them
+    the learner started, and how many are mature (two queries)."""
+    topics = compiled.fetch("topics", _topics, user_pk=user.pk)
+    rows = {
+        row["question__topics"]: row
+        for row in compiled.fetch("topic_states", _topic_schedules, user_pk=user.pk)
     }
     out = []
     for pk, slug, name, n in topics:

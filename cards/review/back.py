@@ -29,13 +29,6 @@ def back(card: queue.Card, profile, today, has_plan: bool) -> Revealed | None:
     reveal (one request per card); none for typed answers (no text before submit)."""
     if card.answer is None:
         return None
-    # A queued card is never suspended; its note came with the queue's heads.
-    care = care_reads.CardCare(
-        question_id=card.question_id,
-        note=card.note or "",
-        is_suspended=False,
-        lapses=card.schedule.lapses if card.schedule else 0,
-    )
     return revealed(
         markdown.render(card.answer),
         card,
@@ -43,7 +36,18 @@ def back(card: queue.Card, profile, today, has_plan: bool) -> Revealed | None:
         profile=profile,
         today=today,
         has_plan=has_plan,
-        care=care,
+        care=queued_care(card),
+    )
+
+
+def queued_care(card: queue.Card) -> care_reads.CardCare:
+    """The care of a card the queue served: never suspended; its note came
+    with the queue's heads (no query)."""
+    return care_reads.CardCare(
+        question_id=card.question_id,
+        note=card.note or "",
+        is_suspended=False,
+        lapses=card.schedule.lapses if card.schedule else 0,
     )
 
 

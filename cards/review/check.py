@@ -20,6 +20,7 @@ only a list of terms is capped below an explanation. docs/ANSWERS.md.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -79,16 +80,16 @@ class Settings:
 
 SETTINGS = Settings(
     lexical_cover=0.67,
-    semantic_cover=0.7,
+    semantic_cover=0.65,
     expected_plain=1,
     expected_list=3,
     wrong_cover=0.67,
     wrong_own=0.5,
     wrong_semantic=0.85,
-    wrong_penalty=0.4,
+    wrong_penalty=0.6,
     hard_from=0.2,
     good_from=0.8,
-    partial_from=0.8,
+    partial_from=0.7,
 )
 PARTIAL_CREDIT = 0.5  # the most a missed point earns at the edge of its threshold
 
@@ -299,17 +300,33 @@ def gather(
     cosine = [[0.0] * n for _ in points]
     if matcher is not None and parts and points:
         # One call: the answer's sentences without the prompt's words (for the
-        # points), then as written (for the misconceptions).
+        # points), then as written (for the misconceptions). A contextual
+        # matcher (a transformer) reads sentences as written, once: a bag of
+        # content words is not a sentence to it.
+        # A static matcher also reads each two neighbouring sentences as one
+        # (for the points), so that a paraphrase spread over two sentences
+        # ("Imagine sprinkling static over a photo. The model learns to clean
+        # it up") is as close as one sentence that says it all.
+        contextual = getattr(matcher, "contextual", False)
+        bare = [without(s, ignore) for s in parts]
+        pairs = [] if contextual else [f"{a} {b}" for a, b in itertools.pairwise(bare)]
         table = matcher(
-            [without(s, ignore) for s in parts] + parts,
+            parts if contextual else bare + parts + pairs,
             [
-                p.statement if p.is_misconception else without(p.statement, ignore)
+                p.statement
+                if p.is_misconception or contextual
+                else without(p.statement, ignore)
                 for p in points
             ],
         )
         for j, p in enumerate(points):
-            offset = n if p.is_misconception else 0
+            offset = n if p.is_misconception and not contextual else 0
             cosine[j] = [table[offset + i][j] for i in range(n)]
+            if pairs and not p.is_misconception:
+                for k in range(n - 1):  # pair k is sentences k and k + 1
+                    closest = table[2 * n + k][j]
+                    for i in (k, k + 1):
+                        cosine[j][i] = max(cosine[j][i], closest)
     lexical, own, denials = [], [], []
     for j, p in enumerate(points):
         if p.is_misconception:

@@ -17,6 +17,7 @@ class Reason(StrEnum):
     ALREADY_UNDONE = "already_undone"  # no such answer (undone, or not yours)
     NOT_TODAY = "not_today"  # only today's answers can be undone
     LATER_ANSWERS = "later_answers"  # undo the card's later answers first
+    SUSPENDED = "suspended"  # suspended since it was shown (another tab)
 
 
 MESSAGES: dict[Reason, str] = {
@@ -28,6 +29,8 @@ MESSAGES: dict[Reason, str] = {
     "undone already.",
     Reason.NOT_TODAY: "Only today's answers can be undone.",
     Reason.LATER_ANSWERS: "Undo the later answers to this card first.",
+    Reason.SUSPENDED: "This card was suspended (perhaps in another tab), so "
+    "that grade was not counted. Here is your next card.",
 }
 
 

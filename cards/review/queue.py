@@ -101,6 +101,9 @@ class Queue:
     has_plan: bool = True
     new_limit: int = 0
     pace_note: str = ""
+    # The statement's raw figures and stamps, kept so that a grade can carry
+    # the counts over (cards/review/queue_next.py).
+    figures: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def needs_plan(self) -> bool:
@@ -141,6 +144,14 @@ def snapshot(
     row = queue_sql.counts_and_heads(
         user.pk, today=today, ready_before=now - REDRILL_DELAY, levels=levels
     )
+    return from_row(row, profile=profile, today=today, levels=levels)
+
+
+def from_row(
+    row: dict, *, profile: LearnerProfile, today: date, levels: tuple[int, ...]
+) -> Queue:
+    """The queue from the statement's figures and heads (or figures carried
+    over from the last snapshot and updated by a grade: cards/review/queue_next)."""
     reviews_left = min(
         row["due"], max(0, profile.reviews_per_day - row["reviews_done"])
     )
@@ -172,6 +183,7 @@ def snapshot(
         has_plan=bool(row.get("has_plan", True)),
         new_limit=new_limit,
         pace_note=pace_note,
+        figures={k: v for k, v in row.items() if k not in queue_sql.HEADS[:3]},
     )
 
 

@@ -30,10 +30,11 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import Cast, Greatest, JSONObject
+from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject
 
 from cards.models import (
     CardNote,
@@ -195,10 +196,33 @@ def due_reviews_for(
     )
 
 
+# What a grade's next card needs when the counts are carried over
+# (cards/review/queue_next.py): each sub-queue's head, by index probes.
+# The stamps say whether anything but the grade itself changed the learner's
+# day since the counts were taken: today's answers and the suspensions, each
+# as (count, sum of ids) (ids only grow, so a delete and an insert never
+# cancel out).
+STAMPS = ("logs_n", "logs_sum", "suspended_n", "suspended_sum")
+HEADS = ("redrill_head", "review_head", "new_head", "has_plan", "plan_head", *STAMPS)
+
+
+def _sum_of_ids(queryset: QuerySet) -> Subquery:
+    return Subquery(
+        queryset.order_by().values("user").annotate(total=Sum("pk")).values("total"),
+        output_field=IntegerField(),
+    )
+
+
 def snapshot_query(
-    user_pk: int, *, today: date, ready_before: datetime, levels: tuple[int, ...]
+    user_pk: int,
+    *,
+    today: date,
+    ready_before: datetime,
+    levels: tuple[int, ...],
+    heads_only: bool = False,
 ) -> QuerySet:
-    """Every figure of the queue and each sub-queue's head, in one statement."""
+    """Every figure of the queue and each sub-queue's head, in one statement
+    (`heads_only`: the heads, the plan head and has_plan, no counts)."""
     logs = ReviewLog.objects.filter(user=user_pk, study_day=today)
     schedules = schedules_for(user_pk, levels)
     redrills = redrills_for(user_pk, today, levels)
@@ -277,6 +301,15 @@ def snapshot_query(
             new_today=F("new_today"),
         ),
     }
+    suspended = Suspension.objects.filter(user=user_pk)
+    figures |= {
+        "logs_n": _count(logs),
+        "logs_sum": Coalesce(_sum_of_ids(logs), 0),
+        "suspended_n": _count(suspended),
+        "suspended_sum": Coalesce(_sum_of_ids(suspended), 0),
+    }
+    if heads_only:
+        figures = {name: figures[name] for name in HEADS}
     # The learner's own user row is a one-row table to hang the subqueries on.
     return (
         get_user_model().objects.filter(pk=user_pk).annotate(**figures).values(*figures)
@@ -304,7 +337,7 @@ class _Compiled:
     columns: tuple[str, ...]
 
 
-_compiled: dict[tuple[str, tuple[int, ...]], _Compiled] = {}
+_compiled: dict[tuple[str, tuple[int, ...], bool], _Compiled] = {}
 
 
 def _values(
@@ -320,12 +353,13 @@ def _values(
     }
 
 
-def _compile(levels: tuple[int, ...], alias: str) -> _Compiled:
+def _compile(levels: tuple[int, ...], alias: str, heads_only: bool) -> _Compiled:
     queryset = snapshot_query(
         _SENTINEL_USER,
         today=_SENTINEL_DAY,
         ready_before=_SENTINEL_READY,
         levels=levels,
+        heads_only=heads_only,
     ).using(alias)
     compiler = queryset.query.get_compiler(alias)
     sql, params = compiler.as_sql()
@@ -342,20 +376,26 @@ def _compile(levels: tuple[int, ...], alias: str) -> _Compiled:
         for name, sentinel in sentinels.items()
         if isinstance(param, type(sentinel)) and param == sentinel
     )
-    if {name for _, name in slots} != set(sentinels):
+    wanted = set(sentinels) - ({"tomorrow", "today_number"} if heads_only else set())
+    if not wanted <= {name for _, name in slots}:
         raise RuntimeError("the queue statement no longer takes every variable")
     return _Compiled(sql, tuple(params), slots, columns)
 
 
 def snapshot_statement(
-    *, user_pk: int, today: date, ready_before: datetime, levels: tuple[int, ...]
+    *,
+    user_pk: int,
+    today: date,
+    ready_before: datetime,
+    levels: tuple[int, ...],
+    heads_only: bool = False,
 ) -> tuple[str, list, tuple[str, ...]]:
     """The statement's SQL, this call's parameters and the result's column names."""
     alias = router.db_for_read(get_user_model())
-    key = (alias, levels)
+    key = (alias, levels, heads_only)
     compiled = _compiled.get(key)
     if compiled is None:
-        compiled = _compiled[key] = _compile(levels, alias)
+        compiled = _compiled[key] = _compile(levels, alias, heads_only)
     values = _values(
         connections[alias].ops, user_pk=user_pk, today=today, ready_before=ready_before
     )
@@ -370,17 +410,26 @@ def snapshot_statement(
 
 
 def counts_and_heads(
-    user_pk: int, *, today: date, ready_before: datetime, levels: tuple[int, ...]
+    user_pk: int,
+    *,
+    today: date,
+    ready_before: datetime,
+    levels: tuple[int, ...],
+    heads_only: bool = False,
 ) -> dict:
     """Run the statement: every figure, and each sub-queue's head as a dict."""
     alias = router.db_for_read(get_user_model())
     sql, params, columns = snapshot_statement(
-        user_pk=user_pk, today=today, ready_before=ready_before, levels=levels
+        user_pk=user_pk,
+        today=today,
+        ready_before=ready_before,
+        levels=levels,
+        heads_only=heads_only,
     )
     with connections[alias].cursor() as cursor:
         cursor.execute(sql, params)
         row = dict(zip(columns, cursor.fetchone(), strict=True))
     for head in ("redrill_head", "review_head", "new_head", "plan_head"):
-        if isinstance(row[head], str):
+        if isinstance(row.get(head), str):
             row[head] = json.loads(row[head])
     return row

@@ -6,12 +6,14 @@ schedule's row lock for their transaction; ReviewConflict says why not.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
-from django.db.models import Exists
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models import Exists, OuterRef
 
 from cards import scheduling
 from cards.models import (
@@ -19,10 +21,12 @@ from cards.models import (
     Question,
     ReviewLog,
     ReviewSchedule,
+    Suspension,
     profile_for,
 )
 from cards.planning import reads as planning
-from cards.review import answer
+from cards.progress import rollup
+from cards.review import answer, grade_sql
 from cards.review.conflicts import Reason, ReviewConflict
 
 __all__ = [
@@ -44,6 +48,11 @@ class TypedAnswer:
     score: float
     suggested_grade: int
     missed: tuple[int, ...] = ()  # ids of the key points it missed
+
+
+# What the learner typed, or a function of the question that checks it once
+# the question is read (the grade view: no query of its own for the question).
+Typed = TypedAnswer | Callable[[Question], TypedAnswer | None] | None
 
 
 @dataclass(frozen=True)
@@ -68,31 +77,41 @@ def _before(schedule: ReviewSchedule, *, created: bool) -> _Before:
 
 
 def _locked_schedule(
-    user: AbstractBaseUser, question: Question
+    user: AbstractBaseUser, question: Question, *, flow: answer.Flow
 ) -> ReviewSchedule | None:
     # Whether the learner has a plan row comes with the lock: without one no
-    # interval is capped, and grading needs no query for the plan.
-    return (
+    # interval is capped, and grading needs no query for the plan. So does
+    # whether the card was suspended since it was shown (the daily review).
+    schedules = (
         ReviewSchedule.objects.select_for_update()
         .filter(user=user, question=question)
         .annotate(has_plan=Exists(InterviewPlan.objects.filter(user=user)))
-        .first()
     )
+    if flow is answer.Flow.REVIEW:
+        schedules = schedules.annotate(
+            is_suspended=Exists(Suspension.objects.filter(user=user, question=question))
+        )
+    return schedules.first()
+
+
+def _is_suspended(user: AbstractBaseUser, question_id: int) -> bool:
+    return Suspension.objects.filter(user=user, question_id=question_id).exists()
 
 
 def record_review(
     *,
     user: AbstractBaseUser,
-    question: Question,
+    question: Question | int,
     grade: int,
     version: int,
     now: datetime,
     duration_ms: int | None = None,
     flow: str = answer.Flow.REVIEW,
-    typed: TypedAnswer | None = None,
+    typed: Typed = None,
     confidence: int | None = None,
 ) -> ReviewLog:
-    """Grade `question` for `user`, exactly once per shown state.
+    """Grade `question` (or the question of that id) for `user`, exactly once
+    per shown state.
 
     `version` is the schedule version the card was shown at (0 for a card never
     answered). `flow` is where the answer comes from: the daily review keeps to
@@ -102,20 +121,32 @@ def record_review(
     and the other raises ReviewConflict; a unique constraint on the log is the
     backstop. `typed` is kept in the log beside the grade given, and so is
     `confidence` (issue 18: 1-3, how sure the learner was before the reveal).
+
+    On PostgreSQL, outside a transaction, one read and one write statement in
+    autocommit (cards/review/grade_sql.py: the version check is in the write);
+    elsewhere the ORM under a row lock. Question.DoesNotExist for an unknown id.
     """
     grade = scheduling.validate_grade(grade)
     flow = answer.Flow(flow)
+    # The answer's maths, given the schedule as read: the same on both paths.
+    answering = functools.partial(
+        answer_card,
+        user=user,
+        grade=grade,
+        version=version,
+        now=now,
+        duration_ms=duration_ms,
+        flow=flow,
+        typed=typed,
+        confidence=confidence,
+    )
+    if connections[router.db_for_write(ReviewLog)].vendor == "postgresql":
+        return grade_sql.record_review(
+            user=user, question=question, answer_card=answering, flow=flow
+        )
     try:
-        return _record_review(
-            user=user,
-            question=question,
-            grade=grade,
-            version=version,
-            now=now,
-            duration_ms=duration_ms,
-            flow=flow,
-            typed=typed,
-            confidence=confidence,
+        return _record_review_orm(
+            user=user, question=question, answer_card=answering, flow=flow
         )
     except IntegrityError:
         # A concurrent first answer to the same new card inserted its schedule
@@ -126,21 +157,77 @@ def record_review(
 
 
 @transaction.atomic
-def _record_review(
+def _record_review_orm(
+    *,
+    user: AbstractBaseUser,
+    question: Question | int,
+    answer_card: Callable[..., Answered],
+    flow: answer.Flow,
+) -> ReviewLog:
+    """The ORM path (SQLite): the schedule locked for the transaction."""
+    if not isinstance(question, Question):
+        question = Question.objects.annotate(
+            has_plan=Exists(InterviewPlan.objects.filter(user=user)),
+            is_suspended=Exists(
+                Suspension.objects.filter(user=user, question=OuterRef("pk"))
+            ),
+        ).get(pk=question)
+    schedule = _locked_schedule(user, question, flow=flow)
+    suspended = getattr(schedule if schedule else question, "is_suspended", None)
+    if suspended is None:
+        suspended = flow is answer.Flow.REVIEW and _is_suspended(user, question.pk)
+    answered = answer_card(
+        question=question,
+        schedule=schedule,
+        is_suspended=suspended,
+        has_plan=getattr(schedule if schedule else question, "has_plan", True),
+    )
+    answered.schedule.save(force_insert=answered.created)
+    answered.log.schedule = answered.schedule
+    answered.log.save(force_insert=True)
+    # The learner's day in the rollup, in the same transaction (issue 12).
+    log = answered.log
+    rollup.record(
+        user_id=user.pk,
+        study_day=log.study_day,
+        grade=log.grade,
+        kind=log.kind,
+        duration_ms=log.duration_ms,
+    )
+    return answered.log
+
+
+@dataclass(frozen=True)
+class Answered:
+    """An accepted answer, computed but not written: the schedule as it becomes
+    (unsaved) and its log row (unsaved)."""
+
+    schedule: ReviewSchedule
+    log: ReviewLog
+    created: bool
+
+
+def answer_card(
     *,
     user: AbstractBaseUser,
     question: Question,
+    schedule: ReviewSchedule | None,
     grade: int,
     version: int,
     now: datetime,
     duration_ms: int | None,
     flow: answer.Flow,
-    typed: TypedAnswer | None,
-    confidence: int | None = None,
-) -> ReviewLog:
+    typed: Typed,
+    confidence: int | None,
+    is_suspended: bool,
+    has_plan: bool,
+) -> Answered:
+    """What an answer to `schedule` (as read; None: never answered) writes.
+
+    Raises ReviewConflict as the answer rule says, and for a card suspended
+    since it was shown (another tab): both paths of record_review call it."""
     profile = profile_for(user)
     today = profile.study_day(now)
-    schedule = _locked_schedule(user, question)
     kind = answer.accept(
         schedule,
         shown_version=version,
@@ -148,6 +235,8 @@ def _record_review(
         today=today,
         flow=flow,
     )
+    if is_suspended and flow is answer.Flow.REVIEW:
+        raise ReviewConflict(Reason.SUSPENDED)
     created = schedule is None
     if created:
         # A first answer starts from the learner's scheduler's initial state.
@@ -165,10 +254,7 @@ def _record_review(
         desired_retention=profile.retention,
         # The interview plan caps the interval (None: no plan, or not now).
         cap_for=planning.capper_for(
-            user,
-            today=today,
-            level=question.level,
-            has_plan=getattr(schedule if not created else question, "has_plan", True),
+            user, today=today, level=question.level, has_plan=has_plan
         ),
     )
     schedule.apply(result.state, due_on=result.due_on)
@@ -179,11 +265,12 @@ def _record_review(
     schedule.unseen_change = None
     from_version = schedule.version
     schedule.version = from_version + 1
-    schedule.save(force_insert=created)
 
     if duration_ms is not None:
         duration_ms = max(0, min(int(duration_ms), MAX_DURATION_MS))
-    return ReviewLog.objects.create(
+    if callable(typed):
+        typed = typed(question)
+    log = ReviewLog(
         user=user,
         schedule=schedule,
         question=question,
@@ -207,6 +294,7 @@ def _record_review(
         missed_points=list(typed.missed) if typed else [],
         confidence=confidence,
     )
+    return Answered(schedule=schedule, log=log, created=created)
 
 
 @transaction.atomic
@@ -234,6 +322,14 @@ def undo_review(*, user: AbstractBaseUser, log_id: int, now: datetime) -> Questi
         raise ReviewConflict(Reason.LATER_ANSWERS)
     question = log.question
     log.delete()
+    rollup.record(
+        user_id=log.user_id,
+        study_day=log.study_day,
+        grade=log.grade,
+        kind=log.kind,
+        duration_ms=log.duration_ms,
+        sign=-1,
+    )
     if log.started_schedule:
         schedule.delete()
         return question

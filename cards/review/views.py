@@ -9,8 +9,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Exists
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +21,10 @@ from django.views.decorators.http import (
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
+from cards.bank import browse as bank_browse
 from cards.care import reads as care_reads
 from cards.learner.choices import Confidence
 from cards.models import (
-    InterviewPlan,
     Level,
     Question,
     ReminderSettings,
@@ -35,7 +34,7 @@ from cards.models import (
 )
 from cards.planning import dashboard as planning_dashboard
 from cards.planning import services as planning
-from cards.review import announce, card_info, queue, services, typed
+from cards.review import announce, card_info, queue, queue_next, services, typed
 from cards.review import back as card_back
 from cards.review.conflicts import Reason, ReviewConflict
 from cards.review.forms import (
@@ -170,10 +169,12 @@ def planned_snapshot(*, user, profile, now: datetime, levels=()) -> queue.Queue:
     """The queue, after making today's interview plan if it is not made yet
     (once per study day: its pace, and the final window's cards brought in)."""
     snapshot = queue.snapshot(user=user, profile=profile, now=now, levels=levels)
-    if not snapshot.needs_plan:
-        return snapshot
-    planning.prepare_day(user=user, now=now)
-    return queue.snapshot(user=user, profile=profile, now=now, levels=levels)
+    if snapshot.needs_plan:
+        planning.prepare_day(user=user, now=now)
+        snapshot = queue.snapshot(user=user, profile=profile, now=now, levels=levels)
+    # A grade of the card it shows carries its counts over (queue_next).
+    queue_next.remember(user.pk, snapshot)
+    return snapshot
 
 
 def _bad_request(request: HtmxHttpRequest, message: str) -> HttpResponse:
@@ -199,6 +200,27 @@ def _conflict(
         )
     snapshot = _snapshot(request, levels)
     return _render(request, snapshot, notice=conflict.message, status=status)
+
+
+def _shown_card(
+    request: HtmxHttpRequest,
+    snapshot: queue.Queue,
+    question: Question,
+    version: int | None,
+) -> tuple[queue.Card, dict]:
+    """The card asked for, as `card_for` gives it; the queue's own head when it
+    is that card at that version (its schedule and note came with the queue:
+    no query), with what `card_back.revealed` then needs no query for."""
+    head = snapshot.card
+    if head is not None and head.question_id == question.pk and head.version == version:
+        return head, {
+            "has_plan": snapshot.has_plan,
+            "care": card_back.queued_care(head),
+        }
+    card = queue.card_for(
+        user=request.user, question=question, today=snapshot.today, version=version
+    )
+    return card, {}
 
 
 def _card_or_none(
@@ -243,11 +265,8 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     profile, levels = profile_for(request.user), form.levels()
     snapshot = _snapshot(request, levels)
     try:
-        card = queue.card_for(
-            user=request.user,
-            question=question,
-            today=snapshot.today,
-            version=form.cleaned_data["version"],
+        card, known = _shown_card(
+            request, snapshot, question, form.cleaned_data["version"]
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
@@ -257,6 +276,7 @@ def reveal(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         scale=profile.grade_scale,
         profile=profile,
         today=snapshot.today,
+        **known,
     )
     return _render(
         request,
@@ -282,11 +302,8 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     profile, levels = profile_for(request.user), form.levels()
     snapshot = _snapshot(request, levels)
     try:
-        card = queue.card_for(
-            user=request.user,
-            question=question,
-            today=snapshot.today,
-            version=int(form.cleaned_data["version"]),
+        card, known = _shown_card(
+            request, snapshot, question, int(form.cleaned_data["version"])
         )
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
@@ -305,6 +322,7 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         today=snapshot.today,
         verdict=shown,
         notice=notice,
+        **known,
     )
     shown_at = form.cleaned_data["shown_at"]
     return _render(
@@ -321,24 +339,23 @@ def check_typed(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
 @login_required
 def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
     profile = profile_for(request.user)
-    # With whether a plan row exists (none: grading sends no plan query).
-    plan = Exists(InterviewPlan.objects.filter(user=request.user))
-    question = get_object_or_404(
-        Question.objects.annotate(has_plan=plan), pk=question_id
-    )
     form = GradeForm(request.POST, scale=profile.grade_scale)
     if not form.is_valid():
+        get_object_or_404(Question, pk=question_id)  # 404 before 400
         return _bad_request(request, first_error(form))
     now, levels = timezone.now(), form.levels()
     text, typed_answer = form.cleaned_data["typed"], None
     if text.strip():
-        # Checked again here: the score kept is the server's, not the page's.
-        verdict = typed.check_answer(question, text)
-        typed_answer = typed.typed_answer(text, verdict)
+        # Checked again here: the score kept is the server's, not the page's
+        # (against the question the grade reads: no query of its own for it).
+        def typed_answer(question: Question) -> services.TypedAnswer:
+            return typed.typed_answer(text, typed.check_answer(question, text))
+
     try:
+        # The question by id: the grade's own read brings it (issue 12).
         log = services.record_review(
             user=request.user,
-            question=question,
+            question=question_id,
             grade=form.cleaned_data["grade"],
             version=form.cleaned_data["version"],
             now=now,
@@ -346,6 +363,8 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
             typed=typed_answer,
             confidence=form.cleaned_data["confidence"],
         )
+    except Question.DoesNotExist:
+        raise Http404("No such question.") from None
     except ReviewConflict as conflict:
         return _conflict(request, conflict, levels)
     leech = care_reads.leech_notice(
@@ -355,9 +374,17 @@ def grade(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
         if leech:
             messages.info(request, leech)
         return redirect(review_url(levels))
-    snapshot = planned_snapshot(
-        user=request.user, profile=profile, now=now, levels=levels
+    # The counts carried over from the card's own page, and only the next card
+    # read; the whole snapshot when they cannot be (issue 12).
+    snapshot = queue_next.after_grade(
+        user=request.user, profile=profile, now=now, levels=levels, log=log
     )
+    if snapshot is None:
+        snapshot = planned_snapshot(
+            user=request.user, profile=profile, now=now, levels=levels
+        )
+    else:
+        queue_next.remember(request.user.pk, snapshot)
     return _render(
         request,
         snapshot,
@@ -393,10 +420,22 @@ def undo(request: HtmxHttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def card_info_page(request: HtmxHttpRequest, question_id: int) -> HttpResponse:
-    question = get_object_or_404(Question, pk=question_id)
-    schedule = ReviewSchedule.objects.filter(
-        user=request.user, question=question
-    ).first()
+    # A question this learner may find in the bank (active, not in an opt-in
+    # topic they did not choose), or one they have answered: their own
+    # history stays theirs after an admin retires the question. question__pk
+    # keeps an id beyond 64 bits out of the query (views.question_changes).
+    schedule = (
+        ReviewSchedule.objects.filter(user=request.user, question__pk=question_id)
+        .select_related("question")
+        .first()
+    )
+    if schedule is not None:
+        question = schedule.question
+    else:
+        question = get_object_or_404(
+            Question.objects.active().filter(bank_browse.visible_to(request.user)),
+            pk=question_id,
+        )
     context = card_info.context(
         schedule, question=question, user=request.user, now=timezone.now()
     )

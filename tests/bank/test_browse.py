@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cards.bank import topic_choice
@@ -153,11 +154,22 @@ def test_browse_needs_a_login(client, db):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL only")
 def test_postgresql_search_uses_stemming_and_the_indexed_column(logged_in_client):
     make_question(prompt="How are documents ranked?", answer="Rerankers score them.")
-    r = logged_in_client.get(URL, {"q": "ranking documents"})
+    with CaptureQueriesContext(connection) as queries:
+        r = logged_in_client.get(URL, {"q": "ranking documents"})
     assert "1 question<" in r.text
+    searches = [q["sql"] for q in queries if "websearch_to_tsquery" in q["sql"]]
+    # The stored column (migration 0020), not the expression it is made of,
+    # which PostgreSQL recomputed for every question (seconds at 10,000).
+    assert searches and all(".search_vector @@" in sql for sql in searches)
+    assert not any("to_tsvector" in sql for sql in searches)
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = 'question_search'")
         assert cursor.fetchone() == (1,)
+        cursor.execute(
+            "SELECT attstorage FROM pg_attribute WHERE attname = 'search_vector'"
+            " AND attrelid = 'cards_question'::regclass"
+        )
+        assert cursor.fetchone() == ("m",)  # kept in the row (migration 0021)
 
 
 def test_today_is_the_learners_study_day(logged_in_client, user, clock):

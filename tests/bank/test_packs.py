@@ -84,3 +84,29 @@ def test_load_pack_refuses_a_broken_pack_and_writes_nothing(db):
     with pytest.raises(bank.BankError):
         services.load_pack(b"## Basic\n\n<!-- topics: A -->\n", now=NOW)
     assert not Question.objects.exists()
+
+
+def test_pack_aliases_add_words_and_misconceptions_have_their_own():
+    # The checker ignores an alias made of the prompt's words (it only echoes
+    # the question) and needs a misconception word that no key point uses
+    # (check.contrast_words): pack data that fails either says nothing.
+    from cards.review import check
+    from cards.review.wording import content_stems, stem, words
+
+    circular, blind = [], []
+    for q in pack_questions():
+        ignore = frozenset(content_stems(q.prompt))
+        points = [
+            check.Point(p.statement, tuple(p.aliases), p.is_must, p.is_misconception)
+            for p in q.key_points or ()
+        ]
+        for p in points:
+            if p.is_misconception:
+                if not check.contrast_words(p, points, ignore):
+                    blind.append((q.key, p.statement))
+                continue
+            for alias in p.aliases:
+                wanted = content_stems(alias) or tuple(stem(w) for w in words(alias))
+                if ignore.issuperset(wanted):
+                    circular.append((q.key, alias))
+    assert not circular and not blind

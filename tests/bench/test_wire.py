@@ -76,43 +76,164 @@ def test_middleware_traces_nothing_unless_asked(db):
     assert "X-Bench-Round-Trips" not in response
 
 
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.postgres
-def test_a_graded_card_costs_a_fixed_number_of_round_trips(client):
-    """The grade of a due card, with the next card and its hidden back, counted
-    on the wire: health check, question, BEGIN, schedule under lock (with
-    whether a plan exists), UPDATE, INSERT, COMMIT, queue. Issue 12's budget
-    is 5; this pins where the path stands so that it only goes down."""
-    if connection.vendor != "postgresql":
-        pytest.skip("libpq's trace is PostgreSQL's")
+def _graded_on_the_wire(client, question_id: int, version: int, **data):
+    from django.urls import reverse
+
+    # What request_started does in production (the test client skips it):
+    # the request's first query is preceded by a health check.
+    connection.close_if_unusable_or_obsolete()
+    with wire.traced() as trace:
+        r = client.post(
+            reverse("cards:grade", args=[question_id]),
+            {"grade": 4, "version": version, "shown_at": "1", **data},
+            headers={"HX-Request": "true"},
+        )
+    # Not traced when the health check found the connection dead (reopened).
+    return r, (trace.round_trips if trace.traced else None, trace.summary())
+
+
+def _learner_with_due_cards(client, count: int = 3, **profile):
+    """A logged-in learner with `count` cards due, its user already cached."""
     from datetime import timedelta
 
     from django.urls import reverse
 
+    from cards.models import LearnerProfile
     from tests.clock import frozen_moment
-    from tests.factories import make_question, make_schedule, make_user
+    from tests.factories import make_schedule, make_user
 
     learner = make_user(username="wire")
+    if profile:
+        LearnerProfile.objects.filter(user=learner).update(**profile)
     today = learner.profile.study_day(frozen_moment())
     due = [
-        make_schedule(user=learner, due_on=today - timedelta(days=2)) for _ in range(3)
+        make_schedule(user=learner, due_on=today - timedelta(days=2))
+        for _ in range(count)
     ]
-    make_question()
     client.force_login(learner)
     assert client.get(reverse("cards:review")).status_code == 200  # user cached
+    return due
+
+
+# Issue 12's budget is 5 per card: health check, the grade's one read (the
+# question, the schedule, plan row and suspension), its one write statement in
+# autocommit (no BEGIN/COMMIT), and the queue with the next card's back.
+LEAN = (4, "SELECT 1|SELECT|WITH|SELECT")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_a_graded_card_costs_four_round_trips_due_or_new(client):
+    if connection.vendor != "postgresql":
+        pytest.skip("libpq's trace is PostgreSQL's")
+    from tests.factories import make_question
+
+    new = make_question()
+    due = _learner_with_due_cards(client)
     trips = []
     for schedule in due[:2]:
-        # What request_started does in production (the test client skips it):
-        # the request's first query is preceded by a health check.
-        connection.close_if_unusable_or_obsolete()
-        with wire.traced() as trace:
-            r = client.post(
-                reverse("cards:grade", args=[schedule.question_id]),
-                {"grade": 4, "version": schedule.version, "shown_at": "1"},
-                headers={"HX-Request": "true"},
-            )
+        r, trip = _graded_on_the_wire(client, schedule.question_id, schedule.version)
         assert r.status_code == 200 and "<template data-back>" in r.text
-        trips.append((trace.round_trips, trace.summary()))
-    assert (
-        trips == [(8, "SELECT 1|SELECT|BEGIN|SELECT|UPDATE|INSERT|COMMIT|SELECT")] * 2
+        trips.append(trip)
+    r, trip = _graded_on_the_wire(client, new.pk, 0)
+    assert r.status_code == 200
+    trips.append(trip)
+    assert trips == [LEAN] * 3
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_a_stale_grade_is_refused_on_the_lean_path(client):
+    if connection.vendor != "postgresql":
+        pytest.skip("libpq's trace is PostgreSQL's")
+    (schedule,) = _learner_with_due_cards(client, 1)
+    first, _ = _graded_on_the_wire(client, schedule.question_id, schedule.version)
+    again, _ = _graded_on_the_wire(client, schedule.question_id, schedule.version)
+    assert first.status_code == 200 and again.status_code == 409
+    assert schedule.logs.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+def test_a_grade_after_the_database_dropped_the_connection_succeeds(client):
+    """CONN_HEALTH_CHECKS stays on: the kept connection died (a restart, an
+    idle timeout), the health check notices and the grade reconnects."""
+    if connection.vendor != "postgresql":
+        pytest.skip("libpq's trace is PostgreSQL's")
+    import psycopg
+
+    (schedule,) = _learner_with_due_cards(client, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    params = connection.get_connection_params()
+    params.pop("cursor_factory", None)
+    params.pop("context", None)
+    with psycopg.connect(**params, autocommit=True) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [pid])
+    connection.close_if_unusable_or_obsolete()  # request_started
+    r, (trips, wire_) = _graded_on_the_wire(
+        client, schedule.question_id, schedule.version
     )
+    assert r.status_code == 200 and trips is None  # a new connection
+    assert wire_.startswith("SELECT 1")  # the health check that found it dead
+    assert schedule.logs.count() == 1
+
+
+def _request_on_the_wire(client, method: str, url: str, data: dict):
+    connection.close_if_unusable_or_obsolete()  # request_started
+    with wire.traced() as trace:
+        send = client.post if method == "POST" else client.get
+        r = send(url, data, headers={"HX-Request": "true"})
+    assert trace.traced and r.status_code == 200
+    return trace.round_trips, trace.summary()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@pytest.mark.parametrize("mode", ["typed", "confidence"])
+def test_the_two_request_flows_cost_at_most_five_round_trips_a_request(client, mode):
+    """Typed answer (check, then grade with the text) and confidence first
+    (reveal with a rating, then grade): no answer text before the learner
+    commits, so two requests per card, each within issue 12's budget of 5."""
+    if connection.vendor != "postgresql":
+        pytest.skip("libpq's trace is PostgreSQL's")
+    from django.urls import reverse
+
+    due = _learner_with_due_cards(
+        client, type_answer_first=mode == "typed", rate_confidence=mode == "confidence"
+    )
+    trips = []
+    for schedule in due[:2]:
+        qid, shown = schedule.question_id, {"version": schedule.version}
+        if mode == "typed":
+            said = {"typed": "Attention weighs every token against the others."}
+            first = _request_on_the_wire(
+                client, "POST", reverse("cards:check", args=[qid]), shown | said
+            )
+        else:
+            said = {"confidence": "2"}
+            first = _request_on_the_wire(
+                client, "GET", reverse("cards:reveal", args=[qid]), shown | said
+            )
+        second = _request_on_the_wire(
+            client,
+            "POST",
+            reverse("cards:grade", args=[qid]),
+            shown | said | {"grade": 4},
+        )
+        trips.append((first, second))
+    expected = {
+        # health, question, queue (the card's schedule and note with it),
+        # the key points
+        "typed": ((4, "SELECT 1|SELECT|SELECT|SELECT"), LEAN_TYPED),
+        # health, question, queue
+        "confidence": ((3, "SELECT 1|SELECT|SELECT"), LEAN),
+    }[mode]
+    assert trips == [expected] * 2
+    assert all(n <= 5 for pair in trips for n, _ in pair)
+
+
+# The typed grade checks the text again against the key points (one query)
+# between the grade's read and its write.
+LEAN_TYPED = (5, "SELECT 1|SELECT|SELECT|WITH|SELECT")

@@ -9,6 +9,7 @@ tests/browser/test_review.py::test_second_tab_and_bad_input_show_messages.
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import DatabaseError, connection
 from django.test import Client
 from django.urls import reverse
 
@@ -253,16 +254,28 @@ def test_pending_grade_on_a_retired_card_is_refused(admin_client):
 # Item 11 --------------------------------------------------------------------
 
 
-class InjectedFailure(Exception):
-    pass
+def _fail_every_log_insert() -> None:
+    """A trigger that fails the log's INSERT inside the database, after the
+    schedule's row was written (in the same statement on PostgreSQL's one
+    write, in the same transaction on the ORM path). Rolled back with the test."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE FUNCTION injected_failure() RETURNS trigger "
+                "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'injected'; END $$"
+            )
+            cursor.execute(
+                "CREATE TRIGGER injected_failure BEFORE INSERT ON cards_reviewlog "
+                "FOR EACH ROW EXECUTE FUNCTION injected_failure()"
+            )
+        else:
+            cursor.execute(
+                "CREATE TRIGGER injected_failure BEFORE INSERT ON cards_reviewlog "
+                "BEGIN SELECT RAISE(ABORT, 'injected'); END"
+            )
 
 
-def test_failure_after_the_schedule_update_leaves_no_half_write(
-    user, monkeypatch, figure
-):
-    def fail(**kwargs):
-        raise InjectedFailure
-
+def test_failure_after_the_schedule_update_leaves_no_half_write(user, figure):
     kinds = ["new", "review", "redrill"]
     cases = []
     for n in range(100):
@@ -277,11 +290,12 @@ def test_failure_after_the_schedule_update_leaves_no_half_write(
                 lapses=n,
             )
             cases.append((schedule.question, schedule))
-    monkeypatch.setattr(ReviewLog.objects, "create", fail)
+    _fail_every_log_insert()
     half_writes = 0
     for n, (question, schedule) in enumerate(cases):
         before = state(schedule) if schedule else None
-        with pytest.raises(InjectedFailure):
+        # SQLite reports RAISE(ABORT) as a constraint: a refusal, also no write.
+        with pytest.raises((DatabaseError, services.ReviewConflict)):
             grade(user, question, n % 6, schedule.version if schedule else 0)
         if schedule is None:
             half_writes += ReviewSchedule.objects.filter(question=question).exists()

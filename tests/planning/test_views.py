@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 
-from cards.models import InterviewPlan, ReviewSchedule, StudyBreak
+from cards.models import InterviewPlan, ReviewKind, ReviewSchedule, StudyBreak
 from cards.planning import services
-from tests.factories import make_question, make_schedule, make_user
+from tests.factories import make_log, make_question, make_schedule, make_user
 
 HTMX = {"HX-Request": "true"}
 
@@ -57,6 +57,38 @@ def test_an_infeasible_plan_says_what_would_fit(logged_in_client, today):
         page,
     )
     assert found and int(found[1]) < 100 and int(found[2]) > 10
+    assert "Not on track" in page
+
+
+def test_a_short_runway_warns_a_learner_slow_on_new_questions(
+    logged_in_client, user, clock, today
+):
+    # Their own answer times (76 s a new question, 18 s a review), on a card
+    # of another level than the interview's: over 3 days 10 minutes cover the
+    # work, but day one fits 6 of the 10 new questions and 4 would be left to
+    # the run-up's last day, where a card gets one review before the day.
+    schedule = make_schedule(user=user, question=make_question(level=3))
+    for i, (kind, ms) in enumerate(
+        [(ReviewKind.NEW, 76_000)] * 5 + [(ReviewKind.REVIEW, 18_000)] * 5
+    ):
+        make_log(
+            schedule=schedule,
+            kind=kind,
+            reviewed_at=clock.now - timedelta(days=1, minutes=i),
+            study_day=today - timedelta(days=1),
+            duration_ms=ms,
+            from_version=i,
+        )
+    for _ in range(10):
+        make_question(level=1)
+    _set(
+        logged_in_client, today + timedelta(days=3), levels=["1"], minutes_per_day="10"
+    )
+    page = logged_in_client.get(reverse("home")).text
+    assert (
+        "At 10 minutes a day you will cover 80% of the chosen questions; "
+        "at 15 you will cover all of them." in page
+    )
     assert "Not on track" in page
 
 

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cards.models import ReviewKind, ReviewLog, ReviewSchedule, profile_for
+from cards.progress import rollup
 from cards.review import services
 from tests.clock import frozen_moment
 from tests.factories import make_log, make_question, make_user, sm2_fields
@@ -189,6 +190,7 @@ def bulk_history(user, *, questions: int, days: int, per_day: int) -> int:
                 )
             )
     ReviewLog.objects.bulk_create(logs, batch_size=2000)
+    rollup.record_many(logs)
     return len(logs)
 
 
@@ -214,6 +216,21 @@ def test_query_count_is_fixed_and_small_whatever_the_history(client, db):
     print(f"\nprogress page queries (full, 1 year, htmx partial): {counts}")
     assert counts["fresh"] == counts["veteran"]
     assert max(counts["veteran"]) <= MAX_QUERIES
+
+
+def test_the_page_never_scans_the_log(client, db):
+    """Per-day figures come from the rollup; the only reads of the log are the
+    typed-answer and confidence panels, each on its partial index's rows."""
+    learner = make_user()
+    bulk_history(learner, questions=20, days=60, per_day=5)
+    client.force_login(learner)
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(URL + "?days=365").status_code == 200
+    sent = [q["sql"] for q in ctx.captured_queries]
+    assert any('FROM "cards_studyday"' in sql for sql in sent)
+    on_log = [sql for sql in sent if 'FROM "cards_reviewlog"' in sql]
+    partial = ('"suggested_grade" IS NOT NULL', '"confidence" IS NOT NULL')
+    assert len(on_log) == 3 and all(any(p in sql for p in partial) for sql in on_log)
 
 
 # Colours ----------------------------------------------------------------------

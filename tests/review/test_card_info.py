@@ -7,9 +7,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from cards.learner import scheduler_switch
-from cards.models import ReviewSchedule, profile_for
+from cards.models import LearnerTopic, Question, ReviewSchedule, profile_for
 from cards.review import card_info, services
-from tests.factories import make_question, make_user
+from tests.factories import make_question, make_topic, make_user
 
 NOW = datetime(2026, 1, 5, 12, 0, tzinfo=UTC)
 TODAY = date(2026, 1, 5)
@@ -118,3 +118,24 @@ def test_staff_see_any_learners_card_info_from_the_admin(client, user):
     client.force_login(make_user())
     assert client.get(url).status_code == 302  # not staff: to the admin login
     assert profile_for(user).scheduler == "sm2"
+
+
+def test_opens_only_questions_the_learner_may_see_or_has_answered(client, user, clock):
+    clock.move_to(NOW)
+    demo = make_topic(name="Demo placeholders", is_opt_in=True)
+    placeholder = make_question(prompt="(demo 001) placeholder?", topics=[demo])
+    retired = make_question(prompt="Retired one?", is_active=False)
+    answered = make_question(prompt="Answered, then retired?")
+    history(user, answered)
+    Question.objects.filter(pk=answered.pk).update(is_active=False)
+    client.force_login(user)
+
+    def status(question):
+        return client.get(reverse("cards:card_info", args=[question.pk])).status_code
+
+    assert status(placeholder) == 404 and status(retired) == 404
+    body = client.get(reverse("cards:card_info", args=[answered.pk])).text
+    assert "Retired from the bank." in body and "Answered, then retired?" in body
+    assert status(make_question()) == 200  # a fresh, visible question
+    LearnerTopic.objects.create(user=user, topic=demo, is_studied=True)
+    assert status(placeholder) == 200  # the demo learner's own topic

@@ -189,3 +189,34 @@ def test_gather_then_score_is_check():
     assert check.score(evidence) == check.check(
         GOOD, points, prompt=prompt, matcher=matcher
     )
+
+
+def _pair_matcher(sentences, texts):
+    # A matcher that finds the point only where both halves of it are said.
+    return [
+        [1.0 if {"static", "clean"} <= set(s.split()) else 0.0 for _ in texts]
+        for s in sentences
+    ]
+
+
+def test_a_point_said_across_two_neighbouring_sentences_is_covered():
+    point = check.Point("diffusion learns to reverse added noise", is_must=True)
+    two = "Sprinkle static over a photo. The model learns to clean it up."
+    assert check.check(two, [point], matcher=_pair_matcher).points[0].covered
+    apart = "Sprinkle static over a photo. Cats sleep. The model learns to clean it."
+    assert not check.check(apart, [point], matcher=_pair_matcher).points[0].covered
+
+
+def test_a_contextual_matcher_reads_each_sentence_once_as_written():
+    class Recording:
+        contextual = True
+
+        def __call__(self, sentences, texts):
+            self.seen = list(sentences)
+            return [[0.0] * len(texts) for _ in sentences]
+
+    matcher = Recording()
+    answer = "Self-attention weighs every token. It runs in parallel."
+    prompt, points = seed_points()[TRANSFORMER]
+    check.check(answer, points, prompt=prompt, matcher=matcher)
+    assert matcher.seen == check.sentences(answer)

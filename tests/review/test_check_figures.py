@@ -13,16 +13,17 @@ from tests.review import evaluate, labelled
 
 pytestmark = pytest.mark.once
 
-# lexical + static embeddings, held-out half (91 answers), seed 15, with the
-# settings the tune half chose (tests/review/tune.py). The previous checker
-# recorded 59 agreeing and 8 costly errors; this one trades 3 agreeing answers
-# for 4 fewer costly errors (docs/ANSWERS.md).
+# lexical + static embeddings (with sentence pairs), held-out half (91
+# answers), seed 15, with the settings the tune half chose (tests/review/tune.py,
+# tests/review/cv.py). Third round (docs/ANSWERS.md): the same totals as the
+# second round's 56 / 4, one answer more labelled Hard suggested Good and one
+# more labelled Good suggested Good; the first round recorded 59 / 8.
 RECORDED_AGREE = 56
 RECORDED_COSTLY = 4
 RECORDED_CONFUSION = {
     "again": {"again": 13, "hard": 8, "good": 1},
-    "hard": {"again": 2, "hard": 23, "good": 9},
-    "good": {"again": 3, "hard": 12, "good": 20},
+    "hard": {"again": 2, "hard": 22, "good": 10},
+    "good": {"again": 3, "hard": 11, "good": 21},
 }
 
 

@@ -25,9 +25,11 @@ import dataclasses
 import itertools
 from pathlib import Path
 
+import numpy as np
+
 from cards.review import check, embed
 from tests.review.evaluate import seed_points
-from tests.review.labelled import split
+from tests.review.labelled import BANDS, split
 from tests.review.properties import BANDS as PROPERTIES
 
 GRID = {
@@ -71,38 +73,45 @@ def figures(pre, settings: check.Settings) -> tuple[int, int]:
     return agree, costly
 
 
-def search(pre, grid: dict, matcher) -> dict[tuple[int, ...], tuple[int, int]]:
+def search(pre, grid: dict, matcher, by_question: bool = False) -> dict:
     """(agreement, costly) for every point of the grid, by value indices, that
-    gives the answers of tests/review/properties.py their bands."""
+    gives the answers of tests/review/properties.py their bands; with
+    `by_question`, one (agreement, costly) per question (sorted keys) instead,
+    for the cross-validation (tests/review/cv.py)."""
     bank = seed_points()
     properties = [
         (want, check.gather(text, bank[key][1], prompt=bank[key][0], matcher=matcher))
         for key, text, want in PROPERTIES
     ]
+    keys = sorted({item["question"] for item, _ in pre})
+    group = np.array([keys.index(item["question"]) for item, _ in pre])
+    want = np.array([BANDS.index(item["band"]) for item, _ in pre])
     names = list(grid)
     score_names = [n for n in names if n not in CUTS]
     results = {}
     for idx in itertools.product(*(range(len(grid[n])) for n in score_names)):
         values = {n: grid[n][i] for n, i in zip(score_names, idx, strict=True)}
         settings = check.Settings(**values, hard_from=0.0, good_from=1.0)
-        totals = [(item["band"], check.score(ev, settings).score) for item, ev in pre]
-        fixed = [(want, check.score(ev, settings).score) for want, ev in properties]
+        totals = np.array([check.score(ev, settings).score for _, ev in pre])
+        fixed = [(w, check.score(ev, settings).score) for w, ev in properties]
         for hi, gi in itertools.product(
             range(len(grid["hard_from"])), range(len(grid["good_from"]))
         ):
             hard, good = grid["hard_from"][hi], grid["good_from"][gi]
-            if any(band(total, hard, good) != want for want, total in fixed):
+            if any(band(total, hard, good) != w for w, total in fixed):
                 continue  # the issue's properties come first
-            agree = costly = 0
-            for want, total in totals:
-                got = band(total, hard, good)
-                agree += got == want
-                costly += (want, got) in COSTLY
+            got = (totals >= hard).astype(int) + (totals >= good)
+            agree = np.bincount(group[got == want], minlength=len(keys))
+            costly = np.bincount(group[np.abs(got - want) == 2], minlength=len(keys))
             full = dict(zip(score_names, idx, strict=True)) | {
                 "hard_from": hi,
                 "good_from": gi,
             }
-            results[tuple(full[n] for n in names)] = (agree, costly)
+            key = tuple(full[n] for n in names)
+            if by_question:
+                results[key] = tuple(zip(agree.tolist(), costly.tolist(), strict=True))
+            else:
+                results[key] = (int(agree.sum()), int(costly.sum()))
     return results
 
 
@@ -142,9 +151,7 @@ def main() -> None:
     if args.onnx:
         from bench.answer_checker import OnnxMatcher
 
-        matchers = {
-            "lexical+MiniLM-onnx": OnnxMatcher(args.onnx, args.vocab).similarities
-        }
+        matchers = {"lexical+MiniLM-onnx": OnnxMatcher(args.onnx, args.vocab)}
     for name, matcher in matchers.items():
         grid = dict(GRID)
         if matcher is None:

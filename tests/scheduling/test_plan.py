@@ -206,6 +206,19 @@ def test_a_capped_card_goes_to_the_least_loaded_day_of_the_final_window():
     assert plan.cap_for(plan_, TODAY, interval=100, load=load) == 50
 
 
+def test_an_uncapped_card_may_come_up_to_three_tenths_early_to_a_lighter_day():
+    plan_ = interview(60)
+    # Answered today with a 10-day interval: due on day 10, or up to 3 days
+    # early (BALANCE_SHARE 0.3) when one of those days is lighter.
+    full = {day(d): 5 for d in range(1, 12)}
+    assert plan.cap_for(plan_, TODAY, interval=10, load=full) is None
+    assert plan.cap_for(plan_, TODAY, interval=10, load=full | {day(7): 0}) == 7
+    assert plan.cap_for(plan_, TODAY, interval=10, load=full | {day(6): 0}) is None
+    # A short interval keeps at least its first day: never due tomorrow instead.
+    assert plan.cap_for(plan_, TODAY, interval=2, load={day(2): 9}) == 1
+    assert plan.cap_for(plan_, TODAY, interval=1, load={day(1): 9}) is None
+
+
 def test_the_cap_avoids_days_away():
     plan_ = interview(60)
     away = frozenset(day(d) for d in range(46, 59))

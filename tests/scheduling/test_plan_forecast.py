@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from cards.scheduling import plan
 from cards.scheduling.plan import Card
+from cards.scheduling.plan.breaks import BEFORE_WEIGHT
 from cards.scheduling.sm2 import SM2, CardState
 
 TODAY = date(2026, 1, 5)
@@ -80,6 +81,47 @@ def test_the_infeasibility_warning_says_what_would_fit():
     assert again.sentence.startswith(
         f"At {check.minutes_needed} minutes a day you will cover all"
     )
+
+
+def test_a_short_runway_warns_when_day_one_cannot_introduce_enough():
+    # 10 questions in 3 days: the run-up is days 0 and 1, the window day 2.
+    # Over the three days 10 minutes cover the work, but a learner slow on new
+    # questions fits 6 of them on day one (76 s + re-drills each) and would
+    # leave 4 to day 1, where a card gets one review before the day.
+    interview = plan.set_interview(day(3), today=TODAY, minutes_per_day=10)
+    cards = [Card(id=i, level=1) for i in range(10)]
+    slow = plan.Effort(new_seconds=76, review_seconds=18)
+    check = plan.feasibility(interview, TODAY, cards, default=SCHED, effort=slow)
+    assert not check.is_feasible
+    assert check.coverage == 0.8  # 6 on day one + the quarter allowed on day 1
+    assert check.minutes_needed == 15
+    assert check.questions_fit == 8
+    assert check.sentence.startswith(
+        "At 10 minutes a day you will cover 80% of the chosen questions; at 15"
+    )
+    # What it names fits: 15 minutes, or 8 questions, or the days it names.
+    for minutes, n, on in ((15, 10, day(3)), (10, 8, day(3))):
+        other = plan.set_interview(on, today=TODAY, minutes_per_day=minutes)
+        assert plan.feasibility(
+            other, TODAY, cards[:n], default=SCHED, effort=slow
+        ).is_feasible
+    later = plan.set_interview(day(check.days_needed), today=TODAY, minutes_per_day=10)
+    assert plan.feasibility(later, TODAY, cards, default=SCHED, effort=slow).is_feasible
+    # A learner who fits 8 on day one leaves 2 (a quarter at most) to day 1.
+    quick = plan.Effort(new_seconds=57, review_seconds=15)
+    assert plan.feasibility(
+        interview, TODAY, cards, default=SCHED, effort=quick
+    ).is_feasible
+
+
+@pytest.mark.parametrize("runway", [0, 1, 2])
+def test_a_runway_of_two_days_or_less_has_no_earlier_day_to_ask_for(runway):
+    interview = plan.set_interview(day(runway), today=TODAY, minutes_per_day=10)
+    cards = [Card(id=i, level=1) for i in range(5)]
+    check = plan.feasibility(
+        interview, TODAY, cards, default=SCHED, effort=plan.Effort(60, 20)
+    )
+    assert check.is_feasible
 
 
 def test_the_share_of_reviews_failed_comes_from_the_learners_own_grades():
@@ -162,7 +204,15 @@ def test_a_planned_break_moves_nothing_into_the_days_away():
     after = [d for d in moves.values() if d > away[1]]
     assert before and after
     counts = Counter(moves.values())
-    assert max(counts.values()) - min(counts.values()) <= 1
+    per_before = [counts[d] for d in {*before}]
+    per_after = [counts[d] for d in {*after}]
+    # Even within each side; a day before takes about half a day after's
+    # share (BEFORE_WEIGHT: the days before also get the answers given on
+    # them that would fall due while away).
+    assert max(per_before) - min(per_before) <= 1
+    assert max(per_after) - min(per_after) <= 1
+    share = len(before) / 5 / (len(after) / 7)
+    assert abs(share - BEFORE_WEIGHT) < 0.25
 
 
 def test_the_cards_most_hurt_by_waiting_go_before_the_break():
@@ -255,8 +305,10 @@ def test_an_early_answer_before_a_break_leaves_the_last_days_for_later_ones():
     # day 6 can only go to day 7.
     load = {day(d): 10 for d in range(1, 8)}
     assert plan.away_cap(TODAY, interval=9, away=away, load=load) == 1
-    # A much lighter last day still wins.
-    assert plan.away_cap(TODAY, interval=9, away=away, load=load | {day(7): 0}) == 7
+    # A lighter day wins, but the last one is kept for the answers that can
+    # only go there, even when empty.
+    assert plan.away_cap(TODAY, interval=9, away=away, load=load | {day(4): 0}) == 4
+    assert plan.away_cap(TODAY, interval=9, away=away, load=load | {day(7): 0}) == 1
 
 
 @given(

