@@ -77,9 +77,11 @@
           note("Draft saved at " + new Date().toLocaleTimeString() + ".");
         }
       } else if (response.status === 409) {
-        // Handed in elsewhere (another tab): show where the interview is now.
         forget(answer);
-        window.location.reload();
+        // Handed in elsewhere (another tab): show where the interview is now.
+        // Not when this tab handed it in while the draft was on its way: the
+        // hand-in's own swap already shows the next question.
+        if (state && state.answer === answer && !state.handingIn) window.location.reload();
       } else {
         note("Your draft could not be saved (" + response.status + "); it is kept on this device.");
       }
@@ -119,7 +121,8 @@
       lastSend: 0,
       announced: [],
       timeUp: false,
-      pendingHandIn: false
+      pendingHandIn: false,
+      handingIn: false
     };
     state.startLeft = Math.ceil((state.deadline - (Date.now() + state.offset)) / 1000);
     state.timeUp = state.startLeft <= 0;
@@ -175,10 +178,16 @@
     }
   });
 
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    if (state && elt.hasAttribute && elt.hasAttribute("data-mock-form")) state.handingIn = true;
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;
     if (!state || !elt.hasAttribute || !elt.hasAttribute("data-mock-form")) return;
     if (event.detail.successful) forget(state.answer);
+    else state.handingIn = false;
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

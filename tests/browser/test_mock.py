@@ -134,6 +134,39 @@ def test_a_second_tab_sees_the_answer_handed_in_in_the_first(
     assert MockAnswer.objects.filter(position=0).get().text == "From tab one"
 
 
+def test_a_draft_that_races_its_own_hand_in_does_not_reload_the_page(
+    page, live_app, console_errors, questions
+):
+    # A draft still on its way when the learner hands the answer in reaches
+    # the server after the hand-in and is refused (409). That refusal means
+    # "handed in elsewhere" only for another tab: here it must change nothing
+    # (it used to reload the page, losing focus and the announcement).
+    page.set_viewport_size(DESKTOP)
+    make_user(username="race")
+    log_in(page, live_app, "race", "/mock/")
+    start(page, live_app.url)
+    held = []
+    page.route("**/draft/", lambda route: held.append(route))
+    page.get_by_label("Your answer").type("Attention weighs every token.")
+    page.wait_for_timeout(1500)  # the draft goes a second after typing stops
+    assert len(held) == 1
+    page.evaluate("window.notReloaded = true")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#mock-question")).to_contain_text("Question 2 of 2")
+    with page.expect_response("**/draft/") as refused:
+        held[0].continue_()
+    assert refused.value.status == 409
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.notReloaded === true")
+    expect(page.locator("#mock-announce")).to_have_text("Question 2 of 2.")
+    expect(page.get_by_label("Your answer")).to_be_focused()
+    assert MockAnswer.objects.filter(position=0).get().text == (
+        "Attention weighs every token."
+    )
+    # Chromium logs the expected 409 itself; nothing else may go wrong.
+    assert [e for e in console_errors if "409" not in e] == []
+
+
 def test_text_typed_offline_is_sent_on_reconnect(
     page, live_app, console_errors, questions
 ):
