@@ -29,7 +29,10 @@ def problems(text: str, fmt: str) -> list[tuple[int, str]]:
         ("point: " + "s" * 301, "key point has 301 characters; at most 300"),
         ("must: bell \x07 here", "key point contains a control character or '-->'"),
         ("must: x | also: a --> b", "key point contains a control character or '-->'"),
-        ("must: x | also: " + "a" * 81, "aliases are at most 80 characters, without '|'"),
+        (
+            "must: x | also: " + "a" * 81,
+            "aliases are at most 80 characters, without '|'",
+        ),
         ("must: x | also: a | b", "aliases are at most 80 characters, without '|'"),
     ],
 )
@@ -39,9 +42,9 @@ def test_a_bad_key_point_line_says_what_is_wrong(text, expected):
 
 
 def test_a_good_key_point_line_keeps_kind_and_aliases():
-    assert bank.parse_key_point("  wrong: it is magic | also: sorcery; wizardry ") == KP(
-        "it is magic", ("sorcery", "wizardry"), is_misconception=True
-    )
+    assert bank.parse_key_point(
+        "  wrong: it is magic | also: sorcery; wizardry "
+    ) == KP("it is magic", ("sorcery", "wizardry"), is_misconception=True)
 
 
 def test_key_point_counts_and_duplicates_are_checked():
@@ -96,7 +99,9 @@ def test_topics_are_tidied_and_deduplicated_without_case():
 )
 def test_a_source_must_be_one_line_of_text(value):
     found = bank.parse_sources(["https://example.org/ok", value])
-    assert found.startswith("expected each source as one line of at most 500 characters")
+    assert found.startswith(
+        "expected each source as one line of at most 500 characters"
+    )
 
 
 def test_at_most_ten_sources():
@@ -212,7 +217,9 @@ def test_json_key_points_read_as_objects():
         ' {"statement": "generates an answer"},'
         ' {"statement": "it retrains the model", "wrong": true}]'
     )
-    (found,) = bank.parse_json(JSON_ONE.format(extra=f'"key_points": {points}')).questions
+    (found,) = bank.parse_json(
+        JSON_ONE.format(extra=f'"key_points": {points}')
+    ).questions
     assert found.key_points == (
         KP("retrieves documents", ("retrieval",), is_must=True),
         KP("generates an answer"),
