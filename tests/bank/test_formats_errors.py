@@ -242,3 +242,48 @@ def test_csv_key_points_are_one_per_line(cells, expected):
         assert found.key_points == (KP("a", is_must=True), KP("b"))
     else:
         assert any(n == 2 and m.startswith(expected) for n, m in problems(text, "csv"))
+
+
+# Markdown meta lines and keys -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("meta", "line", "expected"),
+    [
+        (
+            "<!-- source: " + "s" * 501 + " -->\n",
+            3,
+            "expected a source of at most 500 characters after 'source:'",
+        ),
+        (
+            "<!-- verified: 2026-01-01 -->\n<!-- verified: 2026-01-02 -->\n",
+            4,
+            "expected one verified line per question",
+        ),
+        (
+            "".join(f"<!-- source: S{i} -->\n" for i in range(11)),
+            3,
+            "expected at most 10 source lines per question",
+        ),
+        ("<!-- topics: A -->\nstray text\n", 3, "after the topics and sources"),
+    ],
+)
+def test_bad_markdown_meta_is_reported_and_nothing_parsed(meta, line, expected):
+    text = f"## Basic\n\n{meta}**Q1: Why?**\n**A:** Because.\n"
+    found = problems(text, "markdown")
+    assert any(n == line and expected in m for n, m in found), found
+
+
+def test_markdown_ten_sources_are_kept_in_order():
+    sources = "".join(f"<!-- source: S{i} -->\n" for i in range(10))
+    text = f"## Basic\n\n{sources}**Q1: Why?**\n**A:** Because.\n"
+    (found,) = bank.parse_markdown(text).questions
+    assert found.sources == tuple(f"S{i}" for i in range(10))
+
+
+def test_markdown_refuses_to_write_a_key_that_is_not_a_slug():
+    question = bank.QuestionData(**{**BASE.__dict__, "key": "Not a slug"})
+    with pytest.raises(
+        bank.Unrepresentable, match="its key 'Not a slug' is not a slug"
+    ):
+        bank.write_markdown([question])
