@@ -24,11 +24,6 @@ def interview_for(user: object) -> InterviewPlan | None:
     return InterviewPlan.objects.filter(user=user).first()
 
 
-def active_interview(user: object) -> plan.Interview | None:
-    row = interview_for(user)
-    return row.as_interview() if row else None
-
-
 def cards_for(user: object, profile: LearnerProfile) -> list[plan.Card]:
     """Every active question the learner studies (their topics, not suspended:
     the queue's own filters) as the plan sees it, with this learner's schedule."""
@@ -148,11 +143,3 @@ def capper_for(
         return plan.away_cap(today, interval=interval, away=away, load=load)
 
     return cap
-
-
-def new_limit_today(user: object, *, today: date) -> int | None:
-    """The plan's new cards for `today` (overriding the daily limit), or None."""
-    row = interview_for(user)
-    if row is None or not row.is_active or row.prepared_on != today:
-        return None
-    return row.new_today
