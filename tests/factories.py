@@ -159,13 +159,7 @@ def make_log(
     if save:
         log.save()
         # As every writer of the log: the progress page reads the rollup.
-        rollup.record(
-            user_id=log.user_id,
-            study_day=study_day,
-            grade=grade,
-            kind=kind,
-            duration_ms=duration_ms,
-        )
+        rollup.record_log(log)
     return log
 
 

@@ -110,6 +110,19 @@ def record(
             raise ValueError(sign)
 
 
+def record_log(log: object, *, sign: int = 1) -> None:
+    """record() for one log row (anything with user_id, study_day, grade, kind
+    and duration_ms): its grade, or (sign=-1) its undo."""
+    record(
+        user_id=log.user_id,
+        study_day=log.study_day,
+        grade=log.grade,
+        kind=log.kind,
+        duration_ms=log.duration_ms,
+        sign=sign,
+    )
+
+
 def record_many(rows: Iterable[object]) -> None:
     """Add a batch of log rows (objects with user_id, study_day, grade, kind,
     duration_ms): summed per day in Python, one upsert per day, one executemany."""

@@ -186,14 +186,7 @@ def _record_review_orm(
     answered.log.schedule = answered.schedule
     answered.log.save(force_insert=True)
     # The learner's day in the rollup, in the same transaction (issue 12).
-    log = answered.log
-    rollup.record(
-        user_id=user.pk,
-        study_day=log.study_day,
-        grade=log.grade,
-        kind=log.kind,
-        duration_ms=log.duration_ms,
-    )
+    rollup.record_log(answered.log)
     return answered.log
 
 
@@ -322,14 +315,7 @@ def undo_review(*, user: AbstractBaseUser, log_id: int, now: datetime) -> Questi
         raise ReviewConflict(Reason.LATER_ANSWERS)
     question = log.question
     log.delete()
-    rollup.record(
-        user_id=log.user_id,
-        study_day=log.study_day,
-        grade=log.grade,
-        kind=log.kind,
-        duration_ms=log.duration_ms,
-        sign=-1,
-    )
+    rollup.record_log(log, sign=-1)
     if log.started_schedule:
         schedule.delete()
         return question
