@@ -188,7 +188,7 @@ def bar_chart(
     integer: bool = True,
 ) -> BarChart:
     plot = Rect(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM)
-    highest = max((c.total for c in columns), default=0)
+    highest = max((sum(v for _, v in c.stacks) for c in columns), default=0)
     if y_top is None or y_step is None:
         y_top, y_step = nice_scale(highest, integer=integer)
     scale = plot.h / y_top
@@ -205,18 +205,22 @@ def bar_chart(
     segments: dict[str, list[str]] = {}
     hits, x_ticks = [], []
     bar_w, hit_w = _r(width), _r(pitch)
+    # The subpath's constant tail ("h<w>v<h>h-<w>z" with h filled in).
+    across, back = f"h{bar_w}v", f"h-{bar_w}z"
+    offset = plot.x + (pitch - width) / 2
     for i, column in enumerate(columns):
-        x = plot.x + i * pitch + (pitch - width) / 2
-        bar_x = _r(x)
+        x = offset + i * pitch
+        head = f"M{round(x, 2)} "
         top = base
         for css, value in column.stacks:
             if value <= 0:
                 continue
             h = value * scale
             top -= h
-            segments.setdefault(css, []).append(
-                f"M{bar_x} {_r(top)}h{bar_w}v{_r(h)}h-{bar_w}z"
-            )
+            d = segments.get(css)
+            if d is None:
+                d = segments[css] = []
+            d.append(f"{head}{round(top, 2)}{across}{round(h, 2)}{back}")
         if column.title:
             hit = Rect(_r(plot.x + i * pitch), plot.y, hit_w, plot.h)
             hits.append(Hit(hit, column.title))

@@ -109,14 +109,16 @@ def periods(
         for d in series:
             groups[d.day] = (day_label(d.day, year=True), [d])
         return "Day", list(groups.values())
+    weekly = span <= 92
     for d in series:
-        if span <= 92:
-            key = d.day - timedelta(days=d.day.weekday())
-            label = day_label(key, year=True)
-        else:
-            key = (d.day.year, d.day.month)
-            label = f"{d.day:%B %Y}"
-        groups.setdefault(key, (label, []))[1].append(d)
+        key = (
+            d.day - timedelta(days=d.day.weekday()) if weekly else d.day.replace(day=1)
+        )
+        group = groups.get(key)
+        if group is None:
+            label = day_label(key, year=True) if weekly else f"{key:%B %Y}"
+            group = groups[key] = (label, [])
+        group[1].append(d)
     return ("Week starting" if span <= 92 else "Month"), list(groups.values())
 
 
@@ -126,9 +128,10 @@ def _per(span: int) -> str:
 
 def reviews_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChart:
     ticks = _day_ticks(series)
+    again, hard, good, easy = (f"bar-{key}" for key, _ in GRADE_GROUPS)
     columns = [
         Column(
-            tuple((f"bar-{key}", getattr(d, key)) for key, _ in GRADE_GROUPS),
+            ((again, d.again), (hard, d.hard), (good, d.good), (easy, d.easy)),
             label=short_label(d.day) if i in ticks else "",
         )
         for i, d in enumerate(series)
