@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cards.learner import demo
+from tests.browser.test_accessibility import SCHEMES, WIDTHS, axe_violations
 from tests.clock import frozen_moment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -83,4 +84,27 @@ def test_progress_page_with_demo_history(
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.locator(".scroll-x").evaluate("e => e.scrollWidth > e.clientWidth")
     screenshot("04-phone")
+    assert console_errors == []
+
+
+def test_every_table_of_numbers_passes_axe_when_open(
+    page, live_app, console_errors, demo_learner
+):
+    log_in(page, live_app)
+    page.goto(live_app.url + "/progress/?days=365")
+    summaries = page.locator("details.chart-data > summary")
+    assert summaries.count() == 6
+    for i in range(summaries.count()):
+        summaries.nth(i).click()
+    assert page.locator("details.chart-data[open]").count() == 6
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        if width == 375:  # the open tables scroll inside their charts
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            if violations := axe_violations(page):
+                found[f"{width}px {scheme}"] = violations
+    assert found == {}
     assert console_errors == []
