@@ -28,8 +28,7 @@ TEMPLATE = "cards/progress.html"
 # Bump when the sections' markup changes, so that a deploy never serves an
 # entry rendered by the previous templates (workers share Redis in production).
 VERSION = 1
-TIMEOUT = 6 * 60 * 60  # keys name the study day: an entry is dead after it
-CACHE_ALIAS = "default"
+CACHE_ALIAS = "progress"  # its own, with its timeout (genai_prep/settings.py)
 
 
 def digest(days: Sequence[DayActivity]) -> str:
@@ -50,7 +49,7 @@ def _cached(key: str, render: Callable[[], str]) -> SafeString:
     html = cache.get(key)
     if html is None:
         html = render()
-        cache.set(key, html, TIMEOUT)
+        cache.set(key, html)
     return mark_safe(html)  # noqa: S308 -- our own template's output
 
 

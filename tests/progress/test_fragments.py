@@ -4,6 +4,7 @@ import io
 import re
 from datetime import date, timedelta
 
+import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
@@ -18,6 +19,13 @@ from tests.factories import make_question, make_user
 URL = "/progress/"
 HTMX = {"HX-Request": "true"}
 DAY = date(2026, 1, 5)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    caches[fragments.CACHE_ALIAS].clear()  # entries of earlier tests
+    yield
+    caches[fragments.CACHE_ALIAS].clear()
 
 
 def reviewed(body: str) -> str:
@@ -39,7 +47,7 @@ def grade(client, question, value="4"):
 
 
 def cached_keys() -> list[str]:
-    return [k for k in caches[fragments.CACHE_ALIAS]._cache if "progress:" in k]
+    return list(caches[fragments.CACHE_ALIAS]._cache)
 
 
 def test_digest_changes_with_any_counter_and_only_then():
@@ -118,6 +126,14 @@ def test_the_next_study_day_draws_afresh(logged_in_client, user, clock):
     assert "Current streak: 1 day;" in logged_in_client.get(URL).text
     clock.shift(days=2)  # the streak is over, with the same rows
     assert "Current streak: 0 days;" in logged_in_client.get(URL).text
+
+
+def test_sections_have_a_cache_of_their_own(logged_in_client, user):
+    # Not "default": a full cache there would cull the rate-limit counters.
+    grade(logged_in_client, make_question())
+    logged_in_client.get(URL)
+    assert fragments.CACHE_ALIAS != "default" and len(cached_keys()) == 2
+    assert not [k for k in caches["default"]._cache if "progress" in k]
 
 
 def test_learners_with_the_same_rows_see_their_own_page(client, questions):
