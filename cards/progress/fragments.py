@@ -15,9 +15,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from datetime import date
+from functools import cache
+from pathlib import Path
 
 from django.core.cache import caches
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
 from cards import progress as charts
@@ -25,9 +27,10 @@ from cards.progress.calendar_map import heatmap
 from cards.progress.core import DayActivity
 
 TEMPLATE = "cards/progress.html"
-# Bump when the sections' markup changes, so that a deploy never serves an
-# entry rendered by the previous templates (workers share Redis in production).
-VERSION = 1
+# The code that draws the sections: its digest is part of every key, so a
+# deploy never serves an entry that the previous code drew (workers share
+# Redis in production, old and new side by side during a rolling deploy).
+DRAWN_BY = ("calendar_map", "core", "geometry", "markup", "recent")
 CACHE_ALIAS = "progress"  # its own, with its timeout (genai_prep/settings.py)
 
 
@@ -44,12 +47,24 @@ def digest(days: Sequence[DayActivity]) -> str:
     return h.hexdigest()
 
 
+@cache
+def code_stamp() -> str:
+    """A digest of the template and the modules that draw the sections."""
+    h = hashlib.blake2b(digest_size=6)
+    h.update(get_template(TEMPLATE).template.source.encode())
+    here = Path(__file__).parent
+    for name in DRAWN_BY:
+        h.update((here / f"{name}.py").read_bytes())
+    return h.hexdigest()
+
+
 def _cached(key: str, render: Callable[[], str]) -> SafeString:
-    cache = caches[CACHE_ALIAS]
-    html = cache.get(key)
+    store = caches[CACHE_ALIAS]
+    key = f"progress:{code_stamp()}:{key}"
+    html = store.get(key)
     if html is None:
         html = render()
-        cache.set(key, html)
+        store.set(key, html)
     return mark_safe(html)  # noqa: S308 -- our own template's output
 
 
@@ -59,7 +74,7 @@ def activity(
     """The activity section (the htmx range switch swaps it), as HTML."""
     stamp = stamp or digest(days)
     return _cached(
-        f"progress:v{VERSION}:activity:{span}:{today.isoformat()}:{stamp}",
+        f"activity:{span}:{today.isoformat()}:{stamp}",
         lambda: render_to_string(
             f"{TEMPLATE}#activity",
             {"activity": charts.activity(days, today=today, span=span)},
@@ -73,7 +88,7 @@ def calendar(
     """The consistency section (the 12-month calendar), as HTML."""
     stamp = stamp or digest(days)
     return _cached(
-        f"progress:v{VERSION}:calendar:{today.isoformat()}:{stamp}",
+        f"calendar:{today.isoformat()}:{stamp}",
         lambda: render_to_string(
             f"{TEMPLATE}#calendar", {"cal": heatmap(days, today=today)}
         ),

@@ -15,6 +15,7 @@ from cards.progress.core import DayActivity
 from cards.review import services
 from tests.clock import frozen_moment
 from tests.factories import make_question, make_user
+from tests.paths import ROOT
 
 URL = "/progress/"
 HTMX = {"HX-Request": "true"}
@@ -61,6 +62,15 @@ def test_digest_changes_with_any_counter_and_only_then():
     ):
         assert fragments.digest((changed,)) != fragments.digest(days)
     assert fragments.digest(()) != fragments.digest(days)
+
+
+def test_keys_name_the_code_that_drew_them(logged_in_client, user):
+    logged_in_client.get(URL)
+    stamp = fragments.code_stamp()
+    assert re.fullmatch(r"[0-9a-f]{12}", stamp)
+    assert all(f"progress:{stamp}:" in key for key in cached_keys())
+    for name in fragments.DRAWN_BY:  # each a module of the package
+        assert (ROOT / "cards" / "progress" / f"{name}.py").exists()
 
 
 def test_a_second_view_is_served_from_the_cache(logged_in_client, user):
