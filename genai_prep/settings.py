@@ -330,7 +330,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 200},
     },
     "sessions": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        # Django's, minus a directory listing on every write (its docstring).
+        "BACKEND": "cards.web.filecache.FileBasedCache",
         "LOCATION": os.environ.get("DJANGO_SESSION_CACHE_DIR")
         or str(DATA_DIR / "session-cache"),
         "TIMEOUT": SESSION_COOKIE_AGE,
