@@ -103,7 +103,7 @@ def test_every_table_of_numbers_passes_axe_when_open(
         if width == 375:  # the open tables scroll inside their charts
             assert page.evaluate("document.documentElement.scrollWidth") <= 375
         for scheme in SCHEMES:
-            page.emulate_media(color_scheme=scheme)
+            page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
             if violations := axe_violations(page):
                 found[f"{width}px {scheme}"] = violations
     assert found == {}
