@@ -8,7 +8,9 @@ production, and times each (learner, days) view `--repeat` times, interleaved
 round by round so a burst of load from elsewhere hits every view alike.
 Prints p50/p95 wall and CPU (this process only; PostgreSQL's share is in the
 wall time) and the SQL statements per request. `--profile` writes a cProfile
-of the heavy learner's 365-day view and prints its top functions.
+of the heavy learner's 365-day view and prints its top functions. `--cold`
+empties the cache before every request (untimed), so each one renders the
+history sections afresh (cards/progress/fragments.py) as after a grade.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=30)
     p.add_argument("--days", default="30,90,365")
     p.add_argument("--profile", metavar="FILE")
+    p.add_argument("--cold", action="store_true", help="no cached sections")
     args = p.parse_args(argv)
     os.environ["DATABASE_URL"] = args.db
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "genai_prep.settings")
@@ -42,11 +45,17 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.core.cache import caches
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
 
     from bench.simulate import HEAVY_USERNAME
+    from cards.progress import fragments
+
+    def forget() -> None:
+        if args.cold:
+            caches[fragments.CACHE_ALIAS].clear()
 
     users = get_user_model().objects
     learners = {
@@ -88,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             queries[view] = len(sent)
         for _ in range(args.repeat):
             for view in views:
+                forget()
                 w0, c0 = time.perf_counter(), time.process_time()
                 get(view)
                 wall[view].append((time.perf_counter() - w0) * 1000)
@@ -96,6 +106,7 @@ def main(argv: list[str] | None = None) -> int:
             profiler = cProfile.Profile()
             profiler.enable()
             for _ in range(10):
+                forget()
                 get(("heavy", 365))
             profiler.disable()
             profiler.dump_stats(args.profile)
@@ -119,7 +130,8 @@ def main(argv: list[str] | None = None) -> int:
         statistics.median(wall[("normal", 365)]),
     )
     print(
-        f"heavy / normal 365 d, wall p50: {h / n:.2f}  (repeat {args.repeat}, in-process, one thread)"
+        f"heavy / normal 365 d, wall p50: {h / n:.2f}  (repeat {args.repeat}, "
+        f"in-process, one thread{', cold: no cached sections' if args.cold else ''})"
     )
     return 0
 

@@ -316,8 +316,19 @@ if SENTRY_DSN:
 # default (DJANGO_SESSION_CACHE_DIR), Redis with REDIS_URL.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_CACHE_ALIAS = "sessions"
+# The progress page's rendered history sections (cards/progress/fragments.py):
+# 20-120 KB each, so apart from "default", whose rate-limit counters a full
+# cache would otherwise cull. Keys are digests of their content: no
+# invalidation, only expiry.
+PROGRESS_CACHE_TIMEOUT = 60 * 60
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "progress",
+        "TIMEOUT": PROGRESS_CACHE_TIMEOUT,
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
     "sessions": {
         # Django's, minus a directory listing on every write (its docstring).
         "BACKEND": "cards.web.filecache.FileBasedCache",
@@ -353,6 +364,12 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": prefix,
+        },
+        "progress": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{prefix}-progress",
+            "TIMEOUT": PROGRESS_CACHE_TIMEOUT,
         },
         "sessions": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -81,6 +81,7 @@ def test_redis_holds_the_caches_and_sessions_under_one_prefix(read):
     assert {c["LOCATION"] for c in caches.values()} == {"redis://cache:6379/0"}
     assert caches["default"]["KEY_PREFIX"] == "prep-eu"
     assert caches["sessions"]["KEY_PREFIX"] == "prep-eu-sessions"
+    assert caches["progress"]["KEY_PREFIX"] == "prep-eu-progress"
     assert caches["sessions"]["TIMEOUT"] == s["SESSION_COOKIE_AGE"]
 
 

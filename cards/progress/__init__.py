@@ -53,22 +53,26 @@ __all__ = [
 class Page:
     today: date
     figures: Figures
-    activity: Activity
+    activity: Activity | None  # None: the view renders it (cards/progress/fragments.py)
     forecast: charts.BarChart
-    calendar: charts.Heatmap
+    calendar: charts.Heatmap | None
     ease: charts.BarChart
     mastery: Mastery
     is_empty: bool = False
 
 
-def build_page(snap: Snapshot, *, span: int = DEFAULT_RANGE) -> Page:
+def build_page(
+    snap: Snapshot, *, span: int = DEFAULT_RANGE, history: bool = True
+) -> Page:
+    """The page's figures and charts; `history=False` leaves out the two
+    sections drawn from the days alone (activity and calendar)."""
     head = figures(snap)
     return Page(
         today=snap.today,
         figures=head,
-        activity=activity(snap.days, today=snap.today, span=span),
+        activity=activity(snap.days, today=snap.today, span=span) if history else None,
         forecast=forecast_chart(snap, redrilling=head.redrilling),
-        calendar=heatmap(snap.days, today=snap.today),
+        calendar=heatmap(snap.days, today=snap.today) if history else None,
         ease=ease_chart(snap),
         mastery=mastery(snap),
         is_empty=not snap.days,

@@ -9,7 +9,6 @@ from cards.progress import geometry as charts
 from cards.progress.core import (
     HEATMAP_WEEKS,
     DayActivity,
-    day_label,
     plural,
     streaks,
     window,
@@ -31,15 +30,8 @@ def heatmap(days: Sequence[DayActivity], *, today: date) -> charts.Heatmap:
         week, weekday = divmod((day - first).days, 7)
         n = shown[day].reviews if day in shown else 0
         x, y = charts.heat_position(week, weekday)
-        title = f"{day_label(day, year=True)}: " + (
-            plural(n, "review") if n else "no reviews"
-        )
-        if day in streak_days:
-            title += " (current streak)"
         cells.append(
-            charts.Cell(
-                x, y, charts.heat_level(n, thresholds), title, day in streak_days
-            )
+            charts.Cell(x, y, charts.heat_level(n, thresholds), day in streak_days)
         )
         if day.day == 1 or day == first:
             label_x = charts.heat_position(

@@ -65,10 +65,14 @@ class Table:
 
 @dataclass(frozen=True)
 class Column:
-    """One bar to draw: stacked (css class, value) pairs from the bottom up."""
+    """One bar to draw: stacked (css class, value) pairs from the bottom up.
+
+    A column with a title gets a tooltip (a transparent full-height target
+    titled in SVG); the per-day charts leave it empty, their table says it.
+    """
 
     stacks: tuple[tuple[str, float], ...]
-    title: str
+    title: str = ""
     label: str = ""  # x tick label; empty for no tick
 
     @property
@@ -77,10 +81,17 @@ class Column:
 
 
 @dataclass(frozen=True)
-class Bar:
-    hit: Rect  # full-height transparent target, so thin bars still get a tooltip
-    rects: tuple[Rect, ...]
+class Hit:
+    rect: Rect  # full-height transparent target, so thin bars still get a tooltip
     title: str
+
+
+@dataclass(frozen=True)
+class Path:
+    """Every shape of one css class in one <path>: a subpath per rectangle."""
+
+    css: str
+    d: str
 
 
 @dataclass(frozen=True)
@@ -91,7 +102,8 @@ class BarChart:
     x_label: str
     y_label: str
     plot: Rect
-    bars: tuple[Bar, ...]
+    paths: tuple[Path, ...]
+    hits: tuple[Hit, ...]
     x_ticks: tuple[Tick, ...]
     y_ticks: tuple[Tick, ...]
     table: Table
@@ -102,7 +114,7 @@ class BarChart:
 
     @property
     def bars_svg(self) -> markup.Markup:
-        return markup.bars(self.bars)
+        return markup.bars(self.paths, self.hits)
 
     @property
     def baseline(self) -> float:
@@ -176,7 +188,7 @@ def bar_chart(
     integer: bool = True,
 ) -> BarChart:
     plot = Rect(LEFT, TOP, WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM)
-    highest = max((c.total for c in columns), default=0)
+    highest = max((sum(v for _, v in c.stacks) for c in columns), default=0)
     if y_top is None or y_step is None:
         y_top, y_step = nice_scale(highest, integer=integer)
     scale = plot.h / y_top
@@ -188,22 +200,30 @@ def bar_chart(
     pitch = plot.w / max(1, len(columns))
     # Keep a visible gap between wide bars; very thin bars touch.
     width = pitch * (0.72 if pitch > 4 else 0.9)
-    bars, x_ticks = [], []
-    # Rounded once per chart or column, not once per rect: a 365-day page lays
-    # out about 2,000 of them.
+    # One path per css class and no object per rect: a 365-day page lays out
+    # about 1,500 of them. Rounded once per chart or column, not once per rect.
+    segments: dict[str, list[str]] = {}
+    hits, x_ticks = [], []
     bar_w, hit_w = _r(width), _r(pitch)
+    # The subpath's constant tail ("h<w>v<h>h-<w>z" with h filled in).
+    across, back = f"h{bar_w}v", f"h-{bar_w}z"
+    offset = plot.x + (pitch - width) / 2
     for i, column in enumerate(columns):
-        x = plot.x + i * pitch + (pitch - width) / 2
-        bar_x = _r(x)
-        top, rects = base, []
+        x = offset + i * pitch
+        head = f"M{round(x, 2)} "
+        top = base
         for css, value in column.stacks:
             if value <= 0:
                 continue
             h = value * scale
             top -= h
-            rects.append(Rect(bar_x, _r(top), bar_w, _r(h), css))
-        hit = Rect(_r(plot.x + i * pitch), plot.y, hit_w, plot.h)
-        bars.append(Bar(hit, tuple(rects), column.title))
+            d = segments.get(css)
+            if d is None:
+                d = segments[css] = []
+            d.append(f"{head}{round(top, 2)}{across}{round(h, 2)}{back}")
+        if column.title:
+            hit = Rect(_r(plot.x + i * pitch), plot.y, hit_w, plot.h)
+            hits.append(Hit(hit, column.title))
         if column.label:
             x_ticks.append(Tick(_r(x + width / 2), column.label))
     # Keep the outermost labels inside the viewBox (about 6.4 units a character).
@@ -220,7 +240,8 @@ def bar_chart(
         x_label=x_label,
         y_label=y_label,
         plot=plot,
-        bars=tuple(bars),
+        paths=tuple(Path(css, "".join(d)) for css, d in segments.items()),
+        hits=tuple(hits),
         x_ticks=tuple(x_ticks),
         y_ticks=y_ticks,
         table=table,
@@ -234,7 +255,6 @@ class Cell:
     x: float
     y: float
     level: int
-    title: str
     is_streak: bool = False
 
     @property
@@ -261,8 +281,19 @@ class Heatmap:
     weekday_x: int = HEAT_LEFT - 4
 
     @property
+    def paths(self) -> tuple[Path, ...]:
+        """The day squares, one path per colour (and per colour in the streak)."""
+        segments: dict[str, list[str]] = {}
+        size = self.cell
+        for c in self.cells:
+            segments.setdefault(c.css, []).append(
+                f"M{c.x} {c.y}h{size}v{size}h-{size}z"
+            )
+        return tuple(Path(css, "".join(d)) for css, d in sorted(segments.items()))
+
+    @property
     def cells_svg(self) -> markup.Markup:
-        return markup.cells(self.cells, size=self.cell)
+        return markup.paths(self.paths)
 
 
 def heat_thresholds(values: Iterable[int]) -> tuple[int, ...]:

@@ -1,13 +1,13 @@
 """The charts' repeated elements as markup, built with format strings: pure, stdlib only.
 
-A 365-day progress page draws about 2,000 SVG shapes and 1,500 table rows;
-looping over them in the template cost most of the page's time (a variable
-lookup, localisation and escaping per attribute). Here every number is one of
-our own coordinates (written as the template wrote it: str()) and every text
-is escaped with html.escape, which is what Django's escape does; `Markup`
-tells Django's templates the result is already escaped (the `__html__`
-protocol), so they print it as is. Nothing here is cached: each page builds
-its own.
+A 365-day progress page lays out about 2,000 SVG rectangles; looping over
+them in the template cost most of the page's time (a variable lookup,
+localisation and escaping per attribute), and one element per rectangle made
+most of its bytes: here every css class's rectangles are one <path>. Every
+number is one of our own coordinates (written as the template wrote it:
+str()) and every text is escaped with html.escape, which is what Django's
+escape does; `Markup` tells Django's templates the result is already escaped
+(the `__html__` protocol), so they print it as is.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-__all__ = ["Markup", "bars", "cells", "table_body"]
+__all__ = ["Markup", "bars", "paths", "table_body"]
 
 
 class Markup(str):
@@ -31,34 +31,23 @@ def _t(value: object) -> str:
     return escape(str(value))
 
 
-def bars(items: Iterable) -> Markup:
-    """A bar chart's bars (geometry.Bar): a titled group of a full-height
-    transparent target and the stacked rects."""
-    out = []
-    for bar in items:
-        hit = bar.hit
-        out.append(
-            f'<g><title>{_t(bar.title)}</title><rect class="hit" x="{hit.x}" '
-            f'y="{hit.y}" width="{hit.w}" height="{hit.h}" fill="transparent"/>'
-        )
-        out.extend(
-            f'<rect class="{_t(r.css)}" x="{r.x}" y="{r.y}" width="{r.w}" '
-            f'height="{r.h}"/>'
-            for r in bar.rects
-        )
-        out.append("</g>")
-    return Markup("".join(out))
+def paths(items: Iterable) -> Markup:
+    """geometry.Path shapes: one <path> per css class."""
+    return Markup("".join(f'<path class="{_t(p.css)}" d="{p.d}"/>' for p in items))
 
 
-def cells(items: Iterable, *, size: int) -> Markup:
-    """The heatmap's day squares (geometry.Cell), each with its tooltip."""
-    return Markup(
-        "".join(
-            f'<rect class="{_t(c.css)}" x="{c.x}" y="{c.y}" width="{size}" '
-            f'height="{size}" rx="2"><title>{_t(c.title)}</title></rect>'
-            for c in items
-        )
+def bars(shapes: Iterable, hits: Iterable = ()) -> Markup:
+    """A bar chart's bars (geometry.Path per class), then the tooltips of the
+    columns that have one (geometry.Hit): a titled, transparent full-height
+    target each."""
+    out = [paths(shapes)]
+    out.extend(
+        f'<g><title>{_t(h.title)}</title><rect class="hit" x="{h.rect.x}" '
+        f'y="{h.rect.y}" width="{h.rect.w}" height="{h.rect.h}" '
+        'fill="transparent"/></g>'
+        for h in hits
     )
+    return Markup("".join(out))
 
 
 def table_body(rows: Iterable[Iterable[object]], *, columns: int) -> Markup:

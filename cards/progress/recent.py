@@ -95,25 +95,47 @@ def _day_ticks(series: Sequence[DayActivity]) -> set[int]:
     return set(range(len(series) - 1, -1, -every))
 
 
+def periods(
+    series: Sequence[DayActivity], *, span: int
+) -> tuple[str, list[tuple[str, list[DayActivity]]]]:
+    """The range's days grouped for its tables: (heading, [(label, days)]).
+
+    Per day over 30 days, per Monday-based week over 90 and per month over a
+    year: a table of a few dozen rows whatever the learner did, every period
+    listed (a table of study days only would grow with the history).
+    """
+    groups: dict[object, tuple[str, list[DayActivity]]] = {}
+    if span <= 31:
+        for d in series:
+            groups[d.day] = (day_label(d.day, year=True), [d])
+        return "Day", list(groups.values())
+    weekly = span <= 92
+    for d in series:
+        key = (
+            d.day - timedelta(days=d.day.weekday()) if weekly else d.day.replace(day=1)
+        )
+        group = groups.get(key)
+        if group is None:
+            label = day_label(key, year=True) if weekly else f"{key:%B %Y}"
+            group = groups[key] = (label, [])
+        group[1].append(d)
+    return ("Week starting" if span <= 92 else "Month"), list(groups.values())
+
+
+def _per(span: int) -> str:
+    return "day" if span <= 31 else "week" if span <= 92 else "month"
+
+
 def reviews_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChart:
     ticks = _day_ticks(series)
-    columns = []
-    for i, d in enumerate(series):
-        if d.reviews:
-            parts = ", ".join(
-                f"{getattr(d, key)} {key}" for key, _ in GRADE_GROUPS if getattr(d, key)
-            )
-            new = f"; {d.new} new" if d.new else ""
-            title = f"{day_label(d.day)}: {plural(d.reviews, 'review')} ({parts}{new})"
-        else:
-            title = f"{day_label(d.day)}: no reviews"
-        columns.append(
-            Column(
-                tuple((f"bar-{key}", getattr(d, key)) for key, _ in GRADE_GROUPS),
-                title,
-                short_label(d.day) if i in ticks else "",
-            )
+    again, hard, good, easy = (f"bar-{key}" for key, _ in GRADE_GROUPS)
+    columns = [
+        Column(
+            ((again, d.again), (hard, d.hard), (good, d.good), (easy, d.easy)),
+            label=short_label(d.day) if i in ticks else "",
         )
+        for i, d in enumerate(series)
+    ]
     total = sum(d.reviews for d in series)
     active = [d for d in series if d.reviews]
     if total:
@@ -125,6 +147,7 @@ def reviews_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChar
         )
     else:
         summary = f"No reviews in {PERIODS[span]} yet."
+    heading, groups = periods(series, span=span)
     return charts.bar_chart(
         key="reviews",
         title="Reviews per day",
@@ -134,16 +157,15 @@ def reviews_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChar
         columns=columns,
         legend=[LegendItem(f"bar-{key}", label) for key, label in GRADE_GROUPS],
         table=Table(
-            f"Reviews per day by grade, {PERIODS[span]} (days without "
-            "reviews left out)",
-            ("Day", "Again", "Hard", "Good", "Easy", "Total"),
+            f"Reviews per {_per(span)} by grade, {PERIODS[span]}",
+            (heading, "Again", "Hard", "Good", "Easy", "Total"),
             tuple(
                 (
-                    day_label(d.day, year=True),
-                    *(str(getattr(d, k)) for k, _ in GRADE_GROUPS),
-                    str(d.reviews),
+                    label,
+                    *(str(sum(getattr(d, k) for d in days)) for k, _ in GRADE_GROUPS),
+                    str(sum(d.reviews for d in days)),
                 )
-                for d in active
+                for label, days in groups
             ),
         ),
         empty_text="" if total else "No reviews yet",
@@ -155,8 +177,7 @@ def time_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChart:
     columns = [
         Column(
             (("bar-time", d.ms / 60_000),),
-            f"{day_label(d.day)}: {format_duration(d.ms) if d.ms else 'no study time'}",
-            short_label(d.day) if i in ticks else "",
+            label=short_label(d.day) if i in ticks else "",
         )
         for i, d in enumerate(series)
     ]
@@ -169,6 +190,7 @@ def time_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChart:
         )
     else:
         summary = f"No study time recorded in {PERIODS[span]} yet."
+    heading, groups = periods(series, span=span)
     return charts.bar_chart(
         key="time",
         title="Time spent per day",
@@ -177,11 +199,11 @@ def time_chart(series: Sequence[DayActivity], *, span: int) -> charts.BarChart:
         y_label="Minutes",
         columns=columns,
         table=Table(
-            f"Minutes spent answering per day, {PERIODS[span]} (days without "
-            "study left out)",
-            ("Day", "Time"),
+            f"Time spent answering per {_per(span)}, {PERIODS[span]}",
+            (heading, "Time"),
             tuple(
-                (day_label(d.day, year=True), format_duration(d.ms)) for d in studied
+                (label, format_duration(sum(d.ms for d in days)))
+                for label, days in groups
             ),
         ),
         empty_text="" if total else "No study time yet",

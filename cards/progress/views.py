@@ -11,7 +11,7 @@ from cards import progress as charts
 from cards.mock import calibration
 from cards.models import Level, profile_for
 from cards.ops.replica import replica_reads
-from cards.progress import queries
+from cards.progress import fragments, queries
 from cards.progress.forms import ProgressRangeForm
 from cards.web.http import HtmxHttpRequest, login_required
 
@@ -30,10 +30,17 @@ def progress(request: HtmxHttpRequest) -> HttpResponse:
     today = profile.study_day(timezone.now())
     if request.htmx and not request.htmx.history_restore_request:
         days = queries.daily_activity(request.user)
-        context = {"activity": charts.activity(days, today=today, span=span)}
-        return render(request, "cards/progress.html#activity", context)
-    page = charts.build_page(queries.snapshot(request.user, today=today), span=span)
-    context = {"page": page, "activity": page.activity, "profile": profile}
+        return HttpResponse(fragments.activity(days, today=today, span=span))
+    snap = queries.snapshot(request.user, today=today)
+    stamp = fragments.digest(snap.days)
+    context = {
+        "page": charts.build_page(snap, span=span, history=False),
+        "profile": profile,
+        "activity_html": fragments.activity(
+            snap.days, today=today, span=span, stamp=stamp
+        ),
+        "calendar_html": fragments.calendar(snap.days, today=today, stamp=stamp),
+    }
     context["missed_points"] = queries.missed_key_points(request.user)
     # Issue 18: mock scores over time, and confidence calibration (3 queries).
     context["mock_chart"] = calibration.score_chart(queries.mock_scores(request.user))

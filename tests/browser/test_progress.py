@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from cards.learner import demo
+from tests.browser.test_accessibility import SCHEMES, WIDTHS, axe_violations
 from tests.clock import frozen_moment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,12 +31,25 @@ def test_progress_page_with_demo_history(
     page.set_viewport_size({"width": 1200, "height": 900})
     log_in(page, live_app)
     expect(page.locator("#activity h2")).to_have_text("Activity in the last 30 days")
-    assert page.locator("#reviews-chart .bars > g").count() == 30
-    assert page.locator(".chart-wide rect.heat-streak").count() >= 21
-    # Each bar names its day; at the rollover hour today has no answers yet.
-    titles = page.locator("#reviews-chart .bars > g > title").all_text_contents()
-    assert all(re.match(r"\w{3} \d+ \w{3}: ", title) for title in titles)
-    assert any(re.search(r": \d+ reviews? \(", title) for title in titles[-3:])
+    # The bars: one path per grade; the calendar's streak: one path per colour.
+    assert page.locator("#reviews-chart .bars > path").count() >= 3
+    streak = page.locator(".chart-wide path.heat-streak").evaluate_all(
+        "ps => ps.map(p => p.getAttribute('d').split('M').length - 1)"
+    )
+    assert sum(streak) >= 21
+    # The numbers behind a disclosure, opened from the keyboard: a row per day,
+    # named by its day; at the rollover hour today has no answers yet.
+    numbers = page.locator("#reviews-chart details.chart-data")
+    table = numbers.locator("table")
+    expect(table).to_be_hidden()
+    numbers.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(table).to_be_visible()
+    days = table.locator("tbody th").all_text_contents()
+    assert len(days) == 30
+    assert all(re.match(r"\w{3} \d+ \w{3} \d{4}$", day) for day in days)
+    totals = table.locator("tbody td:last-child").all_text_contents()
+    assert any(int(n) > 0 for n in totals[-3:])
     screenshot("01-desktop-30-days")
 
     # The range switch swaps the section in place (no reload) and keeps focus.
@@ -46,7 +60,10 @@ def test_progress_page_with_demo_history(
     expect(page).to_have_url(re.compile(r"/progress/\?days=365$"))
     assert page.evaluate("window.notReloaded") is True
     assert page.evaluate("document.activeElement.id") == "range-365"
-    assert page.locator("#reviews-chart .bars > g").count() == 365
+    # A year's table has a row per month (12 or 13 months touched).
+    months = page.locator("#reviews-chart details.chart-data tbody th")
+    assert months.count() in (12, 13)
+    assert re.match(r"[A-Z][a-z]+ \d{4}$", months.first.text_content())
     expect(page.locator("#range-365")).to_have_attribute("aria-current", "true")
 
     # Back restores the previous range from htmx's history cache.
@@ -67,4 +84,27 @@ def test_progress_page_with_demo_history(
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.locator(".scroll-x").evaluate("e => e.scrollWidth > e.clientWidth")
     screenshot("04-phone")
+    assert console_errors == []
+
+
+def test_every_table_of_numbers_passes_axe_when_open(
+    page, live_app, console_errors, demo_learner
+):
+    log_in(page, live_app)
+    page.goto(live_app.url + "/progress/?days=365")
+    summaries = page.locator("details.chart-data > summary")
+    assert summaries.count() == 6
+    for i in range(summaries.count()):
+        summaries.nth(i).click()
+    assert page.locator("details.chart-data[open]").count() == 6
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        if width == 375:  # the open tables scroll inside their charts
+            assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+            if violations := axe_violations(page):
+                found[f"{width}px {scheme}"] = violations
+    assert found == {}
     assert console_errors == []

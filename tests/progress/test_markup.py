@@ -3,7 +3,7 @@
 from django.template import Context, Template
 
 from cards.progress import geometry, markup
-from cards.progress.geometry import Bar, Cell, Rect, Table
+from cards.progress.geometry import Hit, Path, Rect, Table
 
 NASTY = "<script>alert('x')</script> & \"q\""
 ESCAPED = "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; &quot;q&quot;"
@@ -13,13 +13,10 @@ def test_texts_are_escaped_as_django_escapes_them():
     from django.utils.html import escape
 
     assert escape(NASTY) == ESCAPED
-    bars = markup.bars([Bar(Rect(1, 2, 3.5, 4), (Rect(1, 2, 3.5, 4, "b"),), NASTY)])
+    bars = markup.bars((), [Hit(Rect(1, 2, 3.5, 4), NASTY)])
     assert f"<title>{ESCAPED}</title>" in bars and "<script>" not in bars
-    cells = markup.cells([Cell(30, 18, 2, NASTY)], size=10)
-    assert cells == (
-        f'<rect class="heat-2" x="30" y="18" width="10" height="10" rx="2">'
-        f"<title>{ESCAPED}</title></rect>"
-    )
+    shapes = markup.paths([Path(NASTY, "M0 0h1v1h-1z")])
+    assert shapes == f'<path class="{ESCAPED}" d="M0 0h1v1h-1z"/>'
     body = markup.table_body([(NASTY, 3, "<b>")], columns=3)
     assert (
         body == f'<tr><th scope="row">{ESCAPED}</th><td>3</td><td>&lt;b&gt;</td></tr>'
@@ -33,18 +30,19 @@ def test_templates_print_markup_once_and_escape_plain_text():
     assert page == "<g></g>|&lt;g&gt;&lt;/g&gt;"
 
 
-def test_bars_draw_the_hit_target_then_the_stack():
-    bar = Bar(
-        Rect(34, 26, 9.09, 132),
-        (Rect(35.27, 100.5, 6.55, 57.5, "bar-good"), Rect(35.27, 90, 6.55, 10.5, "x")),
-        "Mon 2 Mar: 5 reviews",
+def test_bars_draw_one_path_per_class_then_the_tooltips():
+    shapes = (
+        Path("bar-good", "M35.27 100.5h6.55v57.5h-6.55z"),
+        Path("x", "M35.27 90h6.55v10.5h-6.55z"),
     )
-    assert markup.bars([bar]) == (
+    hit = Hit(Rect(34, 26, 9.09, 132), "Mon 2 Mar: 5 reviews")
+    assert markup.bars(shapes, [hit]) == (
+        '<path class="bar-good" d="M35.27 100.5h6.55v57.5h-6.55z"/>'
+        '<path class="x" d="M35.27 90h6.55v10.5h-6.55z"/>'
         '<g><title>Mon 2 Mar: 5 reviews</title><rect class="hit" x="34" y="26" '
-        'width="9.09" height="132" fill="transparent"/><rect class="bar-good" '
-        'x="35.27" y="100.5" width="6.55" height="57.5"/><rect class="x" x="35.27" '
-        'y="90" width="6.55" height="10.5"/></g>'
+        'width="9.09" height="132" fill="transparent"/></g>'
     )
+    assert markup.bars(shapes) == markup.paths(shapes)
 
 
 def test_an_empty_table_says_so():

@@ -177,8 +177,13 @@ def test_page_figures_from_the_database_by_hand(history):
     assert (f.retention_passed, f.retention_scheduled, f.retention) == (2, 3, "67%")
     assert (f.time_today, f.time_week) == ("1 min", "3 min")
     assert page.mastery.total.learning == 3 and page.mastery.total.mature == 1
-    assert page.activity.reviews.bars[27].title == (
-        "Fri 6 Mar: 4 reviews (1 again, 3 good; 3 new)"
+    assert page.activity.reviews.table.rows[27] == (
+        "Fri 6 Mar 2026",
+        "1",
+        "0",
+        "3",
+        "0",
+        "4",
     )
 
 

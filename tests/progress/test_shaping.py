@@ -1,6 +1,7 @@
 """The pure progress package: figures and chart geometry, no database."""
 
 import ast
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +21,21 @@ def day(offset: int, **counts: int) -> DayActivity:
     return DayActivity(D + timedelta(days=offset), **counts)
 
 
+def shapes(paths) -> list[tuple[str, float, float, float, float]]:
+    """(css, x, y, w, h) of every rectangle in geometry.Path shapes, in order."""
+    out = []
+    for p in paths:
+        for x, y, w, h in re.findall(r"M([\d.]+) ([\d.]+)h([\d.]+)v([\d.]+)h-\3z", p.d):
+            out.append((p.css, float(x), float(y), float(w), float(h)))
+    assert len(out) == "".join(p.d for p in paths).count("M")  # nothing unparsed
+    return out
+
+
+def at(chart, x: float) -> list[tuple[str, float, float, float, float]]:
+    """The rectangles of a bar chart's column drawn at x, bottom up."""
+    return sorted((r for r in shapes(chart.paths) if r[1] == x), key=lambda r: -r[2])
+
+
 # The database reads and the HTTP view live beside the pure shaping.
 DJANGO_MODULES = {
     "queries.py",
@@ -28,6 +44,7 @@ DJANGO_MODULES = {
     "models.py",
     "rollup.py",
     "compiled.py",
+    "fragments.py",
 }
 
 
@@ -109,7 +126,7 @@ def test_bar_chart_geometry_by_hand():
         y_label="y",
         columns=[
             geometry.Column((("a", 1), ("b", 3)), "first", "L1"),
-            geometry.Column((("a", 0), ("b", 2)), "second"),
+            geometry.Column((("a", 0), ("b", 2))),
         ],
         table=geometry.Table("c", ("h",), ()),
     )
@@ -117,13 +134,15 @@ def test_bar_chart_geometry_by_hand():
     assert chart.plot == geometry.Rect(34, 26, 318, 132)
     assert [t.label for t in chart.y_ticks] == ["0", "1", "2", "3", "4"]
     assert [t.pos for t in chart.y_ticks] == [158, 125, 92, 59, 26]
-    first, second = chart.bars
-    assert first.rects == (
-        geometry.Rect(56.26, 125, 114.48, 33, "a"),
-        geometry.Rect(56.26, 26, 114.48, 99, "b"),
-    )
-    assert second.rects == (geometry.Rect(215.26, 92, 114.48, 66, "b"),)
-    assert second.hit == geometry.Rect(193, 26, 159, 132)
+    # One path per class: the first column's a and b, the second's b.
+    assert [p.css for p in chart.paths] == ["a", "b"]
+    assert shapes(chart.paths) == [
+        ("a", 56.26, 125, 114.48, 33),
+        ("b", 56.26, 26, 114.48, 99),
+        ("b", 215.26, 92, 114.48, 66),
+    ]
+    # Only the titled column gets a tooltip target.
+    assert chart.hits == (geometry.Hit(geometry.Rect(34, 26, 159, 132), "first"),)
     assert chart.x_ticks == (geometry.Tick(113.5, "L1"),)
 
 
@@ -223,7 +242,7 @@ def test_figures_of_a_new_learner():
     assert page.is_empty
     assert page.activity.reviews.empty_text == "No reviews yet"
     assert page.forecast.empty_text and page.ease.empty_text
-    assert all(not bar.rects for bar in page.activity.reviews.bars)
+    assert page.activity.reviews.paths == () and page.activity.reviews.hits == ()
     assert page.mastery.total.new == 10 and page.mastery.total.ease == "–"
     assert all(cell.level == 0 for cell in page.calendar.cells)
 
@@ -237,19 +256,17 @@ def test_retention_counts_only_days_inside_the_window():
 
 def test_reviews_chart_points_by_hand():
     a = progress.activity(DAYS, today=D, span=30)
-    bars = a.reviews.bars
-    assert len(bars) == 30
+    assert a.reviews.hits == ()  # the table has the numbers, not 30 tooltips
     # y axis 0..4 (step 1) over 132 units: 33 a review; pitch 10.6, bars 7.632.
     assert [t.label for t in a.reviews.y_ticks] == ["0", "1", "2", "3", "4"]
-    assert bars[27].title == "Fri 6 Mar: 4 reviews (1 again, 3 good; 3 new)"
-    assert bars[27].rects == (
-        geometry.Rect(321.68, 125, 7.63, 33, "bar-again"),
-        geometry.Rect(321.68, 26, 7.63, 99, "bar-good"),
-    )
-    assert bars[28].title == "Sat 7 Mar: 1 review (1 easy)"
-    assert bars[28].rects == (geometry.Rect(332.28, 125, 7.63, 33, "bar-easy"),)
-    assert [r.h for r in bars[29].rects] == [33, 33, 33, 33]
-    assert bars[26].title == "Thu 5 Mar: no reviews" and bars[26].rects == ()
+    assert at(a.reviews, 321.68) == [
+        ("bar-again", 321.68, 125, 7.63, 33),
+        ("bar-good", 321.68, 26, 7.63, 99),
+    ]
+    assert at(a.reviews, 332.28) == [("bar-easy", 332.28, 125, 7.63, 33)]
+    assert [r[4] for r in at(a.reviews, 342.88)] == [33, 33, 33, 33]
+    assert at(a.reviews, 311.08) == []  # Thu 5 Mar: no reviews
+    assert len(shapes(a.reviews.paths)) == 2 + 1 + 4
     assert [t.label for t in a.reviews.x_ticks] == [
         "8 Feb",
         "15 Feb",
@@ -257,7 +274,11 @@ def test_reviews_chart_points_by_hand():
         "1 Mar",
         "8 Mar",
     ]
-    assert a.reviews.table.rows == (
+    # Every day of the range has its row, with or without reviews.
+    assert len(a.reviews.table.rows) == 30
+    assert a.reviews.table.head[0] == "Day"
+    assert a.reviews.table.rows[-4:] == (
+        ("Thu 5 Mar 2026", "0", "0", "0", "0", "0"),
         ("Fri 6 Mar 2026", "1", "0", "3", "0", "4"),
         ("Sat 7 Mar 2026", "0", "0", "0", "1", "1"),
         ("Sun 8 Mar 2026", "1", "1", "1", "1", "4"),
@@ -267,8 +288,12 @@ def test_reviews_chart_points_by_hand():
 
 def test_time_and_range_numbers_by_hand():
     a = progress.activity(DAYS, today=D, span=90)
-    assert len(a.time.bars) == 90
-    assert a.time.bars[-3].title == "Fri 6 Mar: 1 min"
+    assert len(shapes(a.time.paths)) == 3 and a.time.hits == ()
+    # 90 days: a row per Monday-based week (9 Dec 2025 is a Tuesday).
+    assert a.time.table.head == ("Week starting", "Time")
+    assert a.time.table.rows[0] == ("Mon 8 Dec 2025", "0 s")
+    assert a.time.table.rows[-1] == ("Mon 2 Mar 2026", "3 min")
+    assert len(a.time.table.rows) == 13
     # 85 s is the busiest day: axis 0..2 minutes, step 0.5.
     assert [t.label for t in a.time.y_ticks] == ["0", "1", "2"]
     figures = {f.label: (f.value, f.note) for f in a.numbers}
@@ -290,10 +315,11 @@ def test_retention_weeks_by_hand():
     ]
     assert [(w.scheduled, w.passed) for w in weeks] == [(0, 0)] * 4 + [(3, 2)]
     chart = progress.activity(DAYS, today=D, span=30).retention
-    last = chart.bars[-1]
+    last = chart.hits[-1]
     assert last.title == "Week of Mon 2 Mar: 67% (2 of 3 scheduled reviews passed)"
-    assert last.rects[0].h == 88 and last.rects[0].y == 70  # 2/3 of 132
-    assert chart.bars[0].title == "Week of Mon 2 Feb: no scheduled reviews"
+    ((_, _, y, _, h),) = shapes(chart.paths)
+    assert h == 88 and y == 70  # 2/3 of 132
+    assert chart.hits[0].title == "Week of Mon 2 Feb: no scheduled reviews"
     assert [t.label for t in chart.y_ticks] == ["0%", "25%", "50%", "75%", "100%"]
 
 
@@ -305,11 +331,15 @@ def test_retention_weeks_span_the_range_switch():
 
 def test_forecast_by_hand():
     chart = deck.forecast_chart(SNAP, redrilling=2)
-    assert len(chart.bars) == progress.FORECAST_DAYS
-    assert chart.bars[0].title == "Today: 1 due + 2 to re-drill"
-    assert [r.css for r in chart.bars[0].rects] == ["bar-due", "bar-redrill"]
-    assert chart.bars[1].title == "Tomorrow: 3 due"
-    assert chart.bars[5].title == "Fri 13 Mar: 1 due"
+    assert len(chart.hits) == progress.FORECAST_DAYS
+    assert chart.hits[0].title == "Today: 1 due + 2 to re-drill"
+    first = chart.hits[0].rect.x
+    assert [r[0] for r in shapes(chart.paths) if first <= r[1] < first + 10] == [
+        "bar-due",
+        "bar-redrill",
+    ]
+    assert chart.hits[1].title == "Tomorrow: 3 due"
+    assert chart.hits[5].title == "Fri 13 Mar: 1 due"
     assert chart.table.rows == (
         ("Sun 8 Mar 2026", "3"),
         ("Mon 9 Mar 2026", "3"),
@@ -336,8 +366,8 @@ def test_ease_buckets_by_hand():
         "3.1+": 1,
     }
     chart = deck.ease_chart(SNAP)
-    assert chart.bars[3].title == "2 cards with ease 1.9–2.09"
-    assert chart.bars[-1].title == "0 cards with ease 3.1 or more"
+    assert chart.hits[3].title == "2 cards with ease 1.9–2.09"
+    assert chart.hits[-1].title == "0 cards with ease 3.1 or more"
     assert chart.summary.startswith("Average ease 2.34 across 5 cards; 0 cards")
 
 
@@ -374,13 +404,20 @@ def test_heatmap_cells_by_hand():
     cal = heatmap(DAYS, today=D)
     # 53 weeks from Monday 3 March 2025 to Sunday 8 March 2026.
     assert len(cal.cells) == 52 * 7 + 7
-    assert cal.cells[0].title == "Mon 3 Mar 2025: no reviews"
+    assert cal.cells[0].level == 0
     friday = cal.cells[-3]
     assert (friday.x, friday.y, friday.level) == (654, 66, 2)
-    assert friday.title == "Fri 6 Mar 2026: 4 reviews (current streak)"
     assert friday.css == "heat-2 heat-streak"
     assert cal.cells[-2].level == 1 and cal.cells[-4].is_streak is False
     assert [c.is_streak for c in cal.cells[-3:]] == [True, True, True]
+    # One path per colour, the streak's apart: 371 squares in 3 paths.
+    assert [p.css for p in cal.paths] == [
+        "heat-0",
+        "heat-1 heat-streak",
+        "heat-2 heat-streak",
+    ]
+    assert "M654 66h10v10h-10z" in cal.paths[2].d
+    assert len(shapes(cal.paths)) == 52 * 7 + 7
     assert cal.legend == ((0, "no reviews"), (1, "1 review"), (2, "2–4 reviews"))
     assert cal.table.rows[-1] == ("March 2026", "3", "9")
     assert cal.month_ticks[0].label == "Mar" and cal.month_ticks[1].label == "Apr"

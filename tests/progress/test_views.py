@@ -66,17 +66,20 @@ def test_page_shows_figures_and_accessible_charts(logged_in_client, user, questi
     body = r.text
     assert "Your charts start" not in body
     assert re.search(r"Total reviews</dt>\s*<dd><span class=\"tile-value\">4<", body)
-    # Every chart: role="img" labelled by its title and summary, a hidden table.
+    # Every chart: role="img" labelled by its title and summary, and its
+    # numbers in a table behind a disclosure.
     svgs = re.findall(r"<svg [^>]*>", body)
     assert len(svgs) == 7
     for svg in svgs:
         assert 'role="img"' in svg
         ids = re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split()
         assert all(f'id="{i}"' in body for i in ids)
-    assert body.count('<div class="visually-hidden"><table>') == 6
-    assert (
-        "<title>" in body
-        and "4 reviews (1 again, 1 hard, 1 good, 1 easy; 4 new)" in body
+    assert body.count('<details class="chart-data"><summary>The numbers') == 6
+    day = re.escape(f"{frozen_moment().date() - timedelta(days=2):%a %-d %b %Y}")
+    assert re.search(
+        rf'<th scope="row">{day}</th><td>1</td><td>1</td><td>1</td><td>1</td>'
+        r"<td>4</td>",
+        body,
     )
     assert 'class="axis-label"' in body
     assert "style=" not in body
@@ -93,13 +96,16 @@ def test_range_switch_via_htmx_returns_only_the_activity(
     )
     assert "Activity in the last 90 days" in r.text
     assert re.search(r'id="range-90"[^>]*aria-current="true"', r.text)
-    # One hit per day in two charts, and one per calendar week (Monday to
-    # Sunday) that the 90 days touch: 13 or 14, depending on today's weekday.
+    # No tooltip per day (the tables have the numbers); one per calendar week
+    # (Monday to Sunday) that the 90 days touch: 13 or 14, by today's weekday.
     today = profile_for(user).study_day(now)
     days = [today - timedelta(days=d) for d in range(90)]
     weeks = {day - timedelta(days=day.weekday()) for day in days}
     assert len(weeks) in (13, 14)
-    assert r.text.count('class="hit"') == 90 + 90 + len(weeks)
+    assert r.text.count('class="hit"') == len(weeks)
+    # The tables of reviews and time: a row per week; retention: weeks with
+    # scheduled reviews only (none here: every answer was a first one).
+    assert r.text.count("<tr>") == 3 + 2 * len(weeks) + 1
     assert "Study calendar" not in r.text
     assert "Vary" in r.headers and "HX-Request" in r.headers["Vary"]
 
