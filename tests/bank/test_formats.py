@@ -284,6 +284,7 @@ def test_markdown_export_looks_like_the_seed():
     [
         ("Fine\n## Heading", "would be read as question structure"),
         ("Fine\n**Q3: hidden?**", "would be read as question structure"),
+        ("Q0.", "would be read as question structure"),  # a near miss of **Q1:
         ("```\nnever closed", "never closed"),
         ("Itâ€™s damaged", "looks like encoding damage"),
     ],
