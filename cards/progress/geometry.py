@@ -171,6 +171,46 @@ def _format_number(value: float) -> str:
     return f"{value:g}"
 
 
+# Width of an x tick label in viewBox units: labels are 14 px on a phone
+# (app.css), about 0.6 em a character in the UI's sans-serif.
+CHAR_W = 8.4
+TICK_GAP = 4
+
+
+def _inside(ticks: list[Tick]) -> list[Tick]:
+    """Anchor the outermost labels so that they stay inside the viewBox."""
+    out = []
+    for tick in ticks:
+        half = CHAR_W / 2 * len(tick.label)
+        if tick.pos - half < 1:
+            tick = Tick(tick.pos, tick.label, "start")
+        elif tick.pos + half > WIDTH - 1:
+            tick = Tick(tick.pos, tick.label, "end")
+        out.append(tick)
+    return out
+
+
+def _extent(tick: Tick) -> tuple[float, float]:
+    width = CHAR_W * len(tick.label)
+    start = {"start": tick.pos, "end": tick.pos - width}.get(
+        tick.anchor, tick.pos - width / 2
+    )
+    return start, start + width
+
+
+def _spaced(ticks: list[Tick]) -> list[Tick]:
+    """Drop labels that would touch their right-hand neighbour.
+
+    The last label (the most recent day or week) is kept: an end-anchored last
+    label ("30 Nov") once overlapped the one before it ("14 Sep30 Nov")."""
+    kept: list[Tick] = []
+    for tick in reversed(ticks):
+        if kept and _extent(tick)[1] + TICK_GAP > _extent(kept[-1])[0]:
+            continue
+        kept.append(tick)
+    return kept[::-1]
+
+
 def bar_chart(
     *,
     key: str,
@@ -226,13 +266,7 @@ def bar_chart(
             hits.append(Hit(hit, column.title))
         if column.label:
             x_ticks.append(Tick(_r(x + width / 2), column.label))
-    # Keep the outermost labels inside the viewBox (about 6.4 units a character).
-    for i, tick in enumerate(x_ticks):
-        half = 3.2 * len(tick.label)
-        if tick.pos - half < 1:
-            x_ticks[i] = Tick(tick.pos, tick.label, "start")
-        elif tick.pos + half > WIDTH - 1:
-            x_ticks[i] = Tick(tick.pos, tick.label, "end")
+    x_ticks = _spaced(_inside(x_ticks))
     return BarChart(
         key=key,
         title=title,

@@ -422,3 +422,43 @@ def test_heatmap_cells_by_hand():
     assert cal.table.rows[-1] == ("March 2026", "3", "9")
     assert cal.month_ticks[0].label == "Mar" and cal.month_ticks[1].label == "Apr"
     assert "current streak: 3 days" in cal.summary.lower()
+
+
+def _chart(labels: dict[int, str], columns: int) -> geometry.BarChart:
+    return geometry.bar_chart(
+        key="k",
+        title="t",
+        summary="s",
+        x_label="x",
+        y_label="y",
+        columns=[
+            geometry.Column((("a", 1),), label=labels.get(i, ""))
+            for i in range(columns)
+        ],
+        table=geometry.Table("c", ("h",), ()),
+    )
+
+
+def _extents(chart: geometry.BarChart) -> list[tuple[float, float]]:
+    return [geometry._extent(t) for t in chart.x_ticks]
+
+
+def test_x_labels_never_touch_and_the_last_one_stays():
+    # 53 weeks with a label every 11 and the last week's: at this pitch the
+    # end-anchored "30 Nov" ran into "14 Sep" ("14 Sep30 Nov" on the page).
+    labels = {i: f"{1 + i % 28} Sep" for i in range(0, 53, 11)} | {52: "30 Nov"}
+    chart = _chart(labels, 53)
+    extents = _extents(chart)
+    assert all(a[1] + geometry.TICK_GAP <= b[0] for a, b in pairs(extents))
+    assert chart.x_ticks[-1].label == "30 Nov" and chart.x_ticks[-1].anchor == "end"
+    assert len(chart.x_ticks) == len(labels) - 1  # only the one in the way went
+    assert all(start >= 1 and end <= geometry.WIDTH - 1 for start, end in extents)
+
+
+def test_x_labels_with_room_are_all_kept():
+    chart = _chart({0: "1 Jan", 10: "11 Jan", 20: "21 Jan"}, 30)
+    assert [t.label for t in chart.x_ticks] == ["1 Jan", "11 Jan", "21 Jan"]
+
+
+def pairs(items):
+    return zip(items, items[1:], strict=False)
