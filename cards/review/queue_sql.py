@@ -47,6 +47,7 @@ from cards.models import (
     Suspension,
     Topic,
 )
+from cards.review import prepared
 
 
 class DayNumber(Func):
@@ -426,9 +427,8 @@ def counts_and_heads(
         levels=levels,
         heads_only=heads_only,
     )
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = dict(zip(columns, cursor.fetchone(), strict=True))
+    # Planned once per connection (cards/review/prepared.py).
+    row = dict(zip(columns, prepared.fetchone(alias, sql, params), strict=True))
     for head in ("redrill_head", "review_head", "new_head", "plan_head"):
         if isinstance(row.get(head), str):
             row[head] = json.loads(row[head])
