@@ -229,8 +229,14 @@ class ReviewSchedule(models.Model):
     and the bank's analytics read them). Write the state only through `apply`.
     """
 
+    # No index of its own: (user, question), (user, due_on) and
+    # (user, redrill_on) all lead with the user. With a separate one, the
+    # planner read a learner's whole deck by it for the due head (issue 12).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schedules"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        db_index=False,
     )
     question = models.ForeignKey(
         Question, on_delete=models.PROTECT, related_name="schedules"
