@@ -119,7 +119,7 @@ def unserved_heads(figures: dict, profile: LearnerProfile) -> frozenset[str]:
         == 0
     ):
         skip.add("review_head")
-    return frozenset(skip)
+    return frozenset(skip)  # one of queue_sql.SKIPS
 
 
 def _stamps_hold(carried: dict, heads: dict, log_id: int) -> bool:

@@ -205,6 +205,11 @@ def due_reviews_for(
 # cancel out).
 STAMPS = ("logs_n", "logs_sum", "suspended_n", "suspended_sum")
 HEADS = ("redrill_head", "review_head", "new_head", "has_plan", "plan_head", *STAMPS)
+# The heads a grade may leave out (cards/review/queue_next.unserved_heads).
+SKIPS = tuple(
+    frozenset(names)
+    for names in ((), ("new_head",), ("review_head",), ("new_head", "review_head"))
+)
 
 
 def _sum_of_ids(queryset: QuerySet) -> Subquery:
@@ -407,7 +412,14 @@ def snapshot_statement(
     key = (alias, levels, heads_only, skip)
     compiled = _compiled.get(key)
     if compiled is None:
-        compiled = _compiled[key] = _compile(levels, alias, heads_only, skip)
+        # The heads without one head or another come together: otherwise the
+        # first grade a worker serves to a learner past the review limit, or
+        # with the whole bank started, pays an ORM compile (tens of ms).
+        for variant in {*SKIPS, skip} if heads_only else {skip}:
+            _compiled[key[:3] + (variant,)] = _compile(
+                levels, alias, heads_only, variant
+            )
+        compiled = _compiled[key]
     values = _values(
         connections[alias].ops, user_pk=user_pk, today=today, ready_before=ready_before
     )
