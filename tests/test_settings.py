@@ -61,12 +61,6 @@ def test_postgres_without_a_pooler_lets_psycopg_prepare(read):
     assert not s["DATABASES"]["default"].get("DISABLE_SERVER_SIDE_CURSORS")
 
 
-def test_sessions_live_in_the_file_cache_that_culls_on_every_100th_write(read):
-    sessions = read()["CACHES"]["sessions"]
-    assert sessions["BACKEND"] == "cards.web.filecache.SharedFileCache"
-    assert sessions["OPTIONS"]["MAX_ENTRIES"] == 100_000
-
-
 def test_a_replica_and_a_direct_url_get_their_own_aliases(read):
     s = read(
         DATABASE_URL=PG,
