@@ -99,7 +99,7 @@ lint: $(STAMP)
 	DJANGO_DEBUG=1 $(PY) manage.py check
 
 # TEST_PASS=database (the second CI pass, on PostgreSQL) runs only the tests
-# that touch the database: no lint, no browser, no fuzzing (tests/conftest.py).
+# of what differs between the databases (DATABASE_DEPENDENT, tests/conftest.py).
 ifeq ($(TEST_PASS),database)
 test: $(STAMP)
 else

@@ -319,7 +319,8 @@ SESSION_CACHE_ALIAS = "sessions"
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
     "sessions": {
-        "BACKEND": "cards.web.filecache.SharedFileCache",
+        # Django's, minus a directory listing on every write (its docstring).
+        "BACKEND": "cards.web.filecache.FileBasedCache",
         "LOCATION": os.environ.get("DJANGO_SESSION_CACHE_DIR")
         or str(DATA_DIR / "session-cache"),
         "TIMEOUT": SESSION_COOKIE_AGE,

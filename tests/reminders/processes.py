@@ -76,13 +76,14 @@ def work(database: dict, smtp_port: int, moment: datetime, barrier, stop, result
     results.put(("worker", ran))
 
 
-def sink(port: int, ready, stop, results) -> None:
-    """A real SMTP server in its own process; reports each recipient at the end."""
-    from tests.reminders.smtp import Inbox, _Controller
+def sink(port, ready, stop, results) -> None:
+    """A real SMTP server in its own process; reports each recipient at the end.
 
-    inbox = Inbox(port=port)
-    controller = _Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
+    `port` is a shared integer: the server sets it to the port it listens on."""
+    from tests.reminders.smtp import start_smtp
+
+    inbox, controller = start_smtp()
+    port.value = inbox.port
     ready.set()
     stop.wait(timeout=600)
     controller.stop()

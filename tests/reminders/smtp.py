@@ -11,6 +11,8 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import errno
+import random
 import socket
 import threading
 from dataclasses import dataclass, field
@@ -26,7 +28,9 @@ DB_QUEUE = {
 
 
 def free_port(ports=PORTS) -> int:
-    for port in ports:
+    """A port of `ports` that is free now, tried in random order (two suites on
+    one machine, e.g. two checkouts, then rarely race for the same one)."""
+    for port in random.sample(list(ports), len(ports)):
         with socket.socket() as probe:
             try:
                 probe.bind(("127.0.0.1", port))
@@ -83,11 +87,25 @@ class _Controller(Controller):
         return SMTPServer(self.handler, hostname="localhost")
 
 
+def start_smtp(tries: int = 10) -> tuple[Inbox, _Controller]:
+    """Start a server on a free port; another process may take the port between
+    the probe and the bind, so a port found busy is replaced by another."""
+    for attempt in range(tries):
+        inbox = Inbox(port=free_port())
+        controller = _Controller(inbox, hostname="127.0.0.1", port=inbox.port)
+        try:
+            controller.start()
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE or attempt == tries - 1:
+                raise
+            continue
+        return inbox, controller
+    raise AssertionError("unreachable")
+
+
 @pytest.fixture
 def smtp(settings):
-    inbox = Inbox(port=free_port())
-    controller = _Controller(inbox, hostname="127.0.0.1", port=inbox.port)
-    controller.start()
+    inbox, controller = start_smtp()
     settings.MAILERS = smtp_mailer(inbox.port)
     try:
         yield inbox

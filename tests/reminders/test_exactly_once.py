@@ -29,7 +29,6 @@ from cards.models import (
 from cards.reminders import timing
 from tests.factories import make_question, sm2_fields
 from tests.reminders import processes
-from tests.reminders.smtp import free_port
 
 # The figure is for PostgreSQL; SQLite, whose writers take turns,
 # runs the same code at a fifth of the size to stay within CI's time.
@@ -86,15 +85,18 @@ def test_four_workers_and_two_ticks_send_exactly_one_mail_per_learner(clock, fig
     context = multiprocessing.get_context("spawn")
     # The SMTP server runs in its own process too, so that the test process
     # polling the database never starves it.
-    port, ready, stop_sink, sunk = (
-        free_port(),
+    listening, ready, stop_sink, sunk = (
+        context.Value("i", 0),
         context.Event(),
         context.Event(),
         context.Queue(),
     )
-    server = context.Process(target=processes.sink, args=(port, ready, stop_sink, sunk))
+    server = context.Process(
+        target=processes.sink, args=(listening, ready, stop_sink, sunk)
+    )
     server.start()
     assert ready.wait(timeout=60)
+    port = listening.value
     barrier = context.Barrier(WORKERS + TICKS)
     stop, results = context.Event(), context.Queue()
     started = time.monotonic()

@@ -1,0 +1,50 @@
+"""The sessions' file cache: Django's behaviour, without listing on every write."""
+
+from pathlib import Path
+
+from cards.web.filecache import FileBasedCache
+
+
+def cache_in(folder: Path, **options) -> FileBasedCache:
+    return FileBasedCache(str(folder), {"OPTIONS": options, "TIMEOUT": 60})
+
+
+def files(folder: Path) -> int:
+    return len(list(folder.glob("*.djcache")))
+
+
+def test_keeps_what_it_stores(tmp_path):
+    cache = cache_in(tmp_path)
+    cache.set("figures", {"due": 3, "new": 10})
+    assert cache.get("figures") == {"due": 3, "new": 10}
+    cache.delete("figures")
+    assert cache.get("figures") is None
+
+
+def test_lists_the_directory_once_every_n_writes(tmp_path, monkeypatch):
+    cache = cache_in(tmp_path, CULL_CHECK_EVERY=10)
+    listings = []
+    real = cache._list_cache_files
+    monkeypatch.setattr(
+        cache, "_list_cache_files", lambda: listings.append(1) or real()
+    )
+    for n in range(100):
+        cache.set(f"key-{n}", n)
+    assert len(listings) == 10  # Django's own lists it 100 times
+
+
+def test_still_culls_when_over_max_entries(tmp_path):
+    cache = cache_in(tmp_path, MAX_ENTRIES=20, CULL_FREQUENCY=2, CULL_CHECK_EVERY=5)
+    most = 0
+    for n in range(200):
+        cache.set(f"key-{n}", n)
+        most = max(most, files(tmp_path))
+    assert most <= 20 + 5  # overshoots by at most CULL_CHECK_EVERY
+    assert files(tmp_path) < 200
+    assert cache.get("key-199") == 199
+
+
+def test_the_sessions_cache_uses_it():
+    from django.core.cache import caches
+
+    assert isinstance(caches["sessions"], FileBasedCache)
