@@ -229,9 +229,7 @@ class ReviewSchedule(models.Model):
     and the bank's analytics read them). Write the state only through `apply`.
     """
 
-    # No index of its own: (user, question), (user, due_on) and
-    # (user, redrill_on) all lead with the user. With a separate one, the
-    # planner read a learner's whole deck by it for the due head (issue 12).
+    # No index of its own: every index here leads with the user (0024).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,

@@ -205,11 +205,8 @@ def due_reviews_for(
 # cancel out).
 STAMPS = ("logs_n", "logs_sum", "suspended_n", "suspended_sum")
 HEADS = ("redrill_head", "review_head", "new_head", "has_plan", "plan_head", *STAMPS)
-# The heads a grade may leave out (cards/review/queue_next.unserved_heads).
-SKIPS = tuple(
-    frozenset(names)
-    for names in ((), ("new_head",), ("review_head",), ("new_head", "review_head"))
-)
+_NEW, _REVIEW = frozenset({"new_head"}), frozenset({"review_head"})
+SKIPS = (frozenset(), _NEW, _REVIEW, _NEW | _REVIEW)  # queue_next.unserved_heads
 
 
 def _sum_of_ids(queryset: QuerySet) -> Subquery:
@@ -229,8 +226,7 @@ def snapshot_query(
     skip: frozenset[str] = frozenset(),
 ) -> QuerySet:
     """Every figure of the queue and each sub-queue's head, in one statement
-    (`heads_only`: the heads, the plan head and has_plan, no counts; without
-    the heads in `skip`, which the caller knows it will not serve)."""
+    (`heads_only`: the heads but those in `skip`, the plan head, no counts)."""
     logs = ReviewLog.objects.filter(user=user_pk, study_day=today)
     schedules = schedules_for(user_pk, levels)
     redrills = redrills_for(user_pk, today, levels)
@@ -361,12 +357,7 @@ def _values(
     }
 
 
-def _compile(
-    levels: tuple[int, ...],
-    alias: str,
-    heads_only: bool,
-    skip: frozenset[str] = frozenset(),
-) -> _Compiled:
+def _compile(levels: tuple, alias: str, heads_only: bool, skip: frozenset) -> _Compiled:
     queryset = snapshot_query(
         _SENTINEL_USER,
         today=_SENTINEL_DAY,
@@ -412,13 +403,10 @@ def snapshot_statement(
     key = (alias, levels, heads_only, skip)
     compiled = _compiled.get(key)
     if compiled is None:
-        # The heads without one head or another come together: otherwise the
-        # first grade a worker serves to a learner past the review limit, or
-        # with the whole bank started, pays an ORM compile (tens of ms).
-        for variant in {*SKIPS, skip} if heads_only else {skip}:
-            _compiled[key[:3] + (variant,)] = _compile(
-                levels, alias, heads_only, variant
-            )
+        # The heads' variants come together: else a worker's first grade past
+        # the review limit, or with the bank all started, pays a compile.
+        for v in {*SKIPS, skip} if heads_only else {skip}:
+            _compiled[(*key[:3], v)] = _compile(levels, alias, heads_only, v)
         compiled = _compiled[key]
     values = _values(
         connections[alias].ops, user_pk=user_pk, today=today, ready_before=ready_before
@@ -442,8 +430,7 @@ def counts_and_heads(
     heads_only: bool = False,
     skip: frozenset[str] = frozenset(),
 ) -> dict:
-    """Run the statement: every figure, and each sub-queue's head as a dict
-    (a head in `skip` is not read: None)."""
+    """Run the statement: every figure, each head as a dict (None if skipped)."""
     alias = router.db_for_read(get_user_model())
     sql, params, columns = snapshot_statement(
         user_pk=user_pk,
