@@ -20,6 +20,9 @@ from django.db import connection as default_connection
 _READY = re.compile(r"^B\t\d+\tReadyForQuery", re.MULTILINE)
 # The text of each statement the client sent: a simple Query or a Parse.
 _SENT = re.compile(r'^F\t\d+\t(?:Query|Parse)\t (?:"[^"]*" )?"(.*)"', re.MULTILINE)
+_PARSE_NAME = re.compile(r'^F\t\d+\tParse\t "([^"]*)"')
+# A Bind names its portal, then its statement ("" for the unnamed one).
+_BIND = re.compile(r'^F\t\d+\tBind\t "[^"]*" "([^"]*)"')
 
 
 @dataclass
@@ -40,12 +43,30 @@ def _head(sql: str) -> str:
     return words[0].upper() if words else "?"
 
 
-def parse(text: str) -> Trace:
+def parse(text: str, prepared: dict[str, str] | None = None) -> Trace:
+    """`prepared`: the texts of the connection's prepared statements by name,
+    for a Bind that runs one prepared before the trace (no Parse in it)."""
+    statements, parsed = [], set()
+    for line in text.splitlines():
+        if (sent := _SENT.match(line)) is not None:
+            statements.append(sent.group(1))
+            if (name := _PARSE_NAME.match(line)) is not None:
+                parsed.add(name.group(1))
+        elif (bound := _BIND.match(line)) is not None:
+            name = bound.group(1)
+            if name and name not in parsed:
+                statements.append((prepared or {}).get(name, f"EXECUTE {name}"))
     return Trace(
         round_trips=len(_READY.findall(text)),
-        statements=_SENT.findall(text),
+        statements=statements,
         traced=True,
     )
+
+
+def _prepared_texts(raw) -> dict[str, str]:
+    # psycopg's own map of the statements it prepared on this connection.
+    names = getattr(getattr(raw, "_prepared", None), "_names", {})
+    return {name.decode(): key[0].decode() for key, name in names.items()}
 
 
 @contextmanager
@@ -72,7 +93,7 @@ def traced(connection=default_connection) -> Iterator[Trace]:
         finally:
             raw.pgconn.untrace()
             out.seek(0)
-            found = parse(out.read().decode("utf-8", "replace"))
+            found = parse(out.read().decode("utf-8", "replace"), _prepared_texts(raw))
             result.round_trips = found.round_trips
             result.statements = found.statements
             # A connection closed and reopened inside the block was not traced.

@@ -229,8 +229,12 @@ class ReviewSchedule(models.Model):
     and the bank's analytics read them). Write the state only through `apply`.
     """
 
+    # No index of its own: every index here leads with the user (0024).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="schedules"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="schedules",
+        db_index=False,
     )
     question = models.ForeignKey(
         Question, on_delete=models.PROTECT, related_name="schedules"

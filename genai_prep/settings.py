@@ -382,10 +382,17 @@ if REDIS_URL:
 # PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server
 # connection serves another client after every transaction, so nothing may
 # outlive one: no server-side cursors, no prepared statements.
+# Otherwise psycopg prepares a statement after its 5th run on a connection,
+# which only the few statements sent through cards/review/prepared.py can be
+# (Django's own cursors bind on the client and are never prepared).
 DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
+PREPARE_THRESHOLD = None if DATABASE_POOLER == "transaction" else 5
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        PREPARE_THRESHOLD
+    )
 if DATABASE_POOLER == "transaction":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 if os.environ.get("DATABASE_CONN_MAX_AGE"):
     DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ["DATABASE_CONN_MAX_AGE"])
 # DATABASE_DIRECT_URL: PostgreSQL itself, bypassing the pooler, for migrations
@@ -401,9 +408,11 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
     )
+    DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+        PREPARE_THRESHOLD
+    )
     if DATABASE_POOLER == "transaction":
         DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
-        DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = None
 elif TESTING:
     DATABASES["replica"] = dict(DATABASES["default"])
 if "replica" in DATABASES:

@@ -50,6 +50,17 @@ def test_postgres_behind_pgbouncer_has_no_server_side_state(read):
     assert "transaction_mode" not in db["OPTIONS"]  # SQLite's, not PostgreSQL's
 
 
+def test_postgres_without_a_pooler_lets_psycopg_prepare(read):
+    # Only the statements run through cards/review/prepared.py are prepared;
+    # Django's own cursors bind on the client whatever the threshold.
+    s = read(
+        DATABASE_URL=PG, DATABASE_REPLICA_URL="postgres://app:pw@db-replica:5432/p"
+    )
+    assert s["DATABASES"]["default"]["OPTIONS"]["prepare_threshold"] == 5
+    assert s["DATABASES"]["replica"]["OPTIONS"]["prepare_threshold"] == 5
+    assert not s["DATABASES"]["default"].get("DISABLE_SERVER_SIDE_CURSORS")
+
+
 def test_a_replica_and_a_direct_url_get_their_own_aliases(read):
     s = read(
         DATABASE_URL=PG,

@@ -22,6 +22,7 @@ from django.db import IntegrityError, connections, router, transaction
 
 from cards.models import InterviewPlan, Question, ReviewLog, ReviewSchedule, Suspension
 from cards.progress import rollup
+from cards.review import prepared
 from cards.review.answer import Flow
 from cards.review.conflicts import Reason, ReviewConflict
 
@@ -72,9 +73,8 @@ def read_sql() -> str:
 def read(user_pk: int, question_id: int, *, alias: str) -> Read | None:
     """The grade's one read (None: no such question)."""
     connection = connections[alias]
-    with connection.cursor() as cursor:
-        cursor.execute(read_sql(), [user_pk, user_pk, user_pk, question_id])
-        row = cursor.fetchone()
+    # Both statements are planned once per connection (prepared.py).
+    row = prepared.fetchone(alias, read_sql(), [user_pk, user_pk, user_pk, question_id])
     if row is None:
         return None
     n = len(QUESTION_FIELDS)
@@ -202,9 +202,8 @@ def record_review(
         # aborting it; on its own the statement is its own transaction.
         inside = connection.in_atomic_block
         block = transaction.atomic(using=alias) if inside else nullcontext()
-        with block, connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            schedule_id, log_id = cursor.fetchone()
+        with block:
+            schedule_id, log_id = prepared.fetchone(alias, sql, params)
     except IntegrityError:
         raise ReviewConflict(Reason.STALE) from None
     if log_id is None:

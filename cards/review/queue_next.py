@@ -105,6 +105,23 @@ def figures_after(
     return new
 
 
+def unserved_heads(figures: dict, profile: LearnerProfile) -> frozenset[str]:
+    """The heads queue.from_row would not serve whatever the heads say: no
+    new question left to start (a learner who has started the whole bank
+    would otherwise have every question visited), or today's review limit
+    reached (the due head sorts every due card). Both follow from the counts
+    alone, exactly as from_row decides."""
+    skip = set()
+    if figures["new_available"] == 0:
+        skip.add("new_head")
+    if (
+        min(figures["due"], max(0, profile.reviews_per_day - figures["reviews_done"]))
+        == 0
+    ):
+        skip.add("review_head")
+    return frozenset(skip)  # one of queue_sql.SKIPS
+
+
 def _stamps_hold(carried: dict, heads: dict, log_id: int) -> bool:
     """Nothing but this answer changed the day since the counts were taken."""
     return (
@@ -136,16 +153,6 @@ def after_grade(
         or carried["card"] != (log.question_id, log.from_version)
     ):
         return None
-    heads = queue_sql.counts_and_heads(
-        user.pk,
-        today=today,
-        ready_before=now - queue.REDRILL_DELAY,
-        levels=levels,
-        heads_only=True,
-    )
-    if not _stamps_hold(carried, heads, log.pk):
-        caches[CACHE].delete(key)
-        return None
     schedule = log.schedule
     figures = figures_after(
         {name: carried[name] for name in COUNTS},
@@ -156,6 +163,17 @@ def after_grade(
         log_id=log.pk,
     )
     if figures is None:
+        return None
+    heads = queue_sql.counts_and_heads(
+        user.pk,
+        today=today,
+        ready_before=now - queue.REDRILL_DELAY,
+        levels=levels,
+        heads_only=True,
+        skip=unserved_heads(figures, profile),
+    )
+    if not _stamps_hold(carried, heads, log.pk):
+        caches[CACHE].delete(key)
         return None
     result = queue.from_row(
         {**figures, **heads}, profile=profile, today=today, levels=levels

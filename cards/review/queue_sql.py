@@ -47,6 +47,7 @@ from cards.models import (
     Suspension,
     Topic,
 )
+from cards.review import prepared
 
 
 class DayNumber(Func):
@@ -204,6 +205,8 @@ def due_reviews_for(
 # cancel out).
 STAMPS = ("logs_n", "logs_sum", "suspended_n", "suspended_sum")
 HEADS = ("redrill_head", "review_head", "new_head", "has_plan", "plan_head", *STAMPS)
+_NEW, _REVIEW = frozenset({"new_head"}), frozenset({"review_head"})
+SKIPS = (frozenset(), _NEW, _REVIEW, _NEW | _REVIEW)  # queue_next.unserved_heads
 
 
 def _sum_of_ids(queryset: QuerySet) -> Subquery:
@@ -220,9 +223,10 @@ def snapshot_query(
     ready_before: datetime,
     levels: tuple[int, ...],
     heads_only: bool = False,
+    skip: frozenset[str] = frozenset(),
 ) -> QuerySet:
     """Every figure of the queue and each sub-queue's head, in one statement
-    (`heads_only`: the heads, the plan head and has_plan, no counts)."""
+    (`heads_only`: the heads but those in `skip`, the plan head, no counts)."""
     logs = ReviewLog.objects.filter(user=user_pk, study_day=today)
     schedules = schedules_for(user_pk, levels)
     redrills = redrills_for(user_pk, today, levels)
@@ -309,7 +313,7 @@ def snapshot_query(
         "suspended_sum": Coalesce(_sum_of_ids(suspended), 0),
     }
     if heads_only:
-        figures = {name: figures[name] for name in HEADS}
+        figures = {name: figures[name] for name in HEADS if name not in skip}
     # The learner's own user row is a one-row table to hang the subqueries on.
     return (
         get_user_model().objects.filter(pk=user_pk).annotate(**figures).values(*figures)
@@ -337,7 +341,7 @@ class _Compiled:
     columns: tuple[str, ...]
 
 
-_compiled: dict[tuple[str, tuple[int, ...], bool], _Compiled] = {}
+_compiled: dict[tuple, _Compiled] = {}
 
 
 def _values(
@@ -353,13 +357,14 @@ def _values(
     }
 
 
-def _compile(levels: tuple[int, ...], alias: str, heads_only: bool) -> _Compiled:
+def _compile(levels: tuple, alias: str, heads_only: bool, skip: frozenset) -> _Compiled:
     queryset = snapshot_query(
         _SENTINEL_USER,
         today=_SENTINEL_DAY,
         ready_before=_SENTINEL_READY,
         levels=levels,
         heads_only=heads_only,
+        skip=skip,
     ).using(alias)
     compiler = queryset.query.get_compiler(alias)
     sql, params = compiler.as_sql()
@@ -377,6 +382,8 @@ def _compile(levels: tuple[int, ...], alias: str, heads_only: bool) -> _Compiled
         if isinstance(param, type(sentinel)) and param == sentinel
     )
     wanted = set(sentinels) - ({"tomorrow", "today_number"} if heads_only else set())
+    if "review_head" in skip:
+        wanted.discard("today_number")
     if not wanted <= {name for _, name in slots}:
         raise RuntimeError("the queue statement no longer takes every variable")
     return _Compiled(sql, tuple(params), slots, columns)
@@ -389,13 +396,18 @@ def snapshot_statement(
     ready_before: datetime,
     levels: tuple[int, ...],
     heads_only: bool = False,
+    skip: frozenset[str] = frozenset(),
 ) -> tuple[str, list, tuple[str, ...]]:
     """The statement's SQL, this call's parameters and the result's column names."""
     alias = router.db_for_read(get_user_model())
-    key = (alias, levels, heads_only)
+    key = (alias, levels, heads_only, skip)
     compiled = _compiled.get(key)
     if compiled is None:
-        compiled = _compiled[key] = _compile(levels, alias, heads_only)
+        # The heads' variants come together: else a worker's first grade past
+        # the review limit, or with the bank all started, pays a compile.
+        for v in {*SKIPS, skip} if heads_only else {skip}:
+            _compiled[(*key[:3], v)] = _compile(levels, alias, heads_only, v)
+        compiled = _compiled[key]
     values = _values(
         connections[alias].ops, user_pk=user_pk, today=today, ready_before=ready_before
     )
@@ -416,8 +428,9 @@ def counts_and_heads(
     ready_before: datetime,
     levels: tuple[int, ...],
     heads_only: bool = False,
+    skip: frozenset[str] = frozenset(),
 ) -> dict:
-    """Run the statement: every figure, and each sub-queue's head as a dict."""
+    """Run the statement: every figure, each head as a dict (None if skipped)."""
     alias = router.db_for_read(get_user_model())
     sql, params, columns = snapshot_statement(
         user_pk=user_pk,
@@ -425,10 +438,11 @@ def counts_and_heads(
         ready_before=ready_before,
         levels=levels,
         heads_only=heads_only,
+        skip=skip,
     )
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, params)
-        row = dict(zip(columns, cursor.fetchone(), strict=True))
+    # Planned once per connection (cards/review/prepared.py).
+    row = dict(zip(columns, prepared.fetchone(alias, sql, params), strict=True))
+    row.update(dict.fromkeys(skip))
     for head in ("redrill_head", "review_head", "new_head", "plan_head"):
         if isinstance(row.get(head), str):
             row[head] = json.loads(row[head])

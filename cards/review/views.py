@@ -133,8 +133,9 @@ def _render(
         "level_names": names,
         "levels_label": f"Only {names}" if names else "All levels",
         "level_choices": Level.choices,
-        "all_levels_url": review_url(),
-        "settings_url": reverse("cards:settings"),
+        # Only the finished screen links these (a reverse each, per card).
+        "all_levels_url": review_url() if card is None else "",
+        "settings_url": reverse("cards:settings") if card is None else "",
         "is_fsrs": profile.scheduler == SchedulerChoice.FSRS,
         "type_first": profile.type_answer_first,
         # Issue 18: rated before the reveal, carried to the grade.
@@ -142,7 +143,11 @@ def _render(
         "confidence": confidence,
         "confidence_choices": Confidence.choices,
         "max_typed": f"{typed.MAX_TYPED_CHARS:,}",
-        "skip_url": _skip_url(card, snapshot.levels, shown_at) if card else "",
+        "skip_url": (
+            _skip_url(card, snapshot.levels, shown_at)
+            if card and profile.type_answer_first
+            else ""
+        ),
         "care_next": review_url(snapshot.levels),
     }
     template = "cards/review.html#card" if request.htmx else "cards/review.html"

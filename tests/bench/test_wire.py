@@ -237,3 +237,25 @@ def test_the_two_request_flows_cost_at_most_five_round_trips_a_request(client, m
 # The typed grade checks the text again against the key points (one query)
 # between the grade's read and its write.
 LEAN_TYPED = (5, "SELECT 1|SELECT|SELECT|WITH|SELECT")
+
+
+PREPARED_TRACE = """F\t34\tBind\t "" "_pg3_0" 1 1 1 8 '\\x00' 1 0
+F\t9\tExecute\t "" 0
+F\t4\tSync
+B\t5\tReadyForQuery\t I
+F\t36\tParse\t "_pg3_1" "SELECT $1::int + 2" 1 NNNN
+F\t34\tBind\t "" "_pg3_1" 1 1 1 8 '\\x00' 1 0
+F\t4\tSync
+B\t5\tReadyForQuery\t I
+F\t34\tBind\t "" "_pg3_7" 1 1 1 8 '\\x00' 1 0
+F\t4\tSync
+B\t5\tReadyForQuery\t I
+"""
+
+
+def test_parse_names_the_prepared_statements_a_bind_runs():
+    trace = wire.parse(PREPARED_TRACE, {"_pg3_0": "WITH sched AS (UPDATE ..."})
+    assert trace.round_trips == 3
+    # Prepared before the trace (named by the connection), prepared and run
+    # in it (its Parse), and one the map does not know.
+    assert trace.summary() == "WITH|SELECT|EXECUTE"

@@ -156,3 +156,21 @@ def test_an_undo_since_the_counts_were_taken_breaks_the_stamp(clock):
         is None
     )
     assert caches[queue_next.CACHE].get(queue_next._key(learner.pk, ())) is None
+
+
+@pytest.mark.parametrize(
+    ("new_available", "due", "reviews_done", "reviews_per_day", "skipped"),
+    [
+        (3, 5, 0, 10, set()),
+        (0, 5, 0, 10, {"new_head"}),  # every question started
+        (3, 5, 10, 10, {"review_head"}),  # today's review limit reached
+        (3, 0, 0, 10, {"review_head"}),  # nothing due
+        (0, 0, 0, 10, {"new_head", "review_head"}),
+    ],
+)
+def test_the_grade_reads_no_head_the_queue_would_not_serve(
+    new_available, due, reviews_done, reviews_per_day, skipped
+):
+    profile = LearnerProfile(reviews_per_day=reviews_per_day)
+    figures = {"new_available": new_available, "due": due, "reviews_done": reviews_done}
+    assert queue_next.unserved_heads(figures, profile) == skipped
