@@ -14,7 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_learner(questions):
-    demo.seed(now=frozen_moment())
+    # 160 demo questions, not 300: still a year with a 25-day streak, in two
+    # thirds of the seeding time (30 s, 70 s under coverage, for the full bank).
+    demo.seed(now=frozen_moment(), questions=160)
 
 
 def log_in(page, live_app):
@@ -84,13 +86,11 @@ def test_progress_page_with_demo_history(
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     assert page.locator(".scroll-x").evaluate("e => e.scrollWidth > e.clientWidth")
     screenshot("04-phone")
-    assert console_errors == []
+    every_table_of_numbers_passes_axe_when_open(page, live_app, console_errors)
 
 
-def test_every_table_of_numbers_passes_axe_when_open(
-    page, live_app, console_errors, demo_learner
-):
-    log_in(page, live_app)
+def every_table_of_numbers_passes_axe_when_open(page, live_app, console_errors):
+    """Part of the test above: the year of demo history takes 30-70 s to seed."""
     page.goto(live_app.url + "/progress/?days=365")
     summaries = page.locator("details.chart-data > summary")
     assert summaries.count() == 6
