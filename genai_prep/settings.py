@@ -386,11 +386,9 @@ if REDIS_URL:
 # which only the few statements sent through cards/review/prepared.py can be
 # (Django's own cursors bind on the client and are never prepared).
 DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
-PREPARE_THRESHOLD = None if DATABASE_POOLER == "transaction" else 5
+PREPARE = {"prepare_threshold": None if DATABASE_POOLER == "transaction" else 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        PREPARE_THRESHOLD
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).update(PREPARE)
 if DATABASE_POOLER == "transaction":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if os.environ.get("DATABASE_CONN_MAX_AGE"):
@@ -408,9 +406,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
     )
-    DATABASES["replica"].setdefault("OPTIONS", {})["prepare_threshold"] = (
-        PREPARE_THRESHOLD
-    )
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(PREPARE)
     if DATABASE_POOLER == "transaction":
         DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 elif TESTING:
