@@ -73,6 +73,11 @@ def read_sql() -> str:
 def read(user_pk: int, question_id: int, *, alias: str) -> Read | None:
     """The grade's one read (None: no such question)."""
     connection = connections[alias]
+    low, high = connection.ops.integer_field_range(
+        Question._meta.pk.get_internal_type()
+    )
+    if not low <= question_id <= high:
+        return None  # as in the ORM: an id out of the column's range matches nothing
     # Both statements are planned once per connection (prepared.py).
     row = prepared.fetchone(alias, read_sql(), [user_pk, user_pk, user_pk, question_id])
     if row is None:

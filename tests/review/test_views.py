@@ -143,6 +143,16 @@ def test_grade_with_htmx_swaps_in_the_next_card(logged_in_client, user):
     assert f'name="log" value="{log.pk}"' in r.text  # the Undo button
 
 
+@pytest.mark.parametrize("question_id", [2**63 - 1, 2**63, 10**20])
+def test_grade_of_an_id_out_of_any_column_range_is_a_404(logged_in_client, question_id):
+    # The grade's own read (grade_sql.read, prepared as int8 on PostgreSQL) once
+    # answered 2**63 with a 500 where the ORM matches nothing.
+    url = f"/review/{question_id}/grade/"
+    response = logged_in_client.post(url, {"grade": "4", "version": "0"})
+    assert response.status_code == 404
+    assert not ReviewLog.objects.exists()
+
+
 def test_grade_without_htmx_redirects(logged_in_client, user):
     question = make_question(level=Level.ADVANCED)
     r = logged_in_client.post(
