@@ -75,7 +75,10 @@ def test_page_shows_figures_and_accessible_charts(logged_in_client, user, questi
         ids = re.search(r'aria-labelledby="([^"]+)"', svg).group(1).split()
         assert all(f'id="{i}"' in body for i in ids)
     assert body.count('<details class="chart-data"><summary>The numbers') == 6
-    day = re.escape(f"{frozen_moment().date() - timedelta(days=2):%a %-d %b %Y}")
+    # The study day of the answers (the learner's zone and rollover hour), not the
+    # UTC date: at the sweep's 04:00 in London the two differ.
+    answered = profile_for(user).study_day(frozen_moment() - timedelta(days=2))
+    day = re.escape(f"{answered:%a %-d %b %Y}")
     assert re.search(
         rf'<th scope="row">{day}</th><td>1</td><td>1</td><td>1</td><td>1</td>'
         r"<td>4</td>",
