@@ -45,6 +45,9 @@ class InterviewPlan(models.Model):
     # Today's plan, made once per study day (services.prepare_day).
     prepared_on = models.DateField(null=True, blank=True)
     new_today = models.PositiveIntegerField(null=True, blank=True)
+    # The pace is behind: today's new cards come before due reviews (the
+    # queue reads it; plan.is_behind says why).
+    new_first = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -148,5 +148,6 @@ def prepare_day(*, user: AbstractBaseUser, now: datetime) -> plan.DayPlan | None
     _move(user, dict.fromkeys(day.brought_forward, today))
     row.prepared_on = today
     row.new_today = day.new if day.phase is not plan.Phase.AFTER else None
-    row.save(update_fields=["prepared_on", "new_today", "updated_at"])
+    row.new_first = day.new_first
+    row.save(update_fields=["prepared_on", "new_today", "new_first", "updated_at"])
     return day

@@ -162,6 +162,7 @@ def from_row(
         redrill=row["redrill_head"],
         review=row["review_head"] if reviews_left else None,
         new=row["new_head"] if new_left else None,
+        new_first=bool(plan.get("ready") and plan.get("new_first")),
     )
     return Queue(
         today=today,
@@ -245,11 +246,19 @@ def _card(head: dict, kind: str) -> Card:
 
 
 def _choose(
-    *, redrill: dict | None, review: dict | None, new: dict | None
+    *,
+    redrill: dict | None,
+    review: dict | None,
+    new: dict | None,
+    new_first: bool = False,
 ) -> Card | None:
-    """Ready re-drills, then due reviews, then new cards, then waiting re-drills."""
+    """Ready re-drills, then due reviews, then new cards, then waiting re-drills.
+    With `new_first` (the interview plan's pace is behind) today's new cards
+    come before the due reviews."""
     if redrill and redrill["ready"]:
         return _card(redrill, ReviewKind.REDRILL)
+    if new_first and new:
+        return _card(new, ReviewKind.NEW)
     if review:
         return _card(review, ReviewKind.REVIEW)
     if new:

@@ -303,6 +303,7 @@ def snapshot_query(
             on=F("interview_on"),
             ready=Case(When(prepared_on=today, then=Value(1)), default=Value(0)),
             new_today=F("new_today"),
+            new_first=F("new_first"),
         ),
     }
     suspended = Suspension.objects.filter(user=user_pk)

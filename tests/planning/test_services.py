@@ -298,3 +298,27 @@ def test_the_days_plan_paces_new_cards_in_the_learners_minutes(user, clock):
         effort=reads.effort_for(user),
     )
     assert row.new_today == day.new == even.new
+
+
+def test_a_pace_behind_puts_new_cards_before_due_reviews_in_the_queue(user, clock):
+    today = today_of(user, clock)
+    for _ in range(30):
+        make_question()
+    due = make_schedule(user=user, due_on=today)
+    _plan(user, clock, 8)  # 30 questions, 6 run-up days: a pace of 5 a day
+    day = services.prepare_day(user=user, now=clock.now)
+    assert day.new_first and InterviewPlan.objects.get(user=user).new_first
+    snapshot = queue.snapshot(user=user, profile=user.profile, now=clock.now)
+    assert snapshot.card.kind == ReviewKind.NEW and snapshot.due == 1
+    assert snapshot.card.question_id != due.question_id
+
+
+def test_a_pace_on_time_keeps_due_reviews_first_in_the_queue(user, clock):
+    today = today_of(user, clock)
+    make_question()
+    due = make_schedule(user=user, due_on=today)
+    _plan(user, clock, 60)
+    day = services.prepare_day(user=user, now=clock.now)
+    assert not day.new_first and not InterviewPlan.objects.get(user=user).new_first
+    snapshot = queue.snapshot(user=user, profile=user.profile, now=clock.now)
+    assert snapshot.card.question_id == due.question_id

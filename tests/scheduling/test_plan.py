@@ -165,8 +165,10 @@ def test_a_missed_three_days_re_plans_from_the_day_back():
     start = plan.window_start(plan_)
     assert back.days_left == 27
     assert back.new >= 100 // (start - day(3)).days
-    # What fell due while away comes first, the more forgotten first.
-    assert back.order[:2] == (101, 100)
+    # What fell due while away comes, the more forgotten first, after today's
+    # new cards: 100 left for 20 days is behind (plan.is_behind).
+    assert back.new_first
+    assert [cid for cid in back.order if cid >= 100] == [101, 100]
     # Three days of nothing: following the plan from here still introduces
     # every card before the window.
     remaining, d = 100, day(3)
@@ -267,7 +269,7 @@ def test_levels_narrow_the_plan():
     cards = [fresh(i, level=2) for i in range(30)]
     cards += [fresh(30, level=1), seen(31, due=0, level=1), seen(32, due=0, level=2)]
     today = plan.plan_day(plan_, TODAY, cards, default=SCHED)
-    assert today.order[0] == 32
+    assert 32 in today.order and 31 not in today.order
     assert today.new > 0 and set(today.order) <= set(range(30)) | {32}
 
 
@@ -276,6 +278,46 @@ def test_topics_are_carried_and_cards_without_a_topic_stay_in_scope():
     assert scope.includes(Card(id=1, level=1, topic="rag"))
     assert not scope.includes(Card(id=2, level=1, topic="evals"))
     assert scope.includes(Card(id=3, level=1))
+
+
+# New cards before reviews when the pace is behind ------------------------------
+
+
+def _behind_day(fresh_cards: int, on_day: int) -> plan.DayPlan:
+    """A 60-day plan (final window from day 46) on `on_day`, two reviews due."""
+    cards = [seen(100, due=on_day), seen(101, due=on_day)]
+    cards += [fresh(i) for i in range(fresh_cards)]
+    return plan.plan_day(interview(60), day(on_day), cards, default=SCHED)
+
+
+def test_new_cards_come_before_due_reviews_when_the_pace_is_behind():
+    # 8 questions left for 6 days: the pace floor asks a whole card a day.
+    today = _behind_day(8, 40)
+    assert today.new_first and today.new >= 1
+    assert set(today.order[: today.new]) <= set(range(8))
+    assert set(today.order[today.new :]) == {100, 101}
+
+
+def test_due_reviews_come_first_while_the_pace_is_not_behind():
+    today = _behind_day(5, 40)  # 5 questions left for 6 days
+    assert not today.new_first
+    assert today.order[:2] == (100, 101) or today.order[:2] == (101, 100)
+
+
+def test_on_the_run_ups_last_day_the_reviews_come_first_even_when_behind():
+    today = _behind_day(3, 45)
+    assert today.phase is Phase.RUN_UP and today.new == 3
+    assert not today.new_first
+    assert set(today.order[:2]) == {100, 101}
+
+
+@pytest.mark.parametrize("on_day", [46, 59, 61])
+def test_new_first_is_a_run_up_rule_only(on_day):
+    assert not plan.is_behind(interview(60), day(on_day), remaining=10)
+
+
+def test_no_card_left_is_never_behind():
+    assert not plan.is_behind(interview(60), day(40), remaining=0)
 
 
 # Even days in minutes, and a retention that rises towards the day ----------

@@ -34,6 +34,7 @@ from cards.scheduling.plan.core import (
 from cards.scheduling.plan.day import (
     DayPlan,
     bring_back,
+    is_behind,
     plan_day,
     room_for_new,
     target_load,
@@ -72,6 +73,7 @@ __all__ = [
     "effort_from",
     "feasibility",
     "forecast",
+    "is_behind",
     "new_quota",
     "pace_floor",
     "phase",
