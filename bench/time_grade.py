@@ -7,8 +7,10 @@ The same flow as bench/profile_grade.py (one learner, the htmx grade of the
 queue's head, form-encoded), timed with the process's CPU clock and the wall
 clock per card. Prints the median and quartiles; `--json` appends the raw
 per-card times (for an interleaved A/B of two checkouts: run this file from
-each in turn). `--layers` also prints each middleware's own CPU time per card
-(its time minus the layers inside it) and the view's. Logging is silenced, as
+each in turn). `--warm` renders every question's Markdown first, as a worker
+that has shown them before (else each card pays for its texts). `--layers`
+also prints each middleware's own CPU time per card (its time minus the layers
+inside it) and the view's. Logging is silenced, as
 in a server whose access log goes to a file. The learner is removed afterwards.
 """
 
@@ -26,7 +28,9 @@ from datetime import timedelta
 from urllib.parse import urlencode
 
 
-def main(cards: int, *, layers: bool, json_path: str | None) -> None:
+def main(
+    cards: int, *, layers: bool, json_path: str | None, warm: bool = False
+) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "genai_prep.settings")
     os.environ.setdefault("DJANGO_HTTPS", "0")  # as the benchmark's server
     import django
@@ -61,6 +65,14 @@ def main(cards: int, *, layers: bool, json_path: str | None) -> None:
     ]
     for question in questions[: cards + 10]:
         make_schedule(user=learner, question=question, due_on=today - timedelta(days=3))
+    if warm:
+        # As a worker that has shown these questions before: Markdown is cached
+        # per text in the process (cards.markdown.render).
+        from cards import markdown
+
+        for question in questions:
+            markdown.render(question.prompt)
+            markdown.render(question.answer)
     client = Client()
     client.force_login(learner)
     own: dict[str, list[float]] = defaultdict(list)
@@ -174,6 +186,6 @@ if __name__ == "__main__":
         i = args.index("--json")
         json_path = args[i + 1]
         del args[i : i + 2]
-    layers = "--layers" in args
-    args = [a for a in args if a != "--layers"]
-    main(int(args[0]) if args else 60, layers=layers, json_path=json_path)
+    layers, warm = "--layers" in args, "--warm" in args
+    args = [a for a in args if a not in ("--layers", "--warm")]
+    main(int(args[0]) if args else 60, layers=layers, json_path=json_path, warm=warm)
