@@ -180,14 +180,19 @@
 
   document.addEventListener("htmx:beforeRequest", function (event) {
     var elt = event.detail.elt;
-    if (state && elt.hasAttribute && elt.hasAttribute("data-mock-form")) state.handingIn = true;
+    if (!state || !elt.hasAttribute || !elt.hasAttribute("data-mock-form")) return;
+    state.handingIn = true;
+    // The hand-in carries the text: a draft still waiting to go would only
+    // reach the server after it and be refused (409).
+    if (state.timer) { window.clearTimeout(state.timer); state.timer = null; }
   });
 
   document.addEventListener("htmx:afterRequest", function (event) {
     var elt = event.detail.elt;
     if (!state || !elt.hasAttribute || !elt.hasAttribute("data-mock-form")) return;
-    if (event.detail.successful) forget(state.answer);
-    else state.handingIn = false;
+    if (event.detail.successful) { forget(state.answer); return; }
+    state.handingIn = false;
+    if (state.textarea.value !== state.sent) schedule();  // the draft after all
   });
 
   document.addEventListener("htmx:afterSettle", function (event) {

@@ -167,6 +167,35 @@ def test_a_draft_that_races_its_own_hand_in_does_not_reload_the_page(
     assert [e for e in console_errors if "409" not in e] == []
 
 
+def test_a_slow_hand_in_sends_no_draft_after_it(
+    page, live_app, console_errors, questions
+):
+    # Typing schedules a draft a second after the last key; a hand-in that
+    # takes longer than that (a busy server) used to let the draft go after
+    # it, to be refused with a 409. The hand-in carries the text: no draft.
+    page.set_viewport_size(DESKTOP)
+    make_user(username="slow")
+    log_in(page, live_app, "slow", "/mock/")
+    start(page, live_app.url)
+    drafts = []
+    page.on("request", lambda r: drafts.append(r) if "/draft/" in r.url else None)
+
+    def slow(route):
+        page.wait_for_timeout(1800)
+        route.continue_()
+
+    page.route("**/answer/", slow)
+    page.get_by_label("Your answer").type("Attention weighs every token.")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator("#mock-question")).to_contain_text("Question 2 of 2")
+    page.wait_for_timeout(1500)  # when a draft scheduled before would have gone
+    assert drafts == []
+    assert MockAnswer.objects.filter(position=0).get().text == (
+        "Attention weighs every token."
+    )
+    assert console_errors == []
+
+
 def test_text_typed_offline_is_sent_on_reconnect(
     page, live_app, console_errors, questions
 ):
