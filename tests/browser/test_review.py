@@ -92,9 +92,7 @@ def test_daily_review_with_mouse_and_keyboard(
             step = f"02-answer-{'keyboard' if keyboard else 'mouse'}"
             screenshot(step)
             # What the learner sees: on a phone the grade bar sticks to the bottom.
-            page.screenshot(
-                path=str(screenshot(step).with_name(f"{step}-viewport.png"))
-            )
+            screenshot(f"{step}-viewport", full_page=False)
         label, key = ("Again", "1") if again else ("Good", "3")
         grade(page, label, key, keyboard=keyboard)
         if n < 9:

@@ -260,3 +260,37 @@ def test_an_answer_from_before_a_switch_is_undone_after_switching_back(db):
     switch(user, "sm2")
     services.undo_review(user=user, log_id=log.pk, now=NOW)
     assert not ReviewSchedule.objects.filter(user=user).exists()
+
+
+def test_a_learner_who_started_on_fsrs_gets_sm2s_default_ease_on_switching(db):
+    # No SM-2 answer and no stashed SM-2 state: the ease is SM-2's default
+    # (the passing streak skips the re-drills, FSRS's learning steps, it meets).
+    user = make_user(scheduler="fsrs")
+    failed, passed = make_question(), make_question()
+    for question, grades in ((failed, (1, 4, 4)), (passed, (4, 4))):
+        for minutes, grade in zip((0, 11, 22), grades, strict=False):
+            schedule = ReviewSchedule.objects.filter(user=user, question=question)
+            services.record_review(
+                user=user,
+                question=question,
+                grade=grade,
+                version=schedule.get().version if schedule else 0,
+                now=NOW + timedelta(minutes=minutes),
+            )
+    assert ReviewLog.objects.filter(user=user, kind="redrill").count() >= 2
+    switch(user, "sm2", now=NOW + timedelta(days=3))
+    for question in (failed, passed):
+        state = ReviewSchedule.objects.get(user=user, question=question).as_state()
+        assert state.ease == sm2.DEFAULT_EASE
+
+
+def test_the_workload_estimate_of_a_learner_on_fsrs_marks_their_retention(learner):
+    from django.contrib.auth import get_user_model
+
+    from cards.learner import workload
+
+    switch(learner, "fsrs", retention=Decimal("0.85"))
+    learner = get_user_model().objects.get(pk=learner.pk)  # the profile as saved
+    rows_ = workload.estimate(user=learner, profile=profile_for(learner), now=NOW)
+    assert [row.is_current for row in rows_] == [False, True, False, False]
+    assert all(row.per_day > 0 for row in rows_)

@@ -81,6 +81,12 @@ def test_why_due_for_each_case(db):
     learned = make_user()
     history(learned, question)
     assert "second success in a row" in info_of(learned, question).why
+    veteran = make_user()
+    schedule = history(veteran, question)
+    later = NOW + (schedule.due_on - TODAY)
+    answer(veteran, question, 4, later)
+    why = info_of(veteran, question, now=later).why
+    assert "multiplied the previous interval by the card's ease" in why
     scheduler_switch.switch_scheduler(user=learned, to="fsrs", now=NOW)
     assert "set by SM-2 before you switched to FSRS" in info_of(learned, question).why
 
