@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from cards import markdown
 from cards.care import reads as care_reads
 from cards.planning import reads as planning_reads
-from cards.review import answer, buttons, queue, typed
+from cards.review import answer, buttons, grade_html, queue, typed
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,11 @@ class Revealed:
     verdict: typed.Shown | None = None
     notice: str = ""
     care: care_reads.CardCare | None = None  # note, suspend, leech (cards/care)
+
+    @property
+    def grade_fieldset(self) -> str:
+        suggested = self.verdict.suggested_button if self.verdict else None
+        return grade_html.fieldset(tuple(self.buttons), suggested)
 
 
 def back(card: queue.Card, profile, today, has_plan: bool) -> Revealed | None:

@@ -9,13 +9,28 @@ with 10,000 files, measured on this machine. Here a process counts the files
 once every CULL_CHECK_EVERY writes (OPTIONS, default 200) and culls as
 Django does when there are too many: the directory may overshoot MAX_ENTRIES
 by at most CULL_CHECK_EVERY files per worker process before it is trimmed.
+
+A write also does not rename its file over the old one. On ext4 (auto_da_alloc)
+a rename that replaces a file starts the new file's writeback before it
+returns: 0.6-1.0 ms of wall time per write on this machine, against 0.06-0.09
+ms when the old file is unlinked first (and 0.17 -> 0.05 ms of CPU). A reader
+in between finds no entry, which every user of this cache already handles
+(a session or user read from the database, the queue's counts counted afresh).
+The crash guarantee that rename gave (the old content or the new) is not
+needed by a cache: an entry left empty or cut short reads as a miss.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
+import pickle
+import tempfile
+import zlib
 
 from django.core.cache.backends import filebased
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
 
 
 class FileBasedCache(filebased.FileBasedCache):
@@ -28,3 +43,31 @@ class FileBasedCache(filebased.FileBasedCache):
     def _cull(self):
         if next(self._writes) % self._check_every == 0:
             super()._cull()
+
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        fname = self._key_to_file(key, version)
+        self._cull()
+        try:
+            fd, tmp_path = tempfile.mkstemp(dir=self._dir)
+        except FileNotFoundError:  # the directory was removed meanwhile
+            self._createdir()
+            fd, tmp_path = tempfile.mkstemp(dir=self._dir)
+        renamed = False
+        try:
+            with open(fd, "wb") as f:
+                self._write_content(f, timeout, value)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(fname)
+            os.rename(tmp_path, fname)
+            renamed = True
+        finally:
+            if not renamed:
+                os.remove(tmp_path)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except (EOFError, zlib.error, pickle.UnpicklingError):
+            # Cut short (a crash before its data reached the disk): a miss.
+            self.delete(key, version)
+            return default

@@ -1,5 +1,7 @@
 """The sessions' file cache: Django's behaviour, without listing on every write."""
 
+import os
+import shutil
 from pathlib import Path
 
 from cards.web.filecache import FileBasedCache
@@ -42,6 +44,37 @@ def test_still_culls_when_over_max_entries(tmp_path):
     assert most <= 20 + 5  # overshoots by at most CULL_CHECK_EVERY
     assert files(tmp_path) < 200
     assert cache.get("key-199") == 199
+
+
+def test_a_write_never_renames_over_the_old_file(tmp_path, monkeypatch):
+    # ext4 flushes a file renamed over another before the rename returns.
+    cache = cache_in(tmp_path)
+    cache.set("figures", 1)
+    renames, real = [], os.rename
+    monkeypatch.setattr(
+        os,
+        "rename",
+        lambda old, new: renames.append(os.path.exists(new)) or real(old, new),
+    )
+    cache.set("figures", 2)
+    assert renames == [False] and cache.get("figures") == 2
+    assert files(tmp_path) == 1 and len(os.listdir(tmp_path)) == 1  # no temp left
+
+
+def test_a_removed_directory_is_made_again(tmp_path):
+    cache = cache_in(tmp_path / "sessions")
+    shutil.rmtree(tmp_path / "sessions")
+    cache.set("figures", 3)
+    assert cache.get("figures") == 3
+
+
+def test_an_entry_cut_short_reads_as_a_miss(tmp_path):
+    cache = cache_in(tmp_path)
+    cache.set("figures", {"due": 3})
+    (path,) = tmp_path.glob("*.djcache")
+    path.write_bytes(path.read_bytes()[:-4])
+    assert cache.get("figures", "missing") == "missing"
+    assert files(tmp_path) == 0
 
 
 def test_the_sessions_cache_uses_it():
