@@ -15,71 +15,27 @@ from __future__ import annotations
 
 import cProfile
 import io
-import os
 import pstats
-import re
 import statistics
 import sys
 import time
-from datetime import timedelta
-from urllib.parse import urlencode
+
+from bench import grade_harness
 
 
 def main(cards: int = 60) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "genai_prep.settings")
-    os.environ.setdefault("DJANGO_HTTPS", "0")  # as the benchmark's server
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    grade_harness.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.urls import reverse
-    from django.utils import timezone
 
     from bench import wire
-    from tests.factories import make_question, make_schedule, make_user
 
-    setup_test_environment()  # the test client's response.context, no mail
-    from django.conf import settings
-    from django.test.utils import override_settings
-
-    # Plain static storage, as the tests: no collectstatic manifest needed.
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-    override_settings(STORAGES=storages).enable()
-    call_command("migrate", verbosity=0)
-    learner = make_user(username=f"profile-{os.getpid()}")
-    today = learner.profile.study_day(timezone.now())
-    tag = f"profile {os.getpid()}"
-    questions = [
-        make_question(prompt=f"{tag} question {i}?") for i in range(cards + 30)
-    ]
-    for question in questions[: cards + 10]:
-        make_schedule(user=learner, question=question, due_on=today - timedelta(days=3))
-    client = Client()
-    client.force_login(learner)
-    try:
+    with grade_harness.learner_with_due_cards("profile", cards) as (learner, _):
+        client = Client()
+        client.force_login(learner)
         page = client.get(reverse("cards:review")).text
-
-        def grade_head(text: str) -> str:
-            qid, version = _head(text)
-            # Form-encoded, as htmx and browsers send it (the test client's
-            # default, multipart, costs the parser ~1 ms that no browser asks for).
-            r = client.post(
-                reverse("cards:grade", args=[qid]),
-                urlencode({"grade": 4, "version": version, "shown_at": "1"}),
-                content_type="application/x-www-form-urlencoded",
-                headers={"HX-Request": "true"},
-            )
-            assert r.status_code == 200, r.status_code
-            return r.text
-
+        grade_head = grade_harness.grader(client)
         for _ in range(5):  # warm: compiled statements, templates
             page = grade_head(page)
         connection.close_if_unusable_or_obsolete()
@@ -108,19 +64,6 @@ def main(cards: int = 60) -> None:
         stats.sort_stats("cumulative").print_stats(30)
         stats.sort_stats("tottime").print_stats(15)
         print(out.getvalue())
-    finally:
-        learner.delete()
-        for question in questions:
-            question.delete()
-
-
-def _head(page: str) -> tuple[int, int]:
-    """The question id and version of the card a review fragment shows."""
-    url = re.search(r"/review/(\d+)/grade/", page)
-    version = re.search(r'name="version" value="(\d+)"', page)
-    if not url or not version:
-        raise SystemExit("no card to grade on the page")
-    return int(url.group(1)), int(version.group(1))
 
 
 if __name__ == "__main__":

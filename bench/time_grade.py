@@ -18,78 +18,40 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import re
 import statistics
 import sys
 import time
 from collections import defaultdict
-from datetime import timedelta
-from urllib.parse import urlencode
+
+from bench import grade_harness
 
 
 def main(
     cards: int, *, layers: bool, json_path: str | None, warm: bool = False
 ) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "genai_prep.settings")
-    os.environ.setdefault("DJANGO_HTTPS", "0")  # as the benchmark's server
-    import django
-
-    django.setup()
+    grade_harness.setup()
     logging.disable(logging.INFO)
-    from django.conf import settings
-    from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import override_settings, setup_test_environment
     from django.urls import reverse
-    from django.utils import timezone
 
-    from tests.factories import make_question, make_schedule, make_user
+    with grade_harness.learner_with_due_cards("time", cards, answer=True) as (
+        learner,
+        questions,
+    ):
+        if warm:
+            # As a worker that has shown these questions before: Markdown is
+            # cached per text in the process (cards.markdown.render).
+            from cards import markdown
 
-    setup_test_environment()
-    storages = {
-        **settings.STORAGES,
-        "staticfiles": {
-            "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-        },
-    }
-    override_settings(STORAGES=storages).enable()
-    call_command("migrate", verbosity=0)
-    learner = make_user(username=f"time-{os.getpid()}")
-    today = learner.profile.study_day(timezone.now())
-    tag = f"time {os.getpid()}"
-    questions = [
-        make_question(prompt=f"{tag} question {i}?", answer=f"Answer **{i}**.")
-        for i in range(cards + 30)
-    ]
-    for question in questions[: cards + 10]:
-        make_schedule(user=learner, question=question, due_on=today - timedelta(days=3))
-    if warm:
-        # As a worker that has shown these questions before: Markdown is cached
-        # per text in the process (cards.markdown.render).
-        from cards import markdown
-
-        for question in questions:
-            markdown.render(question.prompt)
-            markdown.render(question.answer)
-    client = Client()
-    client.force_login(learner)
-    own: dict[str, list[float]] = defaultdict(list)
-    try:
+            for question in questions:
+                markdown.render(question.prompt)
+                markdown.render(question.answer)
+        client = Client()
+        client.force_login(learner)
+        own: dict[str, list[float]] = defaultdict(list)
         page = client.get(reverse("cards:review")).text
-
-        def grade_head(text: str) -> str:
-            qid, version = _head(text)
-            r = client.post(
-                reverse("cards:grade", args=[qid]),
-                urlencode({"grade": 4, "version": version, "shown_at": "1"}),
-                content_type="application/x-www-form-urlencoded",
-                headers={"HX-Request": "true"},
-            )
-            assert r.status_code == 200, r.status_code
-            return r.text
-
+        grade_head = grade_harness.grader(client)
         for _ in range(5):  # warm: compiled statements, templates
             page = grade_head(page)
         if layers:
@@ -112,10 +74,6 @@ def main(
         if json_path:
             with open(json_path, "a") as out:
                 out.write(json.dumps({"cpu": cpu, "wall": wall}) + "\n")
-    finally:
-        learner.delete()
-        for question in questions:
-            question.delete()
 
 
 def _summary(label: str, times: list[float]) -> str:
@@ -169,14 +127,6 @@ def _print_layers(own: dict[str, list[float]]) -> None:
     test client's work around it)."""
     for name, values in own.items():
         print(f"  {statistics.median(values) * 1000:6.3f} ms  {name}")
-
-
-def _head(page: str) -> tuple[int, int]:
-    url = re.search(r"/review/(\d+)/grade/", page)
-    version = re.search(r'name="version" value="(\d+)"', page)
-    if not url or not version:
-        raise SystemExit("no card to grade on the page")
-    return int(url.group(1)), int(version.group(1))
 
 
 if __name__ == "__main__":
