@@ -249,6 +249,7 @@ UNMEASURED = (
     "invariants/test_grading_reliability.py::test_replayed_http_grades",
     "invariants/test_headers.py::",
     "invariants/test_time_zones.py::",
+    "invariants/test_scheduler_properties.py::test_properties_hold_over_long",
     "progress/test_views.py::test_query_count_is_fixed",
 )
 # The PostgreSQL pass adds to the SQLite pass's coverage only the code that

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.template import engines
-from django.utils import timezone
 
 from cards.care import tools_html
 from cards.care.reads import LEECH_LAPSES, CardCare
@@ -56,12 +55,12 @@ def test_a_card_with_a_note_is_left_to_the_template():
 
 
 def test_the_review_backs_tools_carry_their_card_and_the_pages_token(
-    logged_in_client, user
+    logged_in_client, user, clock
 ):
     # Two cards in a row: the second's tools come from the first one's shape.
     for _ in range(2):
         schedule = make_schedule(
-            user=user, due_on=timezone.now().date() - timedelta(days=2)
+            user=user, due_on=user.profile.study_day(clock.now) - timedelta(days=2)
         )
         page = logged_in_client.get("/review/").text
         back = re.search(r"<template data-back>(.*?)</template>", page, re.S).group(1)

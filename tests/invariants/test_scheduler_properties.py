@@ -10,7 +10,6 @@ import random
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-import pytest
 from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,9 +32,6 @@ states = st.builds(
 )
 
 
-# 200,000 pure grades (the schedulers are covered by tests/scheduling):
-# coverage.py's tracing would double the CPU time and measure nothing new.
-@pytest.mark.no_cover
 def test_properties_hold_over_long_sequences(figure):
     seen = {"grades": 0, "max_interval": 0, "sequences": 0}
 

@@ -105,9 +105,6 @@ def test_local_day_never_goes_back_or_skips_around_transitions(zone):
                 day = new
 
 
-# A pure sweep of study_day (covered by tests/scheduling): coverage.py's tracing
-# would double its CPU time and measure nothing new.
-@pytest.mark.no_cover
 def test_due_day_is_exactly_n_study_days_later_in_every_zone(figure):
     tally = {"examples": 0, "bad": 0}
 
