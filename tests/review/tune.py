@@ -1,6 +1,7 @@
 """The grid search that chose the checker's thresholds, on the tune half only.
 
     .venv/bin/python -m tests.review.tune                 # lexical and lexical+static
+    .venv/bin/python -m tests.review.tune --all           # on all 174 old answers
     .venv/bin/python -m tests.review.tune --onnx M --vocab V   # lexical+MiniLM too
 
 Each answer's evidence (`check.gather`: lexical shares and cosines per point
@@ -29,7 +30,7 @@ import numpy as np
 
 from cards.review import check, embed
 from tests.review.evaluate import seed_points
-from tests.review.labelled import BANDS, split
+from tests.review.labelled import BANDS, load, split
 from tests.review.properties import BANDS as PROPERTIES
 
 GRID = {
@@ -145,8 +146,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--onnx", type=Path)
     parser.add_argument("--vocab", type=Path)
+    parser.add_argument("--all", action="store_true", help="all 174 old answers")
     args = parser.parse_args()
-    tune, _ = split()  # the held-out half is never read here
+    # From the fourth round the tune set is all 174 old answers (`--all`); the
+    # held-out set is the fresh one, never read here.
+    tune = load() if args.all else split()[0]
     matchers = {"lexical": None, "lexical+static": embed.default().similarities}
     if args.onnx:
         from bench.answer_checker import OnnxMatcher
