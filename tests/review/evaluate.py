@@ -1,7 +1,13 @@
 """Figures of the answer checker on the labelled set (docs/ANSWERS.md).
 
-    .venv/bin/python -m tests.review.evaluate            # both matchers, both halves
+    .venv/bin/python -m tests.review.evaluate            # the old set's two halves
     .venv/bin/python -m tests.review.evaluate --misses   # and every disagreement
+    .venv/bin/python -m tests.review.evaluate --fresh    # the fresh held-out set
+
+`--fresh` scores the fresh blind set (tests/data/labelled_answers_fresh.json),
+the held-out set from the fourth round: run it only on a committed candidate
+whose settings are fixed, and record what it prints in docs/ANSWERS.md and
+tests/review/test_check_figures.py. It prints the figures by category too.
 
 Key points come from the shipped fixtures (no database), so the figures are
 those of the seed bank as it ships.
@@ -16,7 +22,7 @@ from collections.abc import Sequence
 
 from cards.review import check
 from tests.paths import ROOT
-from tests.review.labelled import BANDS, split
+from tests.review.labelled import BANDS, held_out, split
 
 FIXTURES = ROOT / "fixtures"
 
@@ -79,13 +85,32 @@ def table(figures: dict) -> str:
     return "\n".join(rows)
 
 
+def by_category(items: Sequence[dict], figures: dict) -> str:
+    """Agreement per category of the set, and its costly errors."""
+    missed = Counter(item["category"] for item, _, _ in figures["misses"])
+    costly = Counter(
+        item["category"]
+        for item, got, _ in figures["misses"]
+        if (item["band"], got) in {("again", "good"), ("good", "again")}
+    )
+    counts = Counter(item["category"] for item in items)
+    return "\n".join(
+        f"  {c:>20}: {n - missed[c]}/{n} agree, costly {costly[c]}"
+        for c, n in sorted(counts.items())
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--half", choices=["tune", "held-out", "both"], default="both")
+    parser.add_argument("--fresh", action="store_true", help="the fresh held-out set")
     args = parser.parse_args()
-    tune, held_out = split()
-    halves = {"tune": tune, "held-out": held_out}
+    if args.fresh:
+        halves = {"fresh": held_out()}
+    else:
+        tune, old_held_out = split()
+        halves = {"tune": tune, "held-out": old_held_out}
     for name, matcher in matchers().items():
         for half, items in halves.items():
             if args.half not in ("both", half):
@@ -96,6 +121,8 @@ def main() -> None:
                 f"{f['answers']}, costly errors {f['costly']}"
             )
             print(table(f))
+            if args.fresh:
+                print(by_category(items, f))
             if args.misses:
                 for item, got, v in f["misses"]:
                     print(
