@@ -4,8 +4,8 @@
     .venv/bin/python -m tests.review.evaluate --misses   # and every disagreement
     .venv/bin/python -m tests.review.evaluate --fresh    # the fresh held-out set
 
-`--fresh` scores the fresh blind set (tests/data/labelled_answers_fresh.json),
-the held-out set from the fourth round: run it only on a committed candidate
+`--fresh` scores the fresh blind sets A and B (tests/data/labelled_answers_fresh.json
+and _fresh_b.json, two labellers), the held-out sets from the fourth round: run it only on a committed candidate
 whose settings are fixed, and record what it prints in docs/ANSWERS.md and
 tests/review/test_check_figures.py. It prints the figures by category too.
 
@@ -22,7 +22,7 @@ from collections.abc import Sequence
 
 from cards.review import check
 from tests.paths import ROOT
-from tests.review.labelled import BANDS, held_out, split
+from tests.review.labelled import BANDS, FRESH, FRESH_B, load_fresh, split
 
 FIXTURES = ROOT / "fixtures"
 
@@ -107,7 +107,8 @@ def main() -> None:
     parser.add_argument("--fresh", action="store_true", help="the fresh held-out set")
     args = parser.parse_args()
     if args.fresh:
-        halves = {"fresh": held_out()}
+        a, b = load_fresh(FRESH), load_fresh(FRESH_B)
+        halves = {"fresh A": a, "fresh B": b, "fresh A+B": a + b}
     else:
         tune, old_held_out = split()
         halves = {"tune": tune, "held-out": old_held_out}

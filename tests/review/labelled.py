@@ -3,7 +3,9 @@
 From the fourth round (docs/ANSWERS.md) the checker is tuned on all 174 old
 answers (tests/data/labelled_answers.json, `tune_set`) and reported on the
 fresh blind set (tests/data/labelled_answers_fresh.json, `held_out`), written
-by another labeller after the old set was used up. `split` is the old
+by another labeller after the old set was used up; a second fresh set, B
+(labelled_answers_fresh_b.json, a second labeller), is held out beside it,
+and `held_out` is both. `split` is the old
 per-question halving with a fixed seed, kept so that the earlier rounds'
 figures can be reproduced; its held-out half was scored three times and no
 longer holds anything out.
@@ -20,14 +22,15 @@ from tests.paths import DATA
 SEED = 15  # the issue's number; never change it after the figures are recorded
 BANDS = ("again", "hard", "good")
 FRESH = DATA / "labelled_answers_fresh.json"
+FRESH_B = DATA / "labelled_answers_fresh_b.json"
 
 
 def load() -> list[dict]:
     return json.loads((DATA / "labelled_answers.json").read_text("utf-8"))
 
 
-def load_fresh() -> list[dict]:
-    return json.loads(FRESH.read_text("utf-8"))
+def load_fresh(path=FRESH) -> list[dict]:
+    return json.loads(path.read_text("utf-8"))
 
 
 def tune_set() -> list[dict]:
@@ -36,8 +39,8 @@ def tune_set() -> list[dict]:
 
 
 def held_out() -> list[dict]:
-    """What the checker is reported on: the fresh set, never tuned on."""
-    return load_fresh()
+    """What the checker is reported on: the fresh sets A and B, never tuned on."""
+    return load_fresh(FRESH) + load_fresh(FRESH_B)
 
 
 def split(items: list[dict] | None = None) -> tuple[list[dict], list[dict]]:
