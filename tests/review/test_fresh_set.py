@@ -1,4 +1,7 @@
-"""The fresh blind labelled set (issue 15) keeps the shape its md promises."""
+"""The fresh blind labelled sets (issue 15) keep the shape their md promises.
+
+Two sets, written independently by two labellers blind to the checker and to
+each other's work (tests/data/labelled_answers_fresh.md and _fresh_b.md)."""
 
 import json
 from collections import Counter
@@ -8,6 +11,7 @@ import pytest
 from tests.paths import DATA, ROOT
 
 FRESH = DATA / "labelled_answers_fresh.json"
+FRESH_B = DATA / "labelled_answers_fresh_b.json"
 KEYS = {"question", "category", "band", "answer", "note"}
 BANDS = {"again", "hard", "good"}
 # The vocabulary of tests/data/labelled_answers.md.
@@ -34,9 +38,9 @@ def _normal(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@pytest.fixture(scope="module")
-def items():
-    data = _load(FRESH)
+@pytest.fixture(scope="module", params=[FRESH, FRESH_B], ids=["set-a", "set-b"])
+def items(request):
+    data = _load(request.param)
     assert isinstance(data, list) and data
     return data
 
@@ -92,3 +96,8 @@ def test_bands_are_roughly_balanced(items):
     counts = Counter(item["band"] for item in items)
     shares = {band: counts[band] / len(items) for band in BANDS}
     assert all(0.25 <= share <= 0.45 for share in shares.values()), shares
+
+
+def test_the_two_fresh_sets_share_no_answer():
+    a = {_normal(item["answer"]) for item in _load(FRESH)}
+    assert [i["answer"] for i in _load(FRESH_B) if _normal(i["answer"]) in a] == []
