@@ -353,6 +353,26 @@ async def single_cards(walker: Walker, cards: int) -> dict:
     }
 
 
+async def paired_cards(heavy: Walker, pool: Pool, cards: int) -> dict:
+    """The heavy learner's cards one after another, each followed by a normal
+    learner's from the pool: their ratio compares cards timed alike."""
+    done, normal = [], []
+    for _ in range(cards):
+        r = await heavy.card()
+        if r is None:
+            break
+        if r.accepted:
+            done.append(r)
+        other = await pool.card()
+        if other is not None and other.accepted:
+            normal.append(other)
+    return {
+        "cards": len(done) + len(normal),
+        "card_server_ms_p50": _median([r.server_ms for r in done]),
+        "normal_card_server_ms_p50": _median([r.server_ms for r in normal]),
+    }
+
+
 async def progress_spans(sessions: dict[str, client.Session], requests: int) -> dict:
     """The progress page at each span for each learner: client p50/p95 and
     server p50, in ms. Requests alternate between the learners, so a burst of

@@ -271,7 +271,7 @@ async def _honest(
             tabs.append(tab)
         out["progress_tabs"] = await rounds.progress_tabs(tabs, options.floor_seconds)
         heavy_walker = rounds.Walker(heavy, random.Random(options.seed), seen)
-        out["heavy_cards"] = await rounds.single_cards(heavy_walker, 10)
+        out["heavy_cards"] = await rounds.paired_cards(heavy_walker, pool, 20)
         out["heavy_round_trips"] = await rounds.round_trips(heavy_walker, 5)
     finally:
         for s in [normal, tenth, typing, *tabs]:

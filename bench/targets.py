@@ -130,15 +130,20 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
                         else ("-" if not target else "met" if q <= 1.3 else "MISSED"),
                     )
                 )
-        hc = (rv.get("heavy_cards") or {}).get("card_server_ms_p50")
-        nc = _fig(x["card_server_ms_p50"] for x in rounds)
-        if hc is not None and nc["median"]:
-            q = ratio(hc, nc["median"])
+        paired = rv.get("heavy_cards") or {}
+        hc = paired.get("card_server_ms_p50")
+        # Normal cards interleaved with the heavy learner's (rounds.paired_cards);
+        # older runs timed the heavy cards alone, against the rounds' median.
+        nc = paired.get("normal_card_server_ms_p50") or _fig(
+            x["card_server_ms_p50"] for x in rounds
+        ).get("median")
+        if hc is not None and nc:
+            q = ratio(hc, nc)
             out.append(
                 (
-                    f"{s}: card server time, heavy / normal",
+                    f"{s}: card server time, heavy / normal (interleaved)",
                     "<= 1.3",
-                    f"{q} ({hc} / {nc['median']} ms)",
+                    f"{q} ({hc} / {nc} ms)",
                     "met" if q <= 1.3 else "MISSED",
                 )
             )
