@@ -43,6 +43,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--soak", type=float, metavar="SECONDS", help="soak mode")
     p.add_argument("--regenerate", action="store_true", help="never reuse data")
     p.add_argument("--no-docs", action="store_true", help="leave PERFORMANCE.md")
+    p.add_argument(
+        "--no-warm-up",
+        action="store_true",
+        help="count the first round too (cold workers: statements not yet "
+        "prepared, Markdown not yet rendered)",
+    )
     return p.parse_args(argv)
 
 
@@ -69,6 +75,8 @@ def _scale(args, scale: str, static_root: str, secret: str, stamp: str) -> dict:
     run += [f"--open-seconds={args.open_seconds}"]
     if args.soak:
         run += [f"--soak={args.soak}"]
+    if args.no_warm_up:
+        run += ["--no-warm-up"]
     with server.Gunicorn(env, workers=args.workers, log=log) as base_url:
         print(f"== scale {scale}: gunicorn {args.workers} workers at {base_url}")
         server.manage(env, *run, f"--url={base_url}")

@@ -242,7 +242,7 @@ def verify(spec: simulate.Scale, *, heavy_reviews: int) -> dict[str, int]:
     logs = ReviewLog.objects.count()
     versions = ReviewSchedule.objects.aggregate(v=Sum("version"))["v"] or 0
     regular = spec.learners * spec.questions
-    assert learners == spec.learners + 1, learners
+    assert learners == spec.learners + 2, learners  # + heavy and its tenth
     assert schedules >= regular, (schedules, regular)
     assert versions == logs, f"I1: schedule versions {versions} != log rows {logs}"
     rolled = StudyDay.objects.aggregate(n=Sum("reviews"))["n"] or 0

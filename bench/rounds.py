@@ -210,7 +210,8 @@ def _median(values):
     return round(statistics.median(values), 2) if values else None
 
 
-async def interleaved_rounds(
+async def _round(
+    number,
     sessions: list[client.Session],
     pool: Pool,
     *,
@@ -219,45 +220,58 @@ async def interleaved_rounds(
     single_cards: int,
     floor_seconds: float,
     card_seconds: float,
+) -> dict:
+    """One round: the floor, then cards; its ratios are its own."""
+    floor_server, floor_client = await _floor_sequential(
+        sessions[0], floor_requests, bank
+    )
+    singles = []
+    for _ in range(single_cards):
+        r = await pool.card()
+        if r is None:
+            break
+        if r.accepted:
+            singles.append(r)
+    floor_rps = await _floor_saturated(sessions, floor_seconds, bank)
+    saturated = await _cards_saturated(pool, len(sessions), card_seconds)
+    floor_ms = _median(floor_server)
+    card_ms = _median([r.server_ms for r in singles])
+    return {
+        "round": number,
+        "floor_server_ms_p50": floor_ms,
+        "floor_client_ms_p50": _ms(statistics.median(floor_client)),
+        "floor_per_second": round(floor_rps, 1),
+        "single_cards": len(singles),
+        "card_server_ms_p50": card_ms,
+        "card_requests_mean": _median([r.requests for r in singles]),
+        "card_client_ms_p50": _ms(stats.percentile([r.seconds for r in singles], 50)),
+        "saturated": saturated,
+        "card_over_floor": stats.ratio(card_ms, floor_ms),
+        "cards_over_floor_rps": stats.ratio(saturated["cards_per_second"], floor_rps),
+    }
+
+
+async def warm_up(sessions: list[client.Session], pool: Pool, **kwargs) -> dict:
+    """A round whose figures are printed but not counted: every worker has
+    prepared its statements on its connection and rendered the Markdown of the
+    questions the learners will see, as a server that has been up for a minute
+    has. The cold figures stay in the report (`warm-up` line), so what a freshly
+    started worker costs is still visible."""
+    return await _round("warm-up", sessions, pool, **kwargs)
+
+
+async def interleaved_rounds(
+    sessions: list[client.Session],
+    pool: Pool,
+    *,
     rounds: int = ROUNDS,
+    **kwargs,
 ) -> list[dict]:
     """Floor, then cards, `rounds` times; each round's ratios are its own."""
-    out = []
-    for number in range(1, rounds + 1):
-        floor_server, floor_client = await _floor_sequential(
-            sessions[0], floor_requests, bank
-        )
-        singles = []
-        for _ in range(single_cards):
-            r = await pool.card()
-            if r is None:
-                break
-            if r.accepted:
-                singles.append(r)
-        floor_rps = await _floor_saturated(sessions, floor_seconds, bank)
-        saturated = await _cards_saturated(pool, len(sessions), card_seconds)
-        floor_ms = _median(floor_server)
-        card_ms = _median([r.server_ms for r in singles])
-        out.append(
-            {
-                "round": number,
-                "floor_server_ms_p50": floor_ms,
-                "floor_client_ms_p50": _ms(statistics.median(floor_client)),
-                "floor_per_second": round(floor_rps, 1),
-                "single_cards": len(singles),
-                "card_server_ms_p50": card_ms,
-                "card_requests_mean": _median([r.requests for r in singles]),
-                "card_client_ms_p50": _ms(
-                    stats.percentile([r.seconds for r in singles], 50)
-                ),
-                "saturated": saturated,
-                "card_over_floor": stats.ratio(card_ms, floor_ms),
-                "cards_over_floor_rps": stats.ratio(
-                    saturated["cards_per_second"], floor_rps
-                ),
-            }
-        )
-    return out
+    return [
+        await _round(number, sessions, pool, **kwargs)
+        for number in range(1, rounds + 1)
+    ]
 
 
 async def open_loop(pool: Pool, *, rate: float, seconds: float, seed: int) -> dict:
@@ -339,27 +353,55 @@ async def single_cards(walker: Walker, cards: int) -> dict:
     }
 
 
-async def progress_spans(session: client.Session, requests: int) -> dict:
-    """The progress page at each span: client p50/p95 and server p50, in ms."""
-    out = {}
+async def paired_cards(heavy: Walker, pool: Pool, cards: int) -> dict:
+    """The heavy learner's cards one after another, each followed by a normal
+    learner's from the pool: their ratio compares cards timed alike."""
+    done, normal = [], []
+    for _ in range(cards):
+        r = await heavy.card()
+        if r is None:
+            break
+        if r.accepted:
+            done.append(r)
+        other = await pool.card()
+        if other is not None and other.accepted:
+            normal.append(other)
+    return {
+        "cards": len(done) + len(normal),
+        "card_server_ms_p50": _median([r.server_ms for r in done]),
+        "normal_card_server_ms_p50": _median([r.server_ms for r in normal]),
+    }
+
+
+async def progress_spans(sessions: dict[str, client.Session], requests: int) -> dict:
+    """The progress page at each span for each learner: client p50/p95 and
+    server p50, in ms. Requests alternate between the learners, so a burst of
+    load from elsewhere hits each alike and their ratios compare like with like."""
+    out: dict[str, dict] = {name: {} for name in sessions}
     for span in SPANS:
         url = f"/progress/?days={span}"
-        for _ in range(2):
-            await session.send(None, "GET", url)  # warm-up
-        client_s, server, size = [], [], 0
+        for session in sessions.values():
+            for _ in range(2):
+                await session.send(None, "GET", url)  # warm-up
+        client_s = {name: [] for name in sessions}
+        server = {name: [] for name in sessions}
+        last = {}
         for _ in range(requests):
-            start = time.perf_counter()
-            r = await session.send(None, "GET", url)
-            client_s.append(time.perf_counter() - start)
-            server.append(_server_ms(r) or 0.0)
-            size = len(r.raw)
-        out[str(span)] = {
-            "p50_ms": _ms(stats.percentile(client_s, 50)),
-            "p95_ms": _ms(stats.percentile(client_s, 95)),
-            "server_p50_ms": _median(server),
-            "wire_bytes": size,
-            "encoding": r.headers.get("content-encoding", "identity"),
-        }
+            for name, session in sessions.items():
+                start = time.perf_counter()
+                r = await session.send(None, "GET", url)
+                client_s[name].append(time.perf_counter() - start)
+                server[name].append(_server_ms(r) or 0.0)
+                last[name] = r
+        for name in sessions:
+            r = last[name]
+            out[name][str(span)] = {
+                "p50_ms": _ms(stats.percentile(client_s[name], 50)),
+                "p95_ms": _ms(stats.percentile(client_s[name], 95)),
+                "server_p50_ms": _median(server[name]),
+                "wire_bytes": len(r.raw),
+                "encoding": r.headers.get("content-encoding", "identity"),
+            }
     return out
 
 

@@ -36,6 +36,7 @@ class Options:
     single_cards: int = 20  # sequential cards per round
     card_seconds: float = 10.0  # cards at saturation per round
     open_seconds: float = 10.0
+    warm_up: bool = True  # one uncounted round first (rounds.warm_up)
     traced_cards: int = 10
     soak_seconds: float | None = None
     seed: int = 1
@@ -229,15 +230,16 @@ async def _honest(
     # The last walker is kept out of the load for the traced cards.
     tracer, pool = walkers[-1], rounds.Pool(walkers[:-1])
     out: dict = {"missing": None, "soak": False}
-    out["rounds"] = await rounds.interleaved_rounds(
-        sessions[:n],
-        pool,
-        bank=bank,
-        floor_requests=options.single_requests,
-        single_cards=options.single_cards,
-        floor_seconds=options.floor_seconds,
-        card_seconds=options.card_seconds,
-    )
+    phase = {
+        "bank": bank,
+        "floor_requests": options.single_requests,
+        "single_cards": options.single_cards,
+        "floor_seconds": options.floor_seconds,
+        "card_seconds": options.card_seconds,
+    }
+    if options.warm_up:
+        out["warm_up"] = await rounds.warm_up(sessions[:n], pool, **phase)
+    out["rounds"] = await rounds.interleaved_rounds(sessions[:n], pool, **phase)
     capacity = rounds.spread(r["saturated"]["cards_per_second"] for r in out["rounds"])[
         "median"
     ]
@@ -248,6 +250,7 @@ async def _honest(
     out["ran_out"] = pool.ran_out
     out["round_trips"] = await rounds.round_trips(tracer, options.traced_cards)
     normal = client.Session(options.base_url, rec)
+    tenth = client.Session(options.base_url, rec)
     typing = client.Session(options.base_url, rec)
     tabs = []
     try:
@@ -257,23 +260,25 @@ async def _honest(
             options.traced_cards,
         )
         await normal.login(spare, datagen.PASSWORD)
-        out["progress"] = {
-            "normal": await rounds.progress_spans(normal, options.progress_requests),
-            "heavy": await rounds.progress_spans(heavy, options.progress_requests),
-        }
+        await tenth.login(simulate.TENTH_USERNAME, datagen.PASSWORD)
+        out["progress"] = await rounds.progress_spans(
+            {"normal": normal, "tenth": tenth, "heavy": heavy},
+            options.progress_requests,
+        )
         for _ in range(n):
             tab = client.Session(options.base_url, rec)
             tab.share_cookies(heavy)
             tabs.append(tab)
         out["progress_tabs"] = await rounds.progress_tabs(tabs, options.floor_seconds)
         heavy_walker = rounds.Walker(heavy, random.Random(options.seed), seen)
-        out["heavy_cards"] = await rounds.single_cards(heavy_walker, 10)
+        out["heavy_cards"] = await rounds.paired_cards(heavy_walker, pool, 20)
         out["heavy_round_trips"] = await rounds.round_trips(heavy_walker, 5)
     finally:
-        for s in [normal, typing, *tabs]:
+        for s in [normal, tenth, typing, *tabs]:
             await s.close()
+    counted = out["rounds"] + ([out["warm_up"]] if "warm_up" in out else [])
     out["accepted"] = sum(
-        r["single_cards"] + r["saturated"]["cards"] for r in out["rounds"]
+        r["single_cards"] + r["saturated"]["cards"] for r in counted
     ) + (out.get("open_loop") or {}).get("cards", 0)
     out["accepted"] += out["round_trips"]["cards"] + out["heavy_cards"]["cards"]
     out["accepted"] += out["heavy_round_trips"]["cards"]
@@ -283,7 +288,7 @@ async def _honest(
         out["missing"] = "grade/reveal controls not found on /review/ (cards:grade)"
         result["missing"].append(out["missing"])
     # I1 counts every accepted grade, refused ones (409) included as refusals.
-    out["conflicts"] = sum(r["saturated"]["refused"] for r in out["rounds"])
+    out["conflicts"] = sum(r["saturated"]["refused"] for r in counted)
     return out
 
 

@@ -100,6 +100,9 @@ class Gunicorn:
                 "-m",
                 "gunicorn",
                 "genai_prep.wsgi",
+                # Production's own settings (docs/DEPLOY.md).
+                "-c",
+                "python:genai_prep.gunicorn_conf",
                 f"--bind=127.0.0.1:{self.port}",
                 f"--workers={self.workers}",
                 "--preload",

@@ -27,6 +27,10 @@ SM2 = sm2.SM2()
 
 NULL = "\\N"
 HEAVY_USERNAME = "bench-heavy"
+# The heavy learner's year at a tenth of its pace (1 new card a day against 10):
+# the same days studied, a tenth of the log and of the deck. Issue 12's
+# "heavy learner (10x log) / normal" compares the two.
+TENTH_USERNAME = "bench-tenth"
 USERNAME_PREFIX = "bench-"
 # Realistic spread of learners' time zones, from UTC-8 to UTC+14.
 TIME_ZONES = (
@@ -72,8 +76,10 @@ SCALES = {
         heavy_new_per_day=2,
         heavy_min_reviews=40,
     ),
+    # 400 learners: enough unused accounts for the warm-up, three rounds and the
+    # open loop (100 ran out at 12 accounts per learner).
     "S": Scale(
-        learners=100,
+        learners=400,
         questions=100,
         history_days=(30, 30),
         new_per_day=(10, 10, 10, 15, 20),
@@ -159,27 +165,36 @@ def _day_text(ordinal: int) -> str:
 def learner_specs(
     scale: Scale, *, seed: int, now: datetime, first_user_id: int
 ) -> list[LearnerSpec]:
-    """Regular learners, then the heavy learner last."""
+    """Regular learners, then the heavy learner, then its tenth (TENTH_USERNAME)."""
     rng = random.Random(f"{seed}:profiles")
     zones = [z for z, weight in TIME_ZONES for _ in range(weight)]
     specs = []
-    for i in range(scale.learners + 1):
-        heavy = i == scale.learners
+    for i in range(scale.learners + 2):
+        heavy = i >= scale.learners
+        tenth = i == scale.learners + 1
         tz = "Europe/Berlin" if heavy else rng.choice(zones)
         yesterday = study_day(now, tz=ZoneInfo(tz), rollover_hour=4) - timedelta(days=1)
         new_per_day = (
             scale.heavy_new_per_day if heavy else rng.choice(scale.new_per_day)
         )
+        if tenth:
+            new_per_day = max(1, scale.heavy_new_per_day // 10)
         study_chance = 1.0 if heavy else rng.uniform(0.7, 0.98)
         days = scale.heavy_days if heavy else rng.randint(*scale.history_days)
         # Enough days to start the whole deck, with a margin for skipped days.
         if not heavy:
             needed = scale.questions / new_per_day / study_chance
             days = max(days, int(needed * 1.25) + 5)
+        if tenth:
+            username = TENTH_USERNAME
+        elif heavy:
+            username = HEAVY_USERNAME
+        else:
+            username = f"{USERNAME_PREFIX}u{i + 1:05d}"
         specs.append(
             LearnerSpec(
                 user_id=first_user_id + i,
-                username=HEAVY_USERNAME if heavy else f"{USERNAME_PREFIX}u{i + 1:05d}",
+                username=username,
                 time_zone=tz,
                 rollover_hour=4,
                 new_per_day=new_per_day,

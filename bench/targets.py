@@ -87,6 +87,7 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
             )
         prog = rv.get("progress") or {}
         heavy, normal = prog.get("heavy", {}), prog.get("normal", {})
+        tenth = prog.get("tenth", {})
         h365 = heavy.get("365", {}).get("p95_ms")
         out.append(
             (
@@ -105,27 +106,44 @@ def targets(results: dict) -> list[tuple[str, str, str, str]]:
                 "n/a" if tabs is None else ("met" if tabs < 250 else "MISSED"),
             )
         )
+        # Issue 12's figure: the heavy learner against one with a tenth of its
+        # log over the same year (bench-tenth). Against a 30-day learner (a
+        # hundredth of the log, a tenth of the days drawn) it is information,
+        # not the target: the page draws the days studied.
         for span in ("30", "90", "365"):
-            a = normal.get(span, {}).get("server_p50_ms")
             b = heavy.get(span, {}).get("server_p50_ms")
-            q = ratio(b, a)
-            out.append(
-                (
-                    f"{s}: progress {span} d, heavy / normal (server p50)",
-                    "<= 1.3",
-                    "-" if q is None else f"{q} ({b} / {a} ms)",
-                    "n/a" if q is None else ("met" if q <= 1.3 else "MISSED"),
+            for base, target in ((tenth, True), (normal, False)):
+                a = base.get(span, {}).get("server_p50_ms")
+                q = ratio(b, a)
+                if q is None and not target:
+                    continue
+                label = (
+                    "heavy (10x log) / tenth" if target else "heavy / 30-day learner"
                 )
-            )
-        hc = (rv.get("heavy_cards") or {}).get("card_server_ms_p50")
-        nc = _fig(x["card_server_ms_p50"] for x in rounds)
-        if hc is not None and nc["median"]:
-            q = ratio(hc, nc["median"])
+                out.append(
+                    (
+                        f"{s}: progress {span} d, {label} (server p50)",
+                        "<= 1.3" if target else "(information)",
+                        "-" if q is None else f"{q} ({b} / {a} ms)",
+                        "n/a"
+                        if q is None
+                        else ("-" if not target else "met" if q <= 1.3 else "MISSED"),
+                    )
+                )
+        paired = rv.get("heavy_cards") or {}
+        hc = paired.get("card_server_ms_p50")
+        # Normal cards interleaved with the heavy learner's (rounds.paired_cards);
+        # older runs timed the heavy cards alone, against the rounds' median.
+        nc = paired.get("normal_card_server_ms_p50") or _fig(
+            x["card_server_ms_p50"] for x in rounds
+        ).get("median")
+        if hc is not None and nc:
+            q = ratio(hc, nc)
             out.append(
                 (
-                    f"{s}: card server time, heavy / normal",
+                    f"{s}: card server time, heavy / normal (interleaved)",
                     "<= 1.3",
-                    f"{q} ({hc} / {nc['median']} ms)",
+                    f"{q} ({hc} / {nc} ms)",
                     "met" if q <= 1.3 else "MISSED",
                 )
             )
@@ -150,10 +168,12 @@ def round_lines(results: dict) -> list[str]:
     out = []
     for s, r in results["scales"].items():
         rv = r.get("review", {})
-        for x in rv.get("rounds") or []:
+        warm = [rv["warm_up"]] if rv.get("warm_up") else []
+        for x in warm + (rv.get("rounds") or []):
             sat = x["saturated"]
+            name = "round" if x in rv.get("rounds", []) else "(not counted)"
             out.append(
-                f"{s} round {x['round']}: floor {x['floor_server_ms_p50']} ms server "
+                f"{s} {name} {x['round']}: floor {x['floor_server_ms_p50']} ms server "
                 f"({x['floor_client_ms_p50']} ms client), {x['floor_per_second']} "
                 f"req/s; card {x['card_server_ms_p50']} ms server over "
                 f"{x['card_requests_mean']} requests ({x['single_cards']} cards, "

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -75,22 +75,21 @@ def _compile(build: Callable, alias: str, offsets: tuple[int, ...]) -> _Compiled
     )
 
 
-def fetch(
-    name: str,
-    build: Callable[[int, date], QuerySet],
-    *,
-    user_pk: int,
-    today: date = SENTINEL_DAY,
-    offsets: tuple[int, ...] = (),
-) -> list:
-    """Rows of `build(user_pk, today)` (a values() or values_list() queryset),
-    as iterating it would give them. `offsets` are the days after `today`
-    that the queryset takes as parameters (0 for today itself)."""
+def _prepared(
+    name: str, build: Callable, offsets: tuple[int, ...], wrap: Callable | None
+) -> tuple[str, _Compiled]:
     alias = router.db_for_read(ReviewSchedule)
     key = (name, alias, threading.get_ident())
     compiled = _cache.get(key)
     if compiled is None:
-        compiled = _cache[key] = _compile(build, alias, offsets)
+        compiled = _compile(build, alias, offsets)
+        if wrap is not None:
+            compiled = replace(compiled, sql=wrap(compiled.sql))
+        _cache[key] = compiled
+    return alias, compiled
+
+
+def _params(alias: str, compiled: _Compiled, user_pk: int, today: date) -> list:
     ops = connections[alias].ops
     params = list(compiled.params)
     for position, slot in compiled.slots:
@@ -102,11 +101,45 @@ def fetch(
         if isinstance(original, int) and type(original) is not int:
             value = type(original)(value)  # keep psycopg's Int4 and kin
         params[position] = value
+    return params
+
+
+def fetch(
+    name: str,
+    build: Callable[[int, date], QuerySet],
+    *,
+    user_pk: int,
+    today: date = SENTINEL_DAY,
+    offsets: tuple[int, ...] = (),
+) -> list:
+    """Rows of `build(user_pk, today)` (a values() or values_list() queryset),
+    as iterating it would give them. `offsets` are the days after `today`
+    that the queryset takes as parameters (0 for today itself)."""
+    alias, compiled = _prepared(name, build, offsets, None)
     with connections[alias].cursor() as cursor:
-        cursor.execute(compiled.sql, params)
+        cursor.execute(compiled.sql, _params(alias, compiled, user_pk, today))
         rows = cursor.fetchall()
     if compiled.converters:
         rows = list(compiled.compiler.apply_converters(rows, compiled.converters))
     if compiled.as_dicts:
         return [dict(zip(compiled.names, row, strict=True)) for row in rows]
     return [tuple(row) for row in rows]
+
+
+def fetch_wrapped(
+    name: str,
+    build: Callable[[int, date], QuerySet],
+    wrap: Callable[[str], str],
+    *,
+    user_pk: int,
+    today: date = SENTINEL_DAY,
+    offsets: tuple[int, ...] = (),
+) -> list[tuple]:
+    """The raw rows of `wrap(sql)`, where `sql` is `build`'s compiled statement
+    (say, as a WITH clause that the wrapper aggregates several ways). `wrap`
+    adds no parameters of its own; the rows come back as the driver gives
+    them (no field converters)."""
+    alias, compiled = _prepared(name, build, offsets, wrap)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(compiled.sql, _params(alias, compiled, user_pk, today))
+        return [tuple(row) for row in cursor.fetchall()]

@@ -31,7 +31,8 @@ def progress(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and not request.htmx.history_restore_request:
         days = queries.daily_activity(request.user)
         return HttpResponse(fragments.activity(days, today=today, span=span))
-    snap = queries.snapshot(request.user, today=today)
+    deck = queries.deck(request.user, today=today)
+    snap = queries.snapshot(request.user, today=today, deck_figures=deck)
     stamp = fragments.digest(snap.days)
     context = {
         "page": charts.build_page(snap, span=span, history=False),
@@ -49,5 +50,5 @@ def progress(request: HtmxHttpRequest) -> HttpResponse:
         queries.calibration_topic_counts(request.user),
         levels=Level.labels,
     )
-    context["topics"] = queries.topic_mastery(request.user)
+    context["topics"] = queries.topic_mastery(request.user, states=deck.topic_states)
     return render(request, "cards/progress.html", context)

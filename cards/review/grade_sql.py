@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
+from functools import cache
 
 from django.db import IntegrityError, connections, router, transaction
 
@@ -55,6 +56,7 @@ def _schedule_fields() -> list:
     return list(ReviewSchedule._meta.concrete_fields)
 
 
+@cache
 def read_sql() -> str:
     schedules, questions = ReviewSchedule._meta.db_table, Question._meta.db_table
     fields = _schedule_fields()
@@ -101,6 +103,55 @@ def _prep(obj: object, fields: Sequence, connection, *, add: bool) -> list:
     return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in fields]
 
 
+@cache
+def _write_sql(created: bool, review: bool) -> tuple[str, tuple, tuple]:
+    """The write's text and the fields whose values it takes, in order (the
+    schedule's, then the log row's), for a first answer or not and a review or
+    not: four fixed texts, built once per process."""
+    table = _q(ReviewSchedule._meta.db_table)
+    guard = (
+        f"EXISTS (SELECT 1 FROM {_q(Question._meta.db_table)} "
+        "WHERE id = %s AND is_active)"
+    )
+    if review:
+        # A card suspended since it was shown (another tab) is not graded.
+        guard += (
+            f" AND NOT EXISTS (SELECT 1 FROM {_q(Suspension._meta.db_table)} "
+            "WHERE user_id = %s AND question_id = %s)"
+        )
+    if created:
+        fields = [f for f in _schedule_fields() if not f.primary_key]
+        sched = (
+            f"INSERT INTO {table} ({_columns(ReviewSchedule, fields)}) "
+            f"SELECT {', '.join(['%s'] * len(fields))} WHERE {guard} "
+            "ON CONFLICT (user_id, question_id) DO NOTHING RETURNING id"
+        )
+    else:
+        fixed = {"id", "user", "question", "created_at"}
+        fields = [f for f in _schedule_fields() if f.name not in fixed]
+        sets = ", ".join(f"{_q(f.column)} = %s" for f in fields)
+        sched = (
+            f"UPDATE {table} SET {sets} "
+            f"WHERE id = %s AND version = %s AND {guard} RETURNING id"
+        )
+    log_fields = [
+        f for f in ReviewLog._meta.concrete_fields if f.name not in ("id", "schedule")
+    ]
+    values = ", ".join(["%s"] * len(log_fields))
+    log_sql = (
+        f"INSERT INTO {_q(ReviewLog._meta.db_table)} "
+        f"({_columns(ReviewLog, log_fields)}, schedule_id) "
+        f"SELECT {values}, sched.id FROM sched RETURNING id, user_id, study_day, "
+        "kind, grade, duration_ms"
+    )
+    day_sql = _rollup_sql()
+    sql = (
+        f"WITH sched AS ({sched}), log AS ({log_sql}), day AS ({day_sql}) "
+        "SELECT (SELECT id FROM sched), (SELECT id FROM log)"
+    )
+    return sql, tuple(fields), tuple(log_fields)
+
+
 def write_statement(
     schedule: ReviewSchedule,
     log: ReviewLog,
@@ -113,54 +164,16 @@ def write_statement(
     """The one write: the schedule (insert or version-checked update), its log
     row, the day's rollup; returns (schedule id, log id) or no ids."""
     connection = connections[alias]
-    table = _q(ReviewSchedule._meta.db_table)
-    guard = (
-        f"EXISTS (SELECT 1 FROM {_q(Question._meta.db_table)} "
-        "WHERE id = %s AND is_active)"
-    )
+    review = flow is Flow.REVIEW
+    sql, fields, log_fields = _write_sql(created, review)
     guard_params: list = [log.question_id]
-    if flow is Flow.REVIEW:
-        # A card suspended since it was shown (another tab) is not graded.
-        guard += (
-            f" AND NOT EXISTS (SELECT 1 FROM {_q(Suspension._meta.db_table)} "
-            "WHERE user_id = %s AND question_id = %s)"
-        )
+    if review:
         guard_params += [log.user_id, log.question_id]
-    params: list = []
-    if created:
-        fields = [f for f in _schedule_fields() if not f.primary_key]
-        sched = (
-            f"INSERT INTO {table} ({_columns(ReviewSchedule, fields)}) "
-            f"SELECT {', '.join(['%s'] * len(fields))} WHERE {guard} "
-            "ON CONFLICT (user_id, question_id) DO NOTHING RETURNING id"
-        )
-        params += _prep(schedule, fields, connection, add=True) + guard_params
-    else:
-        fixed = {"id", "user", "question", "created_at"}
-        fields = [f for f in _schedule_fields() if f.name not in fixed]
-        sets = ", ".join(f"{_q(f.column)} = %s" for f in fields)
-        sched = (
-            f"UPDATE {table} SET {sets} "
-            f"WHERE id = %s AND version = %s AND {guard} RETURNING id"
-        )
-        params += _prep(schedule, fields, connection, add=False)
-        params += [schedule.pk, read_version, *guard_params]
-    log_fields = [
-        f for f in ReviewLog._meta.concrete_fields if f.name not in ("id", "schedule")
-    ]
-    values = ", ".join(["%s"] * len(log_fields))
-    log_sql = (
-        f"INSERT INTO {_q(ReviewLog._meta.db_table)} "
-        f"({_columns(ReviewLog, log_fields)}, schedule_id) "
-        f"SELECT {values}, sched.id FROM sched RETURNING id, user_id, study_day, "
-        "kind, grade, duration_ms"
-    )
+    params = _prep(schedule, fields, connection, add=created)
+    if not created:
+        params += [schedule.pk, read_version]
+    params += guard_params
     params += _prep(log, log_fields, connection, add=True)
-    day_sql = _rollup_sql()
-    sql = (
-        f"WITH sched AS ({sched}), log AS ({log_sql}), day AS ({day_sql}) "
-        "SELECT (SELECT id FROM sched), (SELECT id FROM log)"
-    )
     return sql, params
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count
 
 from bench import datagen, simulate, writers
-from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
+from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule, StudyDay
 from cards.review import services
 from cards.scheduling import sm2
 from tests.factories import make_user
@@ -23,10 +23,11 @@ def generated(db):
 
 def test_generator_writes_the_scale_counts(generated):
     counts = generated.counts
-    assert counts["learners"] == XS.learners + 1
-    assert ReviewSchedule.objects.exclude(user__username="bench-heavy").count() == (
-        XS.learners * XS.questions
+    assert counts["learners"] == XS.learners + 2
+    regular = ReviewSchedule.objects.exclude(
+        user__username__in=["bench-heavy", "bench-tenth"]
     )
+    assert regular.count() == XS.learners * XS.questions
     assert counts["review_logs"] == ReviewLog.objects.count() > counts["schedules"]
     assert counts["heavy_learner_reviews"] >= XS.heavy_min_reviews
     assert datagen.is_bench() and datagen.meta()["scale"] == "XS"
@@ -117,3 +118,21 @@ def test_columns_added_by_a_later_migration_get_their_model_default():
     assert [f.name for f in missing] == ["lapses", "unseen_change", "switched_from"]
     assert writers._copy_text(True) == "t" and writers._copy_text(None) == "\\N"
     assert writers._copy_text("a\tb\\c") == "a\\tb\\\\c"
+
+
+def test_the_tenth_learner_studies_the_heavy_learners_days_at_a_tenth_of_its_pace(
+    generated,
+):
+    """Issue 12's "heavy (10x log) / normal" compares these two: the same days
+    drawn on the progress page, a tenth of the new cards (at least one a day)."""
+
+    def days(name):
+        rows = StudyDay.objects.filter(user__username=name, reviews__gt=0)
+        return set(rows.values_list("study_day", flat=True))
+
+    heavy, tenth = days("bench-heavy"), days("bench-tenth")
+    assert len(heavy) == XS.heavy_days and tenth == heavy
+    per_day = max(1, XS.heavy_new_per_day // 10)
+    started = ReviewSchedule.objects.filter(user__username="bench-tenth").count()
+    assert started == XS.heavy_days * per_day
+    assert started < ReviewSchedule.objects.filter(user__username="bench-heavy").count()

@@ -76,3 +76,32 @@ def test_a_read_that_lost_a_variable_is_refused(db):
         compiled.fetch(
             "test:no-day", queries._eases, user_pk=1, today=DAY, offsets=(0,)
         )
+
+
+def test_the_deck_read_equals_its_four_figures_read_one_by_one(learners):
+    """queries.deck aggregates the learner's cards four ways in one statement;
+    each figure equals the query it replaced, for every learner and day."""
+    seen = set()
+    for user in learners:
+        for day in (DAY, DAY + timedelta(days=9), date(2027, 1, 1)):
+            deck = queries.deck(user, today=day)
+            assert deck.levels == queries.cards_by_level(user, today=day)
+            due = queries.due_by_day(
+                user, today=day, days=queries.progress.FORECAST_DAYS
+            )
+            assert deck.due == due
+            assert deck.eases == queries.ease_counts(user)
+            one_by_one = {
+                row["question__topics"]: {
+                    "started": row["started"],
+                    "mature": row["mature"],
+                }
+                for row in queries._topic_schedules(user.pk, day)
+                if row["question__topics"] is not None
+            }
+            assert deck.topic_states == one_by_one
+            assert queries.topic_mastery(user, states=deck.topic_states) == (
+                queries.topic_mastery(user)
+            )
+            seen.add(repr(deck))
+    assert len(seen) > 3  # learners and days really differ

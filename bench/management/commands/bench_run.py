@@ -22,6 +22,7 @@ class Command(BaseCommand):
         parser.add_argument("--review-seconds", type=float, default=120.0)
         parser.add_argument("--progress-requests", type=int, default=30)
         parser.add_argument("--soak", type=float, default=None, metavar="SECONDS")
+        parser.add_argument("--no-warm-up", action="store_true")
 
     def handle(self, *args, **o):
         result = run.run(
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                 card_seconds=o["card_seconds"],
                 open_seconds=o["open_seconds"],
                 soak_seconds=o["soak"],
+                warm_up=not o["no_warm_up"],
             )
         )
         o["out"].write_text(json.dumps(result, indent=2, default=str))
