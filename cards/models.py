@@ -347,11 +347,17 @@ class ReviewLog(models.Model):
     second scheduler needs no new columns.
     """
 
+    # No index of their own (migration 0026): log_user_time and the other
+    # user indexes lead with the user, one_log_per_schedule_version with the
+    # schedule; each index is one more B-tree insert on every grade.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_logs"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="review_logs",
+        db_index=False,
     )
     schedule = models.ForeignKey(
-        ReviewSchedule, on_delete=models.CASCADE, related_name="logs"
+        ReviewSchedule, on_delete=models.CASCADE, related_name="logs", db_index=False
     )
     question = models.ForeignKey(
         Question, on_delete=models.PROTECT, related_name="review_logs"
