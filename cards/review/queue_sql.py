@@ -283,7 +283,13 @@ def snapshot_query(
         ),
         "undo_log_id": _scalar(logs.values("user").annotate(last=Max("pk")), "last"),
         "redrill_head": _head(redrills, ready=ready, **card_fields),
-        "review_head": _head(due, **card_fields),
+        # The due head by its id first: ordering every due card costs their sort
+        # keys only, and the card's fields (its answer, its note) are read for
+        # the one chosen, not for every due card of the learner.
+        "review_head": _head(
+            ReviewSchedule.objects.filter(pk=Subquery(due.values("pk")[:1])),
+            **card_fields,
+        ),
         "new_head": _head(
             new,
             id=F("pk"),
