@@ -153,9 +153,9 @@ def active_questions_for(
 
 def new_questions_for(user: object, levels: Iterable[int] = ()) -> QuerySet[Question]:
     """Active questions this learner studies but never answered, in study order."""
-    started = ReviewSchedule.objects.filter(user=user, question=OuterRef("pk"))
+    started = ReviewSchedule.objects.filter(user=user).values("question_id")
     questions = active_questions_for(user).filter(
-        ~Exists(started), _unsuspended(user, "pk")
+        ~Q(pk__in=started), _unsuspended(user, "pk")
     )
     levels = tuple(levels)
     if levels:
