@@ -347,14 +347,9 @@ class ReviewLog(models.Model):
     second scheduler needs no new columns.
     """
 
-    # No index of their own (migration 0026): log_user_time and the other
-    # user indexes lead with the user, one_log_per_schedule_version with the
-    # schedule; each index is one more B-tree insert on every grade.
+    # No index of their own: others lead with them (migration 0026).
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
-        related_name="review_logs",
-        db_index=False,
+        settings.AUTH_USER_MODEL, models.CASCADE, "review_logs", db_index=False
     )
     schedule = models.ForeignKey(
         ReviewSchedule, on_delete=models.CASCADE, related_name="logs", db_index=False

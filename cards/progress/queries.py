@@ -177,11 +177,8 @@ def ease_counts(user: object) -> tuple[tuple[Decimal, int], ...]:
     return tuple((Decimal(ease), n) for ease, n in rows)
 
 
-# The deck's four figures (cards per level and state, the due forecast, the
-# eases, cards per topic) in one statement: the learner's cards are read once,
-# in a WITH clause, and aggregated four ways. Read one by one, each of the four
-# scanned the deck and joined its questions again: 3,650 cards of the heavy
-# benchmark learner cost 11 ms more that way (issue 12).
+# The deck's four figures in one statement: the cards read once in a WITH clause,
+# aggregated four ways (each read alone scanned the deck again; issue 12).
 _DECK_COLUMNS = (
     "question_id",
     "lvl",
@@ -199,9 +196,7 @@ _DECK_COLUMNS = (
 
 
 def _deck(user_pk: int, today: date):
-    """One row per card of the learner's deck, with what the four figures read
-    of it; the day-dependent tests are made here, so the aggregates take no
-    parameters."""
+    """A row per card with what the figures read (the day's tests made here)."""
     redrilling = Q(redrill_on=today, redrill_on__isnull=False)
     forecast_end = today + timedelta(days=progress.FORECAST_DAYS - 1)
 

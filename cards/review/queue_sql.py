@@ -84,6 +84,10 @@ def _head(queryset: QuerySet, **fields: object) -> Subquery:
     )
 
 
+def _by_id(queryset: QuerySet) -> QuerySet:
+    return ReviewSchedule.objects.filter(pk=Subquery(queryset.values("pk")[:1]))
+
+
 def _note(user: object, question: str) -> Subquery:
     """The learner's own note on the head's question (cards/care), for its back."""
     notes = CardNote.objects.filter(user=user, question=OuterRef(question))
@@ -197,12 +201,10 @@ def due_reviews_for(
     )
 
 
-# What a grade's next card needs when the counts are carried over
-# (cards/review/queue_next.py): each sub-queue's head, by index probes.
-# The stamps say whether anything but the grade itself changed the learner's
-# day since the counts were taken: today's answers and the suspensions, each
-# as (count, sum of ids) (ids only grow, so a delete and an insert never
-# cancel out).
+# A grade's next card when the counts are carried over (queue_next.py): each
+# sub-queue's head, by index probes. The stamps say whether anything but the
+# grade changed the learner's day since: today's answers and the suspensions,
+# each as (count, sum of ids; ids only grow, so nothing cancels out).
 STAMPS = ("logs_n", "logs_sum", "suspended_n", "suspended_sum")
 HEADS = ("redrill_head", "review_head", "new_head", "has_plan", "plan_head", *STAMPS)
 _NEW, _REVIEW = frozenset({"new_head"}), frozenset({"review_head"})
@@ -283,13 +285,8 @@ def snapshot_query(
         ),
         "undo_log_id": _scalar(logs.values("user").annotate(last=Max("pk")), "last"),
         "redrill_head": _head(redrills, ready=ready, **card_fields),
-        # The due head by its id first: ordering every due card costs their sort
-        # keys only, and the card's fields (its answer, its note) are read for
-        # the one chosen, not for every due card of the learner.
-        "review_head": _head(
-            ReviewSchedule.objects.filter(pk=Subquery(due.values("pk")[:1])),
-            **card_fields,
-        ),
+        # By id first: the card's fields are read for the head only (issue 12).
+        "review_head": _head(_by_id(due), **card_fields),
         "new_head": _head(
             new,
             id=F("pk"),
@@ -327,13 +324,10 @@ def snapshot_query(
     )
 
 
-# Building and compiling that statement with the ORM costs several times more
-# Python than the database spends running it. Its SQL depends only on the
-# database and the level filter; the learner, the day and the re-drill cutoff
-# are parameters. So it is compiled once per (database, levels) with sentinel
-# values, and each call puts the real values where the sentinels were.
-# tests/review/test_queue.py checks the result equals a fresh compile, parameter by
-# parameter.
+# Compiling that statement with the ORM costs more Python than the database spends
+# running it, and its SQL depends only on the database and the levels: it is
+# compiled once with sentinel values, which each call replaces (the learner, the
+# day, the re-drill cutoff); tests/review/test_queue.py compares a fresh compile.
 _SENTINEL_USER = -730_194_628  # within int32: PostgreSQL ids are integers
 _SENTINEL_DAY = date(1901, 2, 3)
 _SENTINEL_READY = datetime(1901, 2, 3, 4, 5, 6, 789, tzinfo=UTC)
