@@ -210,6 +210,19 @@ def _median(values):
     return round(statistics.median(values), 2) if values else None
 
 
+async def _accepted(next_card, cards: int) -> list[CardResult]:
+    """Up to `cards` cards one after another (fewer if the queue ends): the
+    accepted ones."""
+    done = []
+    for _ in range(cards):
+        r = await next_card()
+        if r is None:
+            break
+        if r.accepted:
+            done.append(r)
+    return done
+
+
 async def _round(
     number,
     sessions: list[client.Session],
@@ -225,13 +238,7 @@ async def _round(
     floor_server, floor_client = await _floor_sequential(
         sessions[0], floor_requests, bank
     )
-    singles = []
-    for _ in range(single_cards):
-        r = await pool.card()
-        if r is None:
-            break
-        if r.accepted:
-            singles.append(r)
+    singles = await _accepted(pool.card, single_cards)
     floor_rps = await _floor_saturated(sessions, floor_seconds, bank)
     saturated = await _cards_saturated(pool, len(sessions), card_seconds)
     floor_ms = _median(floor_server)
@@ -335,21 +342,6 @@ async def round_trips(walker: Walker, cards: int) -> dict:
         "per_card_median": _median(trips),
         "requests_per_card": _median([r.requests for r in traced]),
         "example": traced[-1].wire if traced else [],
-    }
-
-
-async def single_cards(walker: Walker, cards: int) -> dict:
-    """Untraced cards one after another (the heavy learner's figure)."""
-    done = []
-    for _ in range(cards):
-        r = await walker.card()
-        if r is None:
-            break
-        if r.accepted:
-            done.append(r)
-    return {
-        "cards": len(done),
-        "card_server_ms_p50": _median([r.server_ms for r in done]),
     }
 
 
