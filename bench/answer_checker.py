@@ -136,9 +136,9 @@ def main() -> None:
     }
     if args.onnx:
         matchers["lexical+MiniLM-onnx"] = OnnxMatcher(args.onnx, args.vocab)
-    # The tune set only (all 174 old answers): the fresh held-out set is scored
-    # on purpose, and recorded in docs/ANSWERS.md, never as a side effect of a
-    # benchmark.
+    # The tune set only (all 524 from the fifth round): a held-out set is
+    # scored on purpose, and recorded in docs/ANSWERS.md, never as a side
+    # effect of a benchmark.
     tune = tune_set()
     for name, matcher in matchers.items():
         wall, cpu = timings(matcher, args.runs)

@@ -2,12 +2,17 @@
 
     .venv/bin/python -m tests.review.evaluate            # the old set's two halves
     .venv/bin/python -m tests.review.evaluate --misses   # and every disagreement
-    .venv/bin/python -m tests.review.evaluate --fresh    # the fresh held-out set
+    .venv/bin/python -m tests.review.evaluate --fresh    # sets A and B
+    .venv/bin/python -m tests.review.evaluate --set FILE # any labelled file
+    .venv/bin/python -m tests.review.evaluate --all      # all 524 tune answers
 
 `--fresh` scores the fresh blind sets A and B (tests/data/labelled_answers_fresh.json
-and _fresh_b.json, two labellers), the held-out sets from the fourth round: run it only on a committed candidate
-whose settings are fixed, and record what it prints in docs/ANSWERS.md and
-tests/review/test_check_figures.py. It prints the figures by category too.
+and _fresh_b.json, two labellers), the fourth round's held-out sets and tune
+material from the fifth. `--set FILE` scores one labelled file (a JSON list of
+items with "question", "band", "category" and "answer"), the fifth round's
+held-out set among them: run it on a held-out set only once, on a committed
+candidate whose settings are fixed, and record what it prints in
+docs/ANSWERS.md. Both print the figures by category too.
 
 Key points come from the shipped fixtures (no database), so the figures are
 those of the seed bank as it ships.
@@ -19,10 +24,11 @@ import argparse
 import json
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 
 from cards.review import check
 from tests.paths import ROOT
-from tests.review.labelled import BANDS, FRESH, FRESH_B, load_fresh, split
+from tests.review.labelled import BANDS, FRESH, FRESH_B, all_answers, load_fresh, split
 
 FIXTURES = ROOT / "fixtures"
 
@@ -104,9 +110,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--misses", action="store_true")
     parser.add_argument("--half", choices=["tune", "held-out", "both"], default="both")
-    parser.add_argument("--fresh", action="store_true", help="the fresh held-out set")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--fresh", action="store_true", help="the fresh sets A and B")
+    which.add_argument("--set", type=Path, help="one labelled file (JSON), once")
+    which.add_argument("--all", action="store_true", help="all 524 tune answers")
     args = parser.parse_args()
-    if args.fresh:
+    by_category_too = args.fresh or args.set or args.all
+    if args.set:
+        halves = {args.set.stem: load_fresh(args.set)}
+    elif args.all:
+        halves = {"all 524": all_answers()}
+    elif args.fresh:
         a, b = load_fresh(FRESH), load_fresh(FRESH_B)
         halves = {"fresh A": a, "fresh B": b, "fresh A+B": a + b}
     else:
@@ -122,7 +136,7 @@ def main() -> None:
                 f"{f['answers']}, costly errors {f['costly']}"
             )
             print(table(f))
-            if args.fresh:
+            if by_category_too:
                 print(by_category(items, f))
             if args.misses:
                 for item, got, v in f["misses"]:

@@ -1,14 +1,14 @@
-"""The labelled answer sets and which one tunes and which one reports.
+"""The labelled answer sets and which ones tune and which one reports.
 
-From the fourth round (docs/ANSWERS.md) the checker is tuned on all 174 old
-answers (tests/data/labelled_answers.json, `tune_set`) and reported on the
-fresh blind set (tests/data/labelled_answers_fresh.json, `held_out`), written
-by another labeller after the old set was used up; a second fresh set, B
-(labelled_answers_fresh_b.json, a second labeller), is held out beside it,
-and `held_out` is both. `split` is the old
-per-question halving with a fixed seed, kept so that the earlier rounds'
-figures can be reproduced; its held-out half was scored three times and no
-longer holds anything out.
+From the fifth round (docs/ANSWERS.md) the checker is tuned on all 524
+answers that have been scored (`all_answers`, `tune_set`): the 174 old ones
+(tests/data/labelled_answers.json, `load`) and the fresh sets A and B
+(labelled_answers_fresh.json and _fresh_b.json, two labellers), which the
+fourth round held out and scored once. The held-out set of the fifth round is
+a third blind set that the lead scores once with `evaluate --set FILE`; no
+module here names or reads it. `old_set` is the fourth round's tune set (174),
+kept so that its figures can be reproduced; `split` is the first three
+rounds' per-question halving with a fixed seed, likewise.
 """
 
 from __future__ import annotations
@@ -21,25 +21,42 @@ from tests.paths import DATA
 
 SEED = 15  # the issue's number; never change it after the figures are recorded
 BANDS = ("again", "hard", "good")
+OLD = DATA / "labelled_answers.json"
 FRESH = DATA / "labelled_answers_fresh.json"
 FRESH_B = DATA / "labelled_answers_fresh_b.json"
+SETS = {"old": OLD, "A": FRESH, "B": FRESH_B}  # the tune sets, by name
 
 
 def load() -> list[dict]:
-    return json.loads((DATA / "labelled_answers.json").read_text("utf-8"))
+    return json.loads(OLD.read_text("utf-8"))
 
 
 def load_fresh(path=FRESH) -> list[dict]:
     return json.loads(path.read_text("utf-8"))
 
 
-def tune_set() -> list[dict]:
-    """What the checker is tuned on: every old answer."""
+def old_set() -> list[dict]:
+    """The fourth round's tune set: every old answer."""
     return load()
 
 
+def all_answers() -> list[dict]:
+    """Every scored answer, each with the name of its set under "set" (old,
+    A, B) for leave-one-set-out cross-validation (tests/review/cv.py)."""
+    return [
+        {**item, "set": name}
+        for name, path in SETS.items()
+        for item in json.loads(path.read_text("utf-8"))
+    ]
+
+
+def tune_set() -> list[dict]:
+    """What the checker is tuned on from the fifth round: all 524."""
+    return all_answers()
+
+
 def held_out() -> list[dict]:
-    """What the checker is reported on: the fresh sets A and B, never tuned on."""
+    """The fourth round's held-out sets A and B (tune material from the fifth)."""
     return load_fresh(FRESH) + load_fresh(FRESH_B)
 
 

@@ -1,7 +1,8 @@
-"""The grid search that chose the checker's thresholds, on the tune half only.
+"""The grid search that chose the checker's thresholds, on the tune set only.
 
     .venv/bin/python -m tests.review.tune                 # lexical and lexical+static
-    .venv/bin/python -m tests.review.tune --all           # on all 174 old answers
+    .venv/bin/python -m tests.review.tune --all           # all 524 (fifth round)
+    .venv/bin/python -m tests.review.tune --old           # the 174 old (fourth round)
     .venv/bin/python -m tests.review.tune --onnx M --vocab V   # lexical+MiniLM too
 
 Each answer's evidence (`check.gather`: lexical shares and cosines per point
@@ -30,7 +31,7 @@ import numpy as np
 
 from cards.review import check, embed
 from tests.review.evaluate import seed_points
-from tests.review.labelled import BANDS, load, split
+from tests.review.labelled import BANDS, all_answers, load, split
 from tests.review.properties import BANDS as PROPERTIES
 
 GRID = {
@@ -74,18 +75,23 @@ def figures(pre, settings: check.Settings) -> tuple[int, int]:
     return agree, costly
 
 
-def search(pre, grid: dict, matcher, by_question: bool = False) -> dict:
+def cell(item: dict) -> tuple[str, str]:
+    """An answer's fold cell for the cross-validation: (question, set)."""
+    return item["question"], item.get("set", "old")
+
+
+def search(pre, grid: dict, matcher, by_cell: bool = False) -> dict:
     """(agreement, costly) for every point of the grid, by value indices, that
     gives the answers of tests/review/properties.py their bands; with
-    `by_question`, one (agreement, costly) per question (sorted keys) instead,
+    `by_cell`, one (agreement, costly) per (question, set) cell (sorted) instead,
     for the cross-validation (tests/review/cv.py)."""
     bank = seed_points()
     properties = [
         (want, check.gather(text, bank[key][1], prompt=bank[key][0], matcher=matcher))
         for key, text, want in PROPERTIES
     ]
-    keys = sorted({item["question"] for item, _ in pre})
-    group = np.array([keys.index(item["question"]) for item, _ in pre])
+    keys = sorted({cell(item) for item, _ in pre})
+    group = np.array([keys.index(cell(item)) for item, _ in pre])
     want = np.array([BANDS.index(item["band"]) for item, _ in pre])
     names = list(grid)
     score_names = [n for n in names if n not in CUTS]
@@ -109,7 +115,7 @@ def search(pre, grid: dict, matcher, by_question: bool = False) -> dict:
                 "good_from": gi,
             }
             key = tuple(full[n] for n in names)
-            if by_question:
+            if by_cell:
                 results[key] = tuple(zip(agree.tolist(), costly.tolist(), strict=True))
             else:
                 results[key] = (int(agree.sum()), int(costly.sum()))
@@ -146,11 +152,14 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--onnx", type=Path)
     parser.add_argument("--vocab", type=Path)
-    parser.add_argument("--all", action="store_true", help="all 174 old answers")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="all 524 answers")
+    which.add_argument("--old", action="store_true", help="the 174 old answers")
     args = parser.parse_args()
-    # From the fourth round the tune set is all 174 old answers (`--all`); the
-    # held-out set is the fresh one, never read here.
-    tune = load() if args.all else split()[0]
+    # The fifth round tunes on all 524 (`--all`: old, A, B); `--old` is the
+    # fourth round's 174; the bare command the first three rounds' tune half.
+    # The fifth round's held-out set is never read here.
+    tune = all_answers() if args.all else load() if args.old else split()[0]
     matchers = {"lexical": None, "lexical+static": embed.default().similarities}
     if args.onnx:
         from bench.answer_checker import OnnxMatcher
@@ -169,7 +178,7 @@ def main() -> None:
         print(f"  {dataclasses.asdict(chosen)}")
         shipped = figures(pre, check.SETTINGS)
         print(
-            f"  check.SETTINGS on the tune half: {shipped[0]}/{len(tune)}, "
+            f"  check.SETTINGS on the tune set: {shipped[0]}/{len(tune)}, "
             f"costly {shipped[1]}"
         )
 
