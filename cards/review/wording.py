@@ -49,10 +49,22 @@ def sentences(answer: str) -> list[str]:
     return [s for s in parts if words(s)]
 
 
+# "Risks: ...", "LoRA: low-rank adapters": a short label, a colon, then text.
+LABEL_RE = re.compile(r"(?:^|[.;,(\n])\s*[A-Za-z][\w+-]*(?:\s+[\w+-]+){0,2}\s*:\s+\w")
+CLAUSE_WORDS = 6  # a fragment this long is a clause, not a term
+
+
 def is_term_list(answer: str) -> bool:
-    """A bare list of terms: three or more fragments, short or without grammar."""
+    """A bare list of terms: three or more fragments, short or without grammar.
+    A terse note is not one: two labelled parts ("Risks: ... Mitigations: ...",
+    "GANs: generator vs discriminator"), or a fragment long enough to be a
+    clause ("continue training a pretrained model on a small dataset")."""
     fragments = [f for f in re.split(r"[,;\n/]|\s-\s", answer) if words(f)]
     if len(fragments) < 3:
+        return False
+    if len(LABEL_RE.findall(answer)) >= 2:
+        return False
+    if any(len(words(f)) >= CLAUSE_WORDS for f in fragments):
         return False
     tokens = words(answer)
     function = sum(1 for t in tokens if t in STOPWORDS)

@@ -87,12 +87,12 @@ def main() -> None:
     parser.add_argument("--static", type=Path, help="a static model file (.npz)")
     parser.add_argument("--semantic", help="semantic_cover values, comma-separated")
     parser.add_argument("--wrong-semantic", help="wrong_semantic values, likewise")
-    parser.add_argument("--lexical-only", action="store_true")
+    parser.add_argument("--only", choices=["lexical", "lexical+static"])
     args = parser.parse_args()
     items = all_answers() if args.all else load() if args.old else split()[0]
     matchers = {"lexical": None, "lexical+static": embed.default().similarities}
-    if args.lexical_only:
-        matchers = {"lexical": None}
+    if args.only:
+        matchers = {args.only: matchers[args.only]}
     if args.onnx:
         from bench.answer_checker import OnnxMatcher
 

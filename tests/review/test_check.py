@@ -63,6 +63,19 @@ def test_a_bare_list_of_the_right_terms_scores_below_an_explanation():
     assert check.band_of(listed.suggested_grade) == "again"
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Risks: fraud, defamation, loss of trust. Mitigations: watermarks, detection.",
+        "GANs: generator vs discriminator. Diffusion: add noise, learn to remove it.",
+        "Keep training a pretrained model on your small dataset; cheap, fast, good.",
+    ],
+)
+def test_a_terse_note_with_labelled_parts_or_a_clause_is_no_bare_list(note):
+    assert not check.is_term_list(note)
+    assert check.is_term_list("pretrained weights, task data, LoRA, less compute")
+
+
 def test_stating_a_misconception_marks_the_answer_down():
     wrong = GOOD + " Attention has linear cost in the sequence length."
     v = verdict(wrong)
