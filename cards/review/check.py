@@ -339,7 +339,8 @@ def gather(
                 ]
             lexical.append(tuple(a for a, _ in pairs))
             own.append(tuple(b for _, b in pairs))
-            denials.append(tuple(negated(s, p.statement) for s in parts))
+            claim = " ".join((p.statement, *p.aliases))
+            denials.append(tuple(negated(s, claim) for s in parts))
         else:
             row = tuple(_lexical(s, p, ignore, near) for s in stems)
             lexical.append(row)

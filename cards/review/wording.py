@@ -72,12 +72,24 @@ def is_term_list(answer: str) -> bool:
     return short / len(fragments) >= 0.8 or function / len(tokens) < 0.12
 
 
+NEGATION_REACH = 4  # words between a negation and the claim's word it denies
+
+
 def negated(sentence: str, claim: str) -> bool:
     """The sentence denies or contrasts rather than asserts (unless the claim
-    itself is a comparison: "faster than GANs")."""
+    itself is a comparison: "faster than GANs"): a negation within a few words
+    of one of the claim's content words. A "not" elsewhere in the sentence
+    denies something else ("they're not perfect, but deepfakes are easy to
+    spot")."""
     own = set(words(claim))
+    wanted = set(content_stems(claim))
+    tokens = words(sentence)
+    at = [i for i, w in enumerate(tokens) if w not in STOPWORDS and stem(w) in wanted]
     return any(
-        (w in NEGATIONS or w.endswith("n't")) and w not in own for w in words(sentence)
+        (w in NEGATIONS or w.endswith("n't"))
+        and w not in own
+        and any(abs(i - j) <= NEGATION_REACH for j in at)
+        for i, w in enumerate(tokens)
     )
 
 

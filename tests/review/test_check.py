@@ -90,6 +90,16 @@ def test_denying_a_misconception_is_not_asserting_it():
     assert not v.misconceptions
 
 
+def test_a_negation_far_from_the_claims_words_does_not_deny_it():
+    far = (
+        GOOD + " It is not magic and it took years of research to get there, but "
+        "attention has linear cost in the sequence length."
+    )
+    assert verdict(far).misconceptions
+    near = GOOD + " Attention cost is not linear in the sequence length."
+    assert not verdict(near).misconceptions
+
+
 def test_an_answer_to_another_question_scores_low():
     assert verdict(OTHER, key=FINE_TUNING).score >= 0.6
     v = verdict(OTHER)
