@@ -1,7 +1,8 @@
 """The fresh blind labelled sets (issue 15) keep the shape their md promises.
 
-Two sets, written independently by two labellers blind to the checker and to
-each other's work (tests/data/labelled_answers_fresh.md and _fresh_b.md)."""
+Three sets, written independently by labellers blind to the checker and to
+each other's work (tests/data/labelled_answers_fresh.md, _fresh_b.md and
+_fresh_c.md)."""
 
 import json
 from collections import Counter
@@ -12,6 +13,7 @@ from tests.paths import DATA, ROOT
 
 FRESH = DATA / "labelled_answers_fresh.json"
 FRESH_B = DATA / "labelled_answers_fresh_b.json"
+FRESH_C = DATA / "labelled_answers_fresh_c.json"
 KEYS = {"question", "category", "band", "answer", "note"}
 BANDS = {"again", "hard", "good"}
 # The vocabulary of tests/data/labelled_answers.md.
@@ -38,7 +40,9 @@ def _normal(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-@pytest.fixture(scope="module", params=[FRESH, FRESH_B], ids=["set-a", "set-b"])
+@pytest.fixture(
+    scope="module", params=[FRESH, FRESH_B, FRESH_C], ids=["set-a", "set-b", "set-c"]
+)
 def items(request):
     data = _load(request.param)
     assert isinstance(data, list) and data
@@ -101,3 +105,15 @@ def test_bands_are_roughly_balanced(items):
 def test_the_two_fresh_sets_share_no_answer():
     a = {_normal(item["answer"]) for item in _load(FRESH)}
     assert [i["answer"] for i in _load(FRESH_B) if _normal(i["answer"]) in a] == []
+
+
+def test_set_c_shares_no_answer_with_the_other_sets():
+    paths = (DATA / "labelled_answers.json", FRESH, FRESH_B)
+    others = {_normal(item["answer"]) for path in paths for item in _load(path)}
+    assert [i["answer"] for i in _load(FRESH_C) if _normal(i["answer"]) in others] == []
+
+
+def test_every_question_has_all_three_bands_in_set_c(seed_keys):
+    data = _load(FRESH_C)
+    for key in sorted(seed_keys):
+        assert {item["band"] for item in data if item["question"] == key} == BANDS, key
