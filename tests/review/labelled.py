@@ -5,8 +5,9 @@ answers that have been scored (`all_answers`, `tune_set`): the 174 old ones
 (tests/data/labelled_answers.json, `load`) and the fresh sets A and B
 (labelled_answers_fresh.json and _fresh_b.json, two labellers), which the
 fourth round held out and scored once. The held-out set of the fifth round is
-a third blind set that the lead scores once with `evaluate --set FILE`; no
-module here names or reads it. `old_set` is the fourth round's tune set (174),
+set C (labelled_answers_fresh_c.json, a third labeller, `held_out`), scored
+once with `evaluate --set FILE` after the candidate was committed; the tune
+and cross-validation tools never read it. `old_set` is the fourth round's tune set (174),
 kept so that its figures can be reproduced; `split` is the first three
 rounds' per-question halving with a fixed seed, likewise.
 """
@@ -24,6 +25,7 @@ BANDS = ("again", "hard", "good")
 OLD = DATA / "labelled_answers.json"
 FRESH = DATA / "labelled_answers_fresh.json"
 FRESH_B = DATA / "labelled_answers_fresh_b.json"
+FRESH_C = DATA / "labelled_answers_fresh_c.json"
 SETS = {"old": OLD, "A": FRESH, "B": FRESH_B}  # the tune sets, by name
 
 
@@ -56,8 +58,8 @@ def tune_set() -> list[dict]:
 
 
 def held_out() -> list[dict]:
-    """The fourth round's held-out sets A and B (tune material from the fifth)."""
-    return load_fresh(FRESH) + load_fresh(FRESH_B)
+    """The fifth round's held-out set: set C, never tuned on."""
+    return load_fresh(FRESH_C)
 
 
 def split(items: list[dict] | None = None) -> tuple[list[dict], list[dict]]:

@@ -2,9 +2,10 @@
 
 From the fifth round the checker is tuned on all 524 scored answers: the 174
 old ones and the fourth round's fresh sets A and B (tests/review/labelled.py);
-the fifth round's held-out set is scored by the lead, once, and is not read
-here. The test fails if the shipped checker does worse on any of the three
-tune sets than the figures recorded for the fifth-round candidate: fewer
+the fifth round's held-out set C was scored once, after the candidate was
+committed, and its figures are recorded here as a floor too. The test fails if
+the shipped checker does worse on any of the three tune sets, or on set C,
+than the figures recorded for the fifth-round candidate: fewer
 agreeing answers, or more costly errors (a wrong answer suggested Good, a
 complete one suggested Again). These are tune figures (the settings were
 chosen on these answers), not held-out ones; better figures pass: record
@@ -55,6 +56,20 @@ RECORDED = {
     },
 }
 ALL = (427, 5)  # all 524: tune.py --all's figure for check.SETTINGS
+# Set C, the fifth round's held-out set, scored once with the candidate
+# (8ea2c7a; `evaluate --set`, docs/ANSWERS.md): 131/180 (72.8%), 4 costly,
+# against the targets of 80% and at most 2. A held-out figure, not a
+# tune one: a later round that tunes on set C must say so and move it above.
+HELD_OUT = {
+    "answers": 180,
+    "agree": 131,
+    "costly": 4,
+    "confusion": {
+        "again": {"again": 47, "hard": 13, "good": 0},
+        "hard": {"again": 10, "hard": 43, "good": 11},
+        "good": {"again": 4, "hard": 11, "good": 41},
+    },
+}
 
 
 def test_the_tune_set_is_the_three_scored_sets_and_they_are_apart():
@@ -75,10 +90,11 @@ def test_the_tune_set_is_the_three_scored_sets_and_they_are_apart():
     assert len(first) + len(second) == 174
 
 
-@pytest.mark.parametrize("name", RECORDED)
-def test_tune_figures_do_not_drop_below_the_recorded_ones(name):
-    recorded = RECORDED[name]
-    items = labelled.load_fresh(labelled.SETS[name])
+@pytest.mark.parametrize("name", [*RECORDED, "C"])
+def test_figures_do_not_drop_below_the_recorded_ones(name):
+    recorded = HELD_OUT if name == "C" else RECORDED[name]
+    path = labelled.FRESH_C if name == "C" else labelled.SETS[name]
+    items = labelled.load_fresh(path)
     figures = evaluate.evaluate(items, embed.default().similarities)
     agree = round(figures["agreement"] * figures["answers"])
     print(f"\n{name}: agreement {agree}/{len(items)}, costly {figures['costly']}")
