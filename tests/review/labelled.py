@@ -7,9 +7,9 @@ answers that have been scored (`all_answers`, `tune_set`): the 174 old ones
 fourth round held out and scored once. The held-out set of the fifth round is
 set C (labelled_answers_fresh_c.json, a third labeller, `held_out`), scored
 once with `evaluate --set FILE` after the candidate was committed; the tune
-and cross-validation tools never read it. `old_set` is the fourth round's tune set (174),
-kept so that its figures can be reproduced; `split` is the first three
-rounds' per-question halving with a fixed seed, likewise.
+and cross-validation tools never read it. `old_set` is the fourth round's
+tune set (174), kept so that its figures can be reproduced; `split` is the
+first three rounds' per-question halving with a fixed seed, likewise.
 """
 
 from __future__ import annotations

@@ -7,9 +7,9 @@ committed, and its figures are recorded here as a floor too. The test fails if
 the shipped checker does worse on any of the three tune sets, or on set C,
 than the figures recorded for the fifth-round candidate: fewer
 agreeing answers, or more costly errors (a wrong answer suggested Good, a
-complete one suggested Again). These are tune figures (the settings were
-chosen on these answers), not held-out ones; better figures pass: record
-them in docs/ANSWERS.md and here.
+complete one suggested Again). The three tune sets' figures are tune figures
+(the settings were chosen on those answers); set C's is the one held-out
+figure. Better figures pass: record them in docs/ANSWERS.md and here.
 """
 
 import pytest
