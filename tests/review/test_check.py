@@ -46,7 +46,9 @@ def test_score_is_in_range_and_the_grade_follows_from_it_alone():
 
 def test_padding_or_repeating_an_answer_earns_nothing():
     partial = "Self-attention lets every token weigh every other token."
-    base = verdict(partial).score
+    base = pytest.approx(verdict(partial).score, abs=1e-6)
+    # approx: BLAS rounds a float32 matrix product differently for 8 rows than
+    # for 1 (CI saw 0.61252772 vs 0.61252766); a gain would be orders larger.
     assert verdict(" ".join([partial] * 8)).score == base
     filler = (
         " This is a really important topic and a very good question that people "
