@@ -132,7 +132,8 @@ def uses_database(item: pytest.Item) -> bool:
 #   the importer fuzzer (item 14: NUL bytes, int32);
 # - SQL of our own: the grade's one write and the queue (cards/review/grade_sql,
 #   queue_sql, queue_next), the rollup upsert, search, the compiled progress
-#   queries, query and round-trip counts, migrations with RunSQL;
+#   queries, query and round-trip counts, migrations with RunSQL, the test
+#   factories' own INSERT (insert_rows);
 # - row locks: `select_for_update()` is a no-op on SQLite, and outside
 #   `atomic()` it raises only on PostgreSQL, so each service that takes one
 #   (review, bank, learner, mock, planning, care, reminders: SKIP LOCKED) has
@@ -195,6 +196,7 @@ DATABASE_DEPENDENT = (
     "review/test_fsrs_mode.py",
     "review/test_typed_views.py",
     "review/test_views.py",
+    "test_factories.py",
     "test_migrations.py",
 )
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.utils.text import slugify
 
 from cards.models import (
@@ -161,6 +162,40 @@ def make_log(
         # As every writer of the log: the progress page reads the rollup.
         rollup.record_log(log)
     return log
+
+
+def insert_rows(objs: list, *, batch_size: int = 5_000) -> int:
+    """Insert unsaved model instances as bulk_create would, without its per-row
+    SQL compile: one INSERT statement, executemany over the rows' database
+    values (long setup histories: 29,200 log rows 3.0 -> 0.9 s). The objects
+    get no primary key back; returns the number of rows."""
+    if not objs:
+        return 0
+    meta = type(objs[0])._meta
+    fields = [
+        f
+        for f in meta.local_concrete_fields
+        if not (f.primary_key and getattr(objs[0], f.attname) is None)
+    ]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(meta.db_table)} "
+        f"({', '.join(quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), batch_size):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        f.get_db_prep_save(f.pre_save(obj, True), connection)
+                        for f in fields
+                    ]
+                    for obj in objs[start : start + batch_size]
+                ],
+            )
+    return len(objs)
 
 
 # The question admin's key-point inline: an empty management form leaves the

@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from cards.learner import userdata
 from cards.models import Question, ReviewKind, ReviewLog, ReviewSchedule
-from tests.factories import make_user, sm2_fields, sm2_state
+from tests.factories import insert_rows, make_user, sm2_fields, sm2_state
 from tests.learner.test_data import export, import_, study
 
 
@@ -128,7 +128,7 @@ def _bulk_history(user, *, questions: int, per_question: int) -> int:
         for n in range(per_question)
         for i, s in enumerate(schedules)
     )
-    ReviewLog.objects.bulk_create(rows, batch_size=5_000)
+    insert_rows(list(rows))
     return questions * per_question
 
 

@@ -13,7 +13,7 @@ from cards.models import ReviewKind, ReviewLog, ReviewSchedule, profile_for
 from cards.progress import rollup
 from cards.review import services
 from tests.clock import frozen_moment
-from tests.factories import make_log, make_question, make_user, sm2_fields
+from tests.factories import insert_rows, make_log, make_question, make_user, sm2_fields
 from tests.paths import ROOT
 
 URL = "/progress/"
@@ -198,7 +198,7 @@ def bulk_history(user, *, questions: int, days: int, per_day: int) -> int:
                     save=False,
                 )
             )
-    ReviewLog.objects.bulk_create(logs, batch_size=2000)
+    insert_rows(logs)
     rollup.record_many(logs)
     return len(logs)
 

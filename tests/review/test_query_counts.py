@@ -13,6 +13,7 @@ from cards.models import LearnerProfile, Question, ReviewLog, ReviewSchedule
 from cards.review import services
 from tests.clock import frozen_moment
 from tests.factories import (
+    insert_rows,
     make_log,
     make_question,
     make_schedule,
@@ -48,19 +49,21 @@ def _crowd(*, questions: int, learners: int, logs_per_learner: int) -> None:
             )
             for pk in rng.sample(bank, len(bank) // 2)
         )
-        ReviewLog.objects.bulk_create(
-            make_log(
-                schedule=schedules[i % len(schedules)],
-                grade=rng.randint(0, 5),
-                reviewed_at=now - timedelta(days=i % 90),
-                study_day=today - timedelta(days=i % 90),
-                from_version=i // len(schedules),
-                before=(2, 6, "2.50"),
-                after=(3, 15, "2.50"),
-                due_after=today,
-                save=False,
-            )
-            for i in range(logs_per_learner)
+        insert_rows(
+            [
+                make_log(
+                    schedule=schedules[i % len(schedules)],
+                    grade=rng.randint(0, 5),
+                    reviewed_at=now - timedelta(days=i % 90),
+                    study_day=today - timedelta(days=i % 90),
+                    from_version=i // len(schedules),
+                    before=(2, 6, "2.50"),
+                    after=(3, 15, "2.50"),
+                    due_after=today,
+                    save=False,
+                )
+                for i in range(logs_per_learner)
+            ]
         )
 
 
