@@ -113,9 +113,15 @@ def test_every_response_carries_the_security_headers(https, db, figure):
     shown = make_schedule(user=learner, question=make_question())  # due
     responses = []
     routes = [r for r in all_routes() if not r.path.startswith("/_probe/")]
+    clients = {}  # one per user, logged in afresh if a GET ends its session
     for route in routes:
         for user in (None, learner, staff):
-            response = https_client(user).get(route.path, secure=True)
+            client = clients.get(user)
+            if client is None or (
+                user and client.session.get("_auth_user_id") != str(user.pk)
+            ):
+                client = clients[user] = https_client(user)
+            response = client.get(route.path, secure=True)
             responses.append(
                 (f"GET {route.path} as {user or 'visitor'}", response, bool(user))
             )
