@@ -196,6 +196,7 @@ DATABASE_DEPENDENT = (
     "review/test_fsrs_mode.py",
     "review/test_typed_views.py",
     "review/test_views.py",
+    "test_bulk.py",
     "test_factories.py",
     "test_migrations.py",
 )

@@ -5,9 +5,10 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import models
 from django.utils.text import slugify
 
+from cards.bulk import insert_values
 from cards.models import (
     LearnerProfile,
     Level,
@@ -165,38 +166,23 @@ def make_log(
 
 
 def insert_rows(objs: list, *, batch_size: int = 5_000) -> int:
-    """Insert unsaved model instances as bulk_create would, without its per-row
-    SQL compile: one INSERT statement, executemany over the rows' database
-    values (long setup histories; tests/progress/test_views.bulk_history's
-    29,200 log rows 4.8 -> 3.6 CPU-s on SQLite, no gain on PostgreSQL). The
-    objects get no primary key back; returns the number of rows."""
+    """Insert unsaved model instances through cards.bulk.insert_values, for
+    long setup histories (tests/progress/test_views.bulk_history's 29,200 log
+    rows 4.8 -> 3.6 CPU-s on SQLite against bulk_create, no gain on
+    PostgreSQL). The objects get no primary key back; returns the number of rows."""
     if not objs:
         return 0
-    meta = type(objs[0])._meta
+    model = type(objs[0])
     fields = [
         f
-        for f in meta.local_concrete_fields
-        if not (f.primary_key and getattr(objs[0], f.attname) is None)
+        for f in model._meta.local_concrete_fields
+        if not isinstance(f, models.AutoField)
     ]
-    quote = connection.ops.quote_name
-    sql = (
-        f"INSERT INTO {quote(meta.db_table)} "
-        f"({', '.join(quote(f.column) for f in fields)}) "
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    return insert_values(
+        model,
+        ({f.attname: f.pre_save(obj, True) for f in fields} for obj in objs),
+        batch_size=batch_size,
     )
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), batch_size):
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        f.get_db_prep_save(f.pre_save(obj, True), connection)
-                        for f in fields
-                    ]
-                    for obj in objs[start : start + batch_size]
-                ],
-            )
-    return len(objs)
 
 
 # The question admin's key-point inline: an empty management form leaves the

@@ -14,13 +14,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import batched
+from types import SimpleNamespace
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from cards import scheduling
+from cards import bulk, scheduling
 from cards.bank.userdata import import_topics
 from cards.care import userdata as care_userdata
 from cards.learner import erasure, scheduler_switch, services
@@ -112,22 +113,18 @@ def import_user_data(
             created = ReviewSchedule.objects.bulk_create(
                 _schedule(user, questions[s["question"]], s) for s in new
             )
-            by_key = {s.question.key: s for s in created}
+            schedule_ids = {s.question.key: s.pk for s in created}
             added = 0
             # In batches as they are read: a version 3 file's reviews stream.
-            for batch in batched(data.reviews, 2_000):
-                logs = ReviewLog.objects.bulk_create(
-                    ReviewLog(
-                        user=user,
-                        schedule=by_key[r["question"]],
-                        question=questions[r["question"]],
-                        **{f: r[f] for f in REVIEW_FIELDS[1:]},
-                    )
+            for batch in batched(data.reviews, bulk.BATCH_SIZE):
+                logs = [
+                    _log_values(user, schedule_ids, questions, r)
                     for r in batch
                     if r["question"] in fresh
-                )
-                rollup.record_many(logs)  # the progress page's per-day counts
-                added += len(logs)
+                ]
+                added += bulk.insert_values(ReviewLog, logs)
+                # The progress page's per-day counts.
+                rollup.record_many(SimpleNamespace(**log) for log in logs)
             # After the reviews: their confirmations link to the logs just added.
             import_mocks(user, data.mocks)
     except IntegrityError:
@@ -148,6 +145,21 @@ def import_user_data(
         reviews_added=added,
         schedules_kept=len(data.schedules) - len(new),
     )
+
+
+def _log_values(
+    user: AbstractBaseUser,
+    schedule_ids: dict[str, int],
+    questions: dict[str, Question],
+    record: dict,
+) -> dict:
+    """A review log row's values (cards.bulk): the record's fields, its links."""
+    key = record["question"]
+    values = {f: record[f] for f in REVIEW_FIELDS[1:]}
+    values.update(
+        user_id=user.pk, schedule_id=schedule_ids[key], question_id=questions[key].pk
+    )
+    return values
 
 
 def _schedule(
