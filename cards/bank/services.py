@@ -134,19 +134,20 @@ def _revise(
     substantial: bool = False,
 ) -> QuestionRevision:
     """An unsaved revision of `question` (now saved) against its `old` text."""
+    new = as_data(question)
     return QuestionRevision(
         question=question,
         editor=editor if editor and editor.is_authenticated else None,
         created_at=now,
         source=source,
-        changed=_describe(old, as_data(question)),
+        changed=_describe(old, new),
         is_substantial=substantial,
         old_prompt=old.prompt if old else "",
         new_prompt=question.prompt,
         old_answer=old.answer if old else "",
         new_answer=question.answer,
         old_key_points=points_text(old.key_points) if old else "",
-        new_key_points=points_text(as_data(question).key_points),
+        new_key_points=points_text(new.key_points),
     )
 
 
@@ -323,6 +324,7 @@ def import_questions(
         raise conflicts.UnresolvedConflicts(unresolved)
     kept = {key for key in found if choices[key] == conflicts.KEEP}
     made = []
+    topics_seen: dict = {}  # name -> Topic, looked up once per import
     for change in plan.changes:
         new = change.new
         if new.key in kept:
@@ -362,7 +364,7 @@ def import_questions(
         if new.topics is not None and (
             change.action == "create" or "topics" in change.fields
         ):
-            set_topics(question, new.topics)
+            set_topics(question, new.topics, known=topics_seen)
         made.append(
             _revise(
                 question,

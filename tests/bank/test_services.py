@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -377,3 +378,34 @@ def test_an_import_changes_topics_and_names_a_new_topic(db):
     question = Question.objects.get(key="k")
     assert sorted(t.name for t in question.topics.all()) == ["Evaluation", "Speech"]
     assert question.revisions.first().changed.endswith("topics")
+
+
+def test_an_import_looks_each_topic_name_up_once(db):
+    """The seed and packs name a dozen topics hundreds of times (625 lookups for
+    the 178 shipped questions): one lookup per name an import gives, however
+    many questions repeat it, and a name in other case finds the same topic."""
+    names = ["Evaluation; Speech", "speech; Evaluation", "Evaluation; New topic"]
+    text = "## Basic\n\n" + "".join(
+        f"<!-- key: t{n} -->\n<!-- topics: {names[n % 3]} -->\n**Q{n + 1}: P{n}?**\n**A:** A.\n\n"
+        for n in range(30)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        bank_services.import_questions(
+            parsed=bank.parse_markdown(text),
+            editor=None,
+            now=datetime(2026, 1, 5, tzinfo=UTC),
+        )
+    by_name = [
+        q["sql"]
+        for q in queries.captured_queries
+        # The lookup by name: name__iexact (LIKE on SQLite, UPPER on PostgreSQL) or slug.
+        if q["sql"].startswith('SELECT "cards_topic"')
+        and ("LIKE" in q["sql"] or "UPPER(" in q["sql"])
+    ]
+    assert len(by_name) == 4, by_name  # Evaluation, Speech, speech, New topic
+    topics = {
+        q.key: sorted(t.name for t in q.topics.all()) for q in Question.objects.all()
+    }
+    assert topics["t0"] == topics["t1"] == ["Evaluation", "Speech"]
+    assert topics["t2"] == ["Evaluation", "New topic"]
+    assert Question.objects.get(key="t29").revisions.count() == 1
