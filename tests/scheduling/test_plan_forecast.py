@@ -213,6 +213,9 @@ def test_a_planned_break_moves_nothing_into_the_days_away():
     assert max(per_after) - min(per_after) <= 1
     share = len(before) / 5 / (len(after) / 7)
     assert abs(share - BEFORE_WEIGHT) < 0.25
+    # 42 cards due away: a fifth of a day's share on each of the 5 days before
+    # is 6 cards in all, the other 36 on the 7 days after.
+    assert (len(due_away), len(before)) == (42, 6)
 
 
 def test_the_cards_most_hurt_by_waiting_go_before_the_break():
