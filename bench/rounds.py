@@ -22,7 +22,7 @@ import statistics
 import time
 from dataclasses import dataclass, field
 
-from bench import client, html, stats
+from bench import client, cpu, html, stats
 from bench.kinds import classify
 from bench.stats import spread, verdict  # noqa: F401 (re-exported)
 
@@ -172,9 +172,10 @@ async def _floor_saturated(sessions, seconds: float, bank: int) -> float:
             counter[0] += r.status == 200
             i += len(sessions)
 
-    start = time.perf_counter()
+    start, before = time.perf_counter(), cpu.snapshot()
     await asyncio.gather(*(run(s, k) for k, s in enumerate(sessions)))
-    return counter[0] / (time.perf_counter() - start)
+    rate = counter[0] / (time.perf_counter() - start)
+    return rate, cpu.split(before, cpu.snapshot(), counter[0])
 
 
 async def _cards_saturated(pool: Pool, workers: int, seconds: float) -> dict:
@@ -188,11 +189,12 @@ async def _cards_saturated(pool: Pool, workers: int, seconds: float) -> dict:
                 return
             results.append(r)
 
-    start = time.perf_counter()
+    start, before = time.perf_counter(), cpu.snapshot()
     await asyncio.gather(*(run() for _ in range(workers)))
     wall = time.perf_counter() - start
     accepted = [r for r in results if r.accepted]
     return {
+        "cpu_ms_per_card": cpu.split(before, cpu.snapshot(), len(accepted)),
         "cards": len(accepted),
         "refused": len(results) - len(accepted),
         "seconds": round(wall, 2),
@@ -239,7 +241,7 @@ async def _round(
         sessions[0], floor_requests, bank
     )
     singles = await _accepted(pool.card, single_cards)
-    floor_rps = await _floor_saturated(sessions, floor_seconds, bank)
+    floor_rps, floor_cpu = await _floor_saturated(sessions, floor_seconds, bank)
     saturated = await _cards_saturated(pool, len(sessions), card_seconds)
     floor_ms = _median(floor_server)
     card_ms = _median([r.server_ms for r in singles])
@@ -248,6 +250,7 @@ async def _round(
         "floor_server_ms_p50": floor_ms,
         "floor_client_ms_p50": _ms(statistics.median(floor_client)),
         "floor_per_second": round(floor_rps, 1),
+        "floor_cpu_ms_per_request": floor_cpu,
         "single_cards": len(singles),
         "card_server_ms_p50": card_ms,
         "card_requests_mean": _median([r.requests for r in singles]),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bench import cpu
 from bench.stats import ratio, spread, verdict
 
 
@@ -181,6 +182,12 @@ def round_lines(results: dict) -> list[str]:
                 f"cards/s ({sat['cards']} cards, {sat['refused']} refused, "
                 f"p95 {sat['p95_ms']} ms closed loop)"
             )
+            if sat.get("cpu_ms_per_card"):
+                out.append(
+                    f"{s} {name} {x['round']} at saturation: a card "
+                    f"{cpu.line(sat['cpu_ms_per_card'])}; a floor request "
+                    f"{cpu.line(x.get('floor_cpu_ms_per_request'))}"
+                )
         ol = rv.get("open_loop")
         if ol:
             out.append(
