@@ -95,6 +95,19 @@ def test_no_review_waits_past_the_cap_or_onto_a_full_day():
     assert room == {1: day(13)}
 
 
+def test_no_review_waits_onto_the_run_ups_last_day():
+    # Day 45 takes whatever new cards are left, which its due count (0) does
+    # not show; every day after it is full.
+    review = card(1, repetitions=4, interval=30, due=44)
+    full = [
+        card(10 + i, repetitions=4, interval=30, due=46 + i // 2) for i in range(28)
+    ]
+    assert plan.window_start(PLAN) == day(46)
+    assert defer(PLAN, day(44), [review], [review, *full], over=1, limit=2) == {}
+    room = defer(PLAN, day(44), [review], [review, *full[1:]], over=1, limit=2)
+    assert room == {1: day(46)}
+
+
 def test_the_limit_counts_the_days_already_answered():
     cards = [card(i, repetitions=3, interval=12, due=20 + i) for i in range(10)]
     light = day_limit(PLAN, day(20), cards, default=SCHED, answered=0)

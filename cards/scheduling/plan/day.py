@@ -148,12 +148,15 @@ def defer(
     limit: int,
 ) -> dict[int, date]:
     """Up to `over` of today's due reviews moved to a later day holding fewer
-    than `limit` cards, no later than the cap allows (the interview day minus
-    BUFFER_DAYS) and while the card's predicted recall there stays at or above
-    DEFER_FLOOR. The review least hurt by waiting goes first (the highest
-    recall on its new day), to the least-loaded day it may reach (ties: the
-    earliest)."""
+    than `limit` cards, not the run-up's last day, no later than the cap
+    allows (the interview day minus BUFFER_DAYS) and while the card's
+    predicted recall there stays at or above DEFER_FLOOR. The review least
+    hurt by waiting goes first (the highest recall on its new day), to the
+    least-loaded day it may reach (ties: the earliest)."""
     latest = interview.on - timedelta(days=BUFFER_DAYS)
+    # The run-up's last day takes whatever new cards are left (new_quota),
+    # which its count of due cards does not show.
+    eve = window_start(interview) - timedelta(days=1)
     load: dict[date, int] = {}
     for card in chosen:
         if not card.is_new and card.due_on > today:
@@ -166,7 +169,7 @@ def defer(
                 continue
             on, room = today + timedelta(days=1), []
             while on <= latest and card.recall_on(on) >= DEFER_FLOOR:
-                if load.get(on, 0) < limit:
+                if on != eve and load.get(on, 0) < limit:
                     room.append(on)
                 on += timedelta(days=1)
             if room:
