@@ -142,3 +142,24 @@ def test_a_moved_review_keeps_its_recall_its_cap_and_the_days_limit(
     for d in {*moved.values()}:
         before = sum(c.due_on == d for c in others)
         assert before + sum(to == d for to in moved.values()) <= max(limit, before)
+
+
+def _two_new_and_reviews_on(*due: int) -> list[Card]:
+    cards = [Card(id=100 + i, level=1) for i in range(2)]
+    return cards + [
+        card(i, repetitions=3, interval=12, due=d) for i, d in enumerate(due)
+    ]
+
+
+def test_a_run_up_day_with_nothing_due_takes_a_new_card():
+    # 2 questions left for 36 run-up days: the pace floor asks none today,
+    # and the even share leaves no room for one.
+    cards = _two_new_and_reviews_on(12, 13, 14)
+    assert plan.room_for_new(PLAN, day(10), cards, default=SCHED, due_today=0) == 0
+    assert plan.plan_day(PLAN, day(10), cards, default=SCHED).new == 1
+
+
+def test_a_run_up_day_with_a_review_due_keeps_its_even_share():
+    cards = _two_new_and_reviews_on(10, 13, 14)
+    assert plan.room_for_new(PLAN, day(10), cards, default=SCHED, due_today=1) < 1
+    assert plan.plan_day(PLAN, day(10), cards, default=SCHED).new == 0
