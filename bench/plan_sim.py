@@ -235,9 +235,12 @@ def run(bank: int, runway: int, minutes: int, seed: int, *, with_plan: bool) -> 
                 default=SCHEDULER,
                 new_limit=NEW_LIMIT,
                 effort=_effort(learner),
+                answered=sum(loads),
             )
             for cid in day.brought_forward:
                 cards[cid].due = today
+            for cid, on_day in day.deferred:
+                cards[cid].due = on_day
 
             def capper(interval, load, day=day):
                 return day.cap_for(interval, load=load)

@@ -76,6 +76,17 @@ def away_days(user: object, *, after: date) -> frozenset[date]:
     return frozenset(days)
 
 
+def answered_since(user: object, interview: plan.Interview, today: date) -> int:
+    """Cards of the plan's levels answered on the study days from the day the
+    date was set to yesterday, each card once a day (the plan's day_limit)."""
+    logs = ReviewLog.objects.filter(
+        user=user, study_day__gte=interview.set_on, study_day__lt=today
+    )
+    if interview.scope.levels:
+        logs = logs.filter(question__level__in=interview.scope.levels)
+    return logs.values("study_day", "schedule").distinct().count()
+
+
 def effort_for(user: object) -> plan.Effort:
     """The learner's own median answer times (new cards and reviews) and the
     share of their latest reviews failed."""

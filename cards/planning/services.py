@@ -2,8 +2,9 @@
 
 Keyword-only, one transaction each; nothing is written when a PlanError is
 raised. Moving due days is the only change to schedules, and only when the
-learner asks (a break, a backlog spread) or the plan's final window brings a
-card back; states and intervals are never touched.
+learner asks (a break, a backlog spread), the plan's final window brings a
+card back, or a run-up day over its limit moves a review to a day with room;
+states and intervals are never touched.
 """
 
 from __future__ import annotations
@@ -126,8 +127,9 @@ def spread_backlog(*, user: AbstractBaseUser, days: int, now: datetime) -> int:
 
 @transaction.atomic
 def prepare_day(*, user: AbstractBaseUser, now: datetime) -> plan.DayPlan | None:
-    """Make today's plan once per study day: its new-card pace, and in the final
-    window (or a date set for today or tomorrow) bring its cards forward to today.
+    """Make today's plan once per study day: its new-card pace, in the run-up
+    move the reviews a day over its limit defers, and in the final window (or
+    a date set for today or tomorrow) bring its cards forward to today.
     Returns the plan when it was made now, None when there is no date or today's
     plan was already made."""
     row = InterviewPlan.objects.select_for_update().filter(user=user).first()
@@ -137,15 +139,17 @@ def prepare_day(*, user: AbstractBaseUser, now: datetime) -> plan.DayPlan | None
     today = profile.study_day(now)
     if row.prepared_on == today:
         return None
+    interview = row.as_interview()
     day = plan.plan_day(
-        row.as_interview(),
+        interview,
         today,
         reads.cards_for(user, profile),
         default=scheduling.get(scheduling.DEFAULT),
         new_limit=profile.new_cards_per_day,
         effort=reads.effort_for(user),
+        answered=reads.answered_since(user, interview, today),
     )
-    _move(user, dict.fromkeys(day.brought_forward, today))
+    _move(user, {**dict.fromkeys(day.brought_forward, today), **dict(day.deferred)})
     row.prepared_on = today
     row.new_today = day.new if day.phase is not plan.Phase.AFTER else None
     row.new_first = day.new_first

@@ -1,10 +1,20 @@
 """What the interview plan counts: the questions the learner studies, as the queue does."""
 
+from datetime import timedelta
+
 from cards.bank.topic_choice import choose_topics
 from cards.care import services as care
+from cards.models import Level
 from cards.planning import reads
+from cards.scheduling import plan
 from tests.clock import frozen_moment
-from tests.factories import make_question, make_topic, make_user
+from tests.factories import (
+    make_log,
+    make_question,
+    make_schedule,
+    make_topic,
+    make_user,
+)
 
 
 def test_the_plan_counts_only_studied_topics_and_unsuspended_cards(db):
@@ -25,3 +35,35 @@ def test_the_plan_counts_only_studied_topics_and_unsuspended_cards(db):
     assert {c.id for c in reads.cards_for(other, other.profile)} >= {
         q.pk for q in everything
     }
+
+
+def test_the_days_answered_count_each_card_once_a_day_since_the_date_was_set(db):
+    learner = make_user()
+    today = learner.profile.study_day(frozen_moment())
+    interview = plan.Interview(
+        on=today + timedelta(days=30),
+        set_on=today - timedelta(days=3),
+        scope=plan.Scope(levels=frozenset({Level.BASIC})),
+    )
+    basic = make_schedule(user=learner, question=make_question(level=Level.BASIC))
+    deep = make_schedule(user=learner, question=make_question(level=Level.ADVANCED))
+    other = make_schedule(user=make_user(), question=basic.question)
+    answers = [
+        (basic, -4),  # before the date was set
+        (basic, -3),
+        (basic, -3),  # a re-drill the same day: the same card
+        (basic, -1),
+        (basic, 0),  # today: not a day gone
+        (deep, -2),  # not a level of the plan
+        (other, -2),  # another learner
+    ]
+    for version, (schedule, offset) in enumerate(answers):
+        make_log(
+            schedule=schedule,
+            reviewed_at=frozen_moment() + timedelta(days=offset),
+            study_day=today + timedelta(days=offset),
+            from_version=version,
+        )
+    assert reads.answered_since(learner, interview, today) == 2
+    everything = plan.Interview(on=interview.on, set_on=interview.set_on)
+    assert reads.answered_since(learner, everything, today) == 3

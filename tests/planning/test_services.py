@@ -322,3 +322,21 @@ def test_a_pace_on_time_keeps_due_reviews_first_in_the_queue(user, clock):
     assert not day.new_first and not InterviewPlan.objects.get(user=user).new_first
     snapshot = queue.snapshot(user=user, profile=user.profile, now=clock.now)
     assert snapshot.card.question_id == due.question_id
+
+
+def test_a_run_up_day_over_its_limit_moves_the_review_that_can_wait(user, clock):
+    today = today_of(user, clock)
+    # Due today whatever the plan did: a review failed yesterday and a new
+    # card's second answer; and a 12-day review that can wait a day or two.
+    failed = make_schedule(user=user, due_on=today, repetitions=0, interval_days=1)
+    second = make_schedule(user=user, due_on=today, repetitions=1, interval_days=1)
+    long = make_schedule(user=user, due_on=today, repetitions=3, interval_days=12)
+    _plan(user, clock, 60)
+    day = services.prepare_day(user=user, now=clock.now)
+    assert day.phase is plan.Phase.RUN_UP
+    assert day.deferred == ((long.question_id, today + timedelta(days=1)),)
+    long.refresh_from_db()
+    assert long.due_on == today + timedelta(days=1) and long.interval_days == 12
+    snapshot = queue.snapshot(user=user, profile=user.profile, now=clock.now)
+    assert snapshot.due == 2
+    assert snapshot.card.question_id in {failed.question_id, second.question_id}
