@@ -267,12 +267,15 @@ def run(bank: int, runway: int, minutes: int, seed: int, *, with_plan: bool) -> 
 
 def load_ok(loads: tuple[int, ...], window: int) -> tuple[bool, float, float]:
     """No day above 1.5x the run-up's mean (whole cards: rounded up), the final
-    window judged as a whole. Returns (ok, mean, worst day over the mean:
-    the run-up's worst day, or the window's mean if that is higher)."""
-    mean = statistics.fmean(loads)
-    limit = math.ceil(1.5 * mean - 1e-9)
+    window judged as a whole against the same limit. The mean is the run-up's
+    own, as issue 17 words the target: the days before the final window (the
+    window's days are fuller, and counting them in raised the limit).
+    Returns (ok, mean, worst day over the mean: the run-up's worst day, or the
+    window's mean if that is higher)."""
     outside = loads[: len(loads) - window] if window else loads
     inside = loads[len(loads) - window :] if window else ()
+    mean = statistics.fmean(outside)
+    limit = math.ceil(1.5 * mean - 1e-9)
     ok = all(n <= limit for n in outside) and (
         not inside or statistics.fmean(inside) <= 1.5 * mean
     )

@@ -33,5 +33,12 @@ def test_a_short_run_introduces_and_recalls_a_small_bank():
 def test_the_load_rule_judges_the_final_window_as_a_whole():
     ok, mean, worst = plan_sim.load_ok((10, 10, 10, 10, 30), window=0)
     assert not ok and mean == 14 and worst == pytest.approx(30 / 14)  # x the mean
-    ok, _, _ = plan_sim.load_ok((10, 10, 10, 5, 25), window=2)
-    assert ok  # the window's mean (15) is within 1.5x the run-up's (12)
+    ok, mean, _ = plan_sim.load_ok((10, 10, 10, 5, 25), window=2)
+    assert ok and mean == 10  # the window's mean (15) is within 1.5x the run-up's
+
+
+def test_the_load_rule_takes_the_mean_of_the_run_up_alone():
+    # Over every day the mean would be 1.5 and the window's 2 within 2.25;
+    # the run-up's own mean is 1, so the window is over 1.5x it.
+    ok, mean, worst = plan_sim.load_ok((1, 1, 1, 1, 2, 2, 2, 2), window=4)
+    assert not ok and mean == 1 and worst == 2

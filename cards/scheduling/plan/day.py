@@ -32,7 +32,8 @@ from cards.scheduling.plan.projection import project
 # bring cards back sooner (calibrated on make plan-sim).
 LOAD_ALLOWANCE = 1.3
 # Issue 17's load target: no run-up day above 1.5x the mean day, rounded up to
-# a whole card (make plan-sim judges it so).
+# a whole card. make plan-sim judges it against the run-up's own mean; this
+# limit is from the whole run's, which did as well (docs/PLAN.md, Known limits).
 DAY_LIMIT_SHARE = 1.5
 # A due review may wait for a day with room while its predicted recall there
 # stays at or above this: a day for a 6-day interval (88.9%), three for 12
