@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from cards import scheduling
 from cards.care import reads as care_reads
@@ -59,6 +59,21 @@ def _pct(x: float) -> int:
     return int(x * 100 + 0.5)
 
 
+def _moved_note(row: InterviewPlan, today: date) -> tuple[str, ...]:
+    """What today's plan moved (services.prepare_day), said in a sentence."""
+    if row.prepared_on != today or not row.moved_today:
+        return ()
+    days = sorted({date.fromisoformat(d) for d in row.moved_today})
+    named = ", ".join(f"{d:%A} {d.day} {d:%B}" for d in days)
+    count = len(row.moved_today)
+    reviews = "review" if count == 1 else "reviews"
+    return (
+        f"To keep today within the plan's limit, {count} {reviews} due today "
+        f"moved to {named}, while you are still predicted to recall "
+        f"{'it' if count == 1 else 'them'}.",
+    )
+
+
 def summary(user: object, profile: LearnerProfile, now: datetime) -> Summary:
     row = reads.interview_for(user)
     interview = row.as_interview() if row else None
@@ -101,7 +116,7 @@ def summary(user: object, profile: LearnerProfile, now: datetime) -> Summary:
         ),
         feasibility=check.sentence,
         is_feasible=check.is_feasible,
-        notes=day.notes,
+        notes=day.notes + _moved_note(row, today),
         scope=", ".join(Level(lv).label for lv in levels),
     )
 

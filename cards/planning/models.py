@@ -48,6 +48,9 @@ class InterviewPlan(models.Model):
     # The pace is behind: today's new cards come before due reviews (the
     # queue reads it; plan.is_behind says why).
     new_first = models.BooleanField(default=False)
+    # The study days today's plan moved due reviews to (one entry a review):
+    # a run-up day over its limit (plan.day.defer). The dashboard says so.
+    moved_today = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -153,5 +153,14 @@ def prepare_day(*, user: AbstractBaseUser, now: datetime) -> plan.DayPlan | None
     row.prepared_on = today
     row.new_today = day.new if day.phase is not plan.Phase.AFTER else None
     row.new_first = day.new_first
-    row.save(update_fields=["prepared_on", "new_today", "new_first", "updated_at"])
+    row.moved_today = [on.isoformat() for _, on in day.deferred]
+    row.save(
+        update_fields=[
+            "prepared_on",
+            "new_today",
+            "new_first",
+            "moved_today",
+            "updated_at",
+        ]
+    )
     return day

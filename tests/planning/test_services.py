@@ -337,6 +337,8 @@ def test_a_run_up_day_over_its_limit_moves_the_review_that_can_wait(user, clock)
     assert day.deferred == ((long.question_id, today + timedelta(days=1)),)
     long.refresh_from_db()
     assert long.due_on == today + timedelta(days=1) and long.interval_days == 12
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    assert InterviewPlan.objects.get(user=user).moved_today == [tomorrow]
     snapshot = queue.snapshot(user=user, profile=user.profile, now=clock.now)
     assert snapshot.due == 2
     assert snapshot.card.question_id in {failed.question_id, second.question_id}

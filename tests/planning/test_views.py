@@ -127,6 +127,7 @@ def test_the_pace_note_appears_on_the_dashboard(logged_in_client, user, today):
     page = logged_in_client.get(reverse("home")).text
     assert "Your interview plan sets today&#x27;s new questions to" in page
     assert "instead of your daily limit of 1." in page
+    assert "within the plan&#x27;s limit" not in page  # nothing was moved
 
 
 def test_planning_a_break_from_the_dashboard(logged_in_client, user, today):
@@ -207,3 +208,21 @@ def test_the_plan_page_lists_breaks_only_of_the_learner(logged_in_client, user, 
     )
     page = logged_in_client.get(reverse("cards:plan")).text
     assert page.count("Remove the break from") == 1
+
+
+def test_the_dashboard_says_which_reviews_todays_plan_moved(
+    logged_in_client, user, today
+):
+    # Due today whatever the plan did (a review failed yesterday, a new card's
+    # second answer) and a 12-day review that can wait: today's plan moves it.
+    make_schedule(user=user, due_on=today, repetitions=0, interval_days=1)
+    make_schedule(user=user, due_on=today, repetitions=1, interval_days=1)
+    make_schedule(user=user, due_on=today, repetitions=3, interval_days=12)
+    _set(logged_in_client, today + timedelta(days=60))
+    page = logged_in_client.get(reverse("home")).text  # makes today's plan
+    tomorrow = today + timedelta(days=1)
+    named = f"{tomorrow:%A} {tomorrow.day} {tomorrow:%B}"
+    assert (
+        "To keep today within the plan&#x27;s limit, 1 review due today moved to "
+        f"{named}, while you are still predicted to recall it."
+    ) in page
