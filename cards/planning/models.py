@@ -50,7 +50,10 @@ class InterviewPlan(models.Model):
     new_first = models.BooleanField(default=False)
     # The study days today's plan moved due reviews to (one entry a review):
     # a run-up day over its limit (plan.day.defer). The dashboard says so.
-    moved_today = models.JSONField(default=list, blank=True)
+    # Nullable, not a Python default: Django drops a default from the column
+    # once it is added, and a server still running the release before would
+    # insert plans without it (the rolling deploy of docs/DEPLOY.md).
+    moved_today = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
