@@ -24,6 +24,14 @@ def interview_for(user: object) -> InterviewPlan | None:
     return InterviewPlan.objects.filter(user=user).first()
 
 
+def _studied(user: object):
+    """The active questions the learner studies: their topics, not suspended
+    (the queue's own filters)."""
+    return Question.objects.active().filter(
+        queue_sql.studied_by(user), ~Q(pk__in=care_reads.suspended_ids(user))
+    )
+
+
 def cards_for(user: object, profile: LearnerProfile) -> list[plan.Card]:
     """Every active question the learner studies (their topics, not suspended:
     the queue's own filters) as the plan sees it, with this learner's schedule."""
@@ -31,11 +39,8 @@ def cards_for(user: object, profile: LearnerProfile) -> list[plan.Card]:
         s.question_id: s
         for s in ReviewSchedule.objects.filter(user=user, question__is_active=True)
     }
-    studied = Question.objects.active().filter(
-        queue_sql.studied_by(user), ~Q(pk__in=care_reads.suspended_ids(user))
-    )
     cards = []
-    for question in studied.only("pk", "level"):
+    for question in _studied(user).only("pk", "level"):
         s = schedules.get(question.pk)
         if s is None:
             cards.append(plan.Card(id=question.pk, level=question.level))
@@ -77,10 +82,14 @@ def away_days(user: object, *, after: date) -> frozenset[date]:
 
 
 def answered_since(user: object, interview: plan.Interview, today: date) -> int:
-    """Cards of the plan's levels answered on the study days from the day the
-    date was set to yesterday, each card once a day (the plan's day_limit)."""
+    """Cards of the plan answered on the study days from the day the date was
+    set to yesterday, each card once a day (the plan's day_limit): the plan's
+    levels, of the questions it sees (cards_for: studied topics, unsuspended)."""
     logs = ReviewLog.objects.filter(
-        user=user, study_day__gte=interview.set_on, study_day__lt=today
+        user=user,
+        study_day__gte=interview.set_on,
+        study_day__lt=today,
+        question__in=_studied(user),
     )
     if interview.scope.levels:
         logs = logs.filter(question__level__in=interview.scope.levels)

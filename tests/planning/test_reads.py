@@ -67,3 +67,28 @@ def test_the_days_answered_count_each_card_once_a_day_since_the_date_was_set(db)
     assert reads.answered_since(learner, interview, today) == 2
     everything = plan.Interview(on=interview.on, set_on=interview.set_on)
     assert reads.answered_since(learner, everything, today) == 3
+
+
+def test_the_days_answered_count_only_the_questions_the_plan_sees(db):
+    learner = make_user()
+    today = learner.profile.study_day(frozen_moment())
+    interview = plan.Interview(
+        on=today + timedelta(days=30), set_on=today - timedelta(days=3)
+    )
+    kept, dropped = make_topic(name="Kept"), make_topic(name="Dropped")
+    studied = make_question(topics=(kept,))
+    not_studied = make_question(topics=(dropped,))
+    suspended = make_question(topics=(kept,))
+    for version, question in enumerate((studied, not_studied, suspended)):
+        schedule = make_schedule(user=learner, question=question)
+        make_log(
+            schedule=schedule,
+            reviewed_at=frozen_moment() - timedelta(days=1),
+            study_day=today - timedelta(days=1),
+            from_version=version,
+        )
+    assert reads.answered_since(learner, interview, today) == 3
+    choose_topics(user=learner, studied=[kept])
+    care.suspend_card(user=learner, question=suspended, now=frozen_moment())
+    # As cards_for: a topic not studied and a suspended card are not the plan's.
+    assert reads.answered_since(learner, interview, today) == 1
