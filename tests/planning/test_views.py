@@ -226,3 +226,10 @@ def test_the_dashboard_says_which_reviews_todays_plan_moved(
         "To keep today within the plan&#x27;s limit, 1 review due today moved to "
         f"{named}, while you are still predicted to recall it."
     ) in page
+
+
+def test_the_plan_page_does_not_link_to_itself(logged_in_client):
+    plan_url = reverse("cards:plan")
+    assert f'href="{plan_url}"' in logged_in_client.get(reverse("home")).text
+    page = logged_in_client.get(plan_url).text
+    assert "Set the date, plan a break" not in page
