@@ -1,8 +1,8 @@
 """The fresh blind labelled sets (issue 15) keep the shape their md promises.
 
-Three sets, written independently by labellers blind to the checker and to
-each other's work (tests/data/labelled_answers_fresh.md, _fresh_b.md and
-_fresh_c.md)."""
+Four sets, written independently by labellers blind to the checker and to
+each other's work (tests/data/labelled_answers_fresh.md, _fresh_b.md,
+_fresh_c.md and _fresh_d.md)."""
 
 import json
 from collections import Counter
@@ -14,6 +14,7 @@ from tests.paths import DATA, ROOT
 FRESH = DATA / "labelled_answers_fresh.json"
 FRESH_B = DATA / "labelled_answers_fresh_b.json"
 FRESH_C = DATA / "labelled_answers_fresh_c.json"
+FRESH_D = DATA / "labelled_answers_fresh_d.json"
 KEYS = {"question", "category", "band", "answer", "note"}
 BANDS = {"again", "hard", "good"}
 # The vocabulary of tests/data/labelled_answers.md.
@@ -41,7 +42,9 @@ def _normal(text: str) -> str:
 
 
 @pytest.fixture(
-    scope="module", params=[FRESH, FRESH_B, FRESH_C], ids=["set-a", "set-b", "set-c"]
+    scope="module",
+    params=[FRESH, FRESH_B, FRESH_C, FRESH_D],
+    ids=["set-a", "set-b", "set-c", "set-d"],
 )
 def items(request):
     data = _load(request.param)
@@ -115,5 +118,17 @@ def test_set_c_shares_no_answer_with_the_other_sets():
 
 def test_every_question_has_all_three_bands_in_set_c(seed_keys):
     data = _load(FRESH_C)
+    for key in sorted(seed_keys):
+        assert {item["band"] for item in data if item["question"] == key} == BANDS, key
+
+
+def test_set_d_shares_no_answer_with_the_other_sets():
+    paths = (DATA / "labelled_answers.json", FRESH, FRESH_B, FRESH_C)
+    others = {_normal(item["answer"]) for path in paths for item in _load(path)}
+    assert [i["answer"] for i in _load(FRESH_D) if _normal(i["answer"]) in others] == []
+
+
+def test_every_question_has_all_three_bands_in_set_d(seed_keys):
+    data = _load(FRESH_D)
     for key in sorted(seed_keys):
         assert {item["band"] for item in data if item["question"] == key} == BANDS, key
