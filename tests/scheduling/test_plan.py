@@ -80,17 +80,20 @@ def test_more_than_two_years_ahead_is_refused():
 
 
 @pytest.mark.parametrize(
-    ("runway", "window"), [(0, 0), (1, 0), (2, 1), (3, 1), (14, 3), (60, 14)]
+    ("runway", "window"),
+    [(0, 0), (1, 0), (2, 1), (3, 1), (7, 1), (8, 2), (9, 3), (14, 4), (60, 14)],
 )
 def test_the_final_window_is_shorter_for_short_runways(runway, window):
+    # A quarter of the runway rounded up from 8 days (14 days: 4, not 3, so a
+    # small bank's bring-backs are not packed into 3 days); one day up to 7.
     assert plan.window_days(runway) == window
 
 
 def test_phases_of_a_two_week_run_up():
-    plan_ = interview(14)  # window of 3 days: 16, 17, 18 January
+    plan_ = interview(14)  # window of 4 days: 15, 16, 17, 18 January
     assert plan.phase(plan_, day(0)) is Phase.RUN_UP
-    assert plan.phase(plan_, day(10)) is Phase.RUN_UP
-    assert plan.phase(plan_, day(11)) is Phase.FINAL
+    assert plan.phase(plan_, day(9)) is Phase.RUN_UP
+    assert plan.phase(plan_, day(10)) is Phase.FINAL
     assert plan.phase(plan_, day(13)) is Phase.FINAL
     assert plan.phase(plan_, day(14)) is Phase.FINAL  # the day itself
     assert plan.phase(plan_, day(15)) is Phase.AFTER

@@ -83,16 +83,16 @@ def test_the_review_least_hurt_by_waiting_goes_first():
 
 
 def test_no_review_waits_past_the_cap_or_onto_a_full_day():
-    # The run-up's last day of a 14-day plan (window: days 11-13); the cap's
-    # latest day is the day before the interview (day 13), and days 11-13 are
+    # The run-up's last day of a 12-day plan (window: days 9-11); the cap's
+    # latest day is the day before the interview (day 11), and days 9-11 are
     # full: the 30-day review, which could wait days more, stays today.
-    short_plan = plan.set_interview(day(14), today=TODAY)
-    review = card(1, repetitions=4, interval=30, due=10)
-    full = [card(10 + i, repetitions=4, interval=30, due=11 + i % 3) for i in range(6)]
-    assert plan.phase(short_plan, day(10)) is Phase.RUN_UP
-    assert defer(short_plan, day(10), [review], [review, *full], over=1, limit=2) == {}
-    room = defer(short_plan, day(10), [review], [review, *full[:5]], over=1, limit=2)
-    assert room == {1: day(13)}
+    short_plan = plan.set_interview(day(12), today=TODAY)
+    review = card(1, repetitions=4, interval=30, due=8)
+    full = [card(10 + i, repetitions=4, interval=30, due=9 + i % 3) for i in range(6)]
+    assert plan.phase(short_plan, day(8)) is Phase.RUN_UP
+    assert defer(short_plan, day(8), [review], [review, *full], over=1, limit=2) == {}
+    room = defer(short_plan, day(8), [review], [review, *full[:5]], over=1, limit=2)
+    assert room == {1: day(11)}
 
 
 def test_no_review_waits_onto_the_run_ups_last_day():
