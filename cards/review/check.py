@@ -93,6 +93,18 @@ SETTINGS = Settings(
     partial_from=0.7,
 )
 PARTIAL_CREDIT = 0.5  # the most a missed point earns at the edge of its threshold
+# A paraphrase floor (sixth round): an answer of FLOOR_WORDS or more words, no
+# bare list and no misconception, that covers no point but whose FLOOR_POINTS
+# closest points are each at least FLOOR_CLOSENESS of their thresholds scores
+# at least FLOOR_SCORE (Hard under the shipped cuts; a constant, not
+# `hard_from`, because the tune grid moves the cuts after scoring). An answer
+# that covers a point is scored as it is: an answer to a neighbouring question
+# covers one and stays low.
+FLOOR_SCORE = 0.3
+FLOOR_POINTS = 3
+FLOOR_CLOSENESS = 0.5
+FLOOR_WORDS = 25
+FLOOR_COVERED = 0  # the most points such an answer covers
 
 
 @dataclass(frozen=True)
@@ -282,6 +294,7 @@ class Evidence:
     cosine: tuple[tuple[float, ...], ...]
     negated: tuple[tuple[bool, ...], ...]  # misconceptions: the sentence denies it
     is_term_list: bool
+    words: int = 0  # how long the answer is, for the paraphrase floor
 
 
 def gather(
@@ -355,6 +368,7 @@ def gather(
         tuple(tuple(r) for r in cosine),
         tuple(denials),
         is_term_list(answer),
+        len(words(answer)),
     )
 
 
@@ -397,6 +411,8 @@ def score(evidence: Evidence, settings: Settings = SETTINGS) -> Verdict:
         covered = best >= 1.0
         positive.append(PointResult(point, covered, where if covered else None, best))
     total = _score(positive, len(wrong), s)
+    if not wrong and not e.is_term_list and _near_paraphrase(positive, e.words):
+        total = max(total, FLOOR_SCORE)
     if e.is_term_list:
         # Naming the terms shows recognition: Again for a question that asks
         # for an explanation, Hard at best for one that asks for a list.
@@ -418,6 +434,18 @@ def check(
     matcher: Matcher | None = None,
 ) -> Verdict:
     return score(gather(answer, points, prompt=prompt, matcher=matcher))
+
+
+def _near_paraphrase(positive: Sequence[PointResult], length: int) -> bool:
+    """A long answer close to several points without reaching any: a
+    paraphrase in words no key point holds ("a faker and an inspector"), not
+    an answer that knows nothing."""
+    if length < FLOOR_WORDS or len(positive) < FLOOR_POINTS:
+        return False
+    if sum(r.covered for r in positive) > FLOOR_COVERED:
+        return False
+    closest = sorted((r.closeness for r in positive), reverse=True)
+    return closest[FLOOR_POINTS - 1] >= FLOOR_CLOSENESS
 
 
 def _credit(result: PointResult, settings: Settings) -> float:
