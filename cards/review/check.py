@@ -51,9 +51,9 @@ AGAIN_ONE_FROM = 0.1  # below Hard: 1 ("wrong, but recognised") from here, else 
 @dataclass(frozen=True)
 class Settings:
     """The checker's thresholds. `SETTINGS` was chosen by `python -m
-    tests.review.tune --all` on the 524 scored answers (fifth round: the old
-    set and sets A and B; its winner is the fourth round's setting again,
-    docs/ANSWERS.md); the fifth round's held-out set never chose anything."""
+    tests.review.tune --all` on the 524 scored answers of the fifth round (the
+    fourth round's setting again) and ties the grid's best on the 704 of the
+    sixth (old, A, B, C; docs/ANSWERS.md); no held-out set chose anything."""
 
     lexical_cover: float  # share of a point's content words in one sentence
     semantic_cover: float  # cosine of a sentence and a point, prompt words removed
