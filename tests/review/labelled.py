@@ -1,13 +1,14 @@
 """The labelled answer sets and which ones tune and which one reports.
 
-From the fifth round (docs/ANSWERS.md) the checker is tuned on all 524
+From the sixth round (docs/ANSWERS.md) the checker is tuned on all 704
 answers that have been scored (`all_answers`, `tune_set`): the 174 old ones
-(tests/data/labelled_answers.json, `load`) and the fresh sets A and B
+(tests/data/labelled_answers.json, `load`), the fresh sets A and B
 (labelled_answers_fresh.json and _fresh_b.json, two labellers), which the
-fourth round held out and scored once. The held-out set of the fifth round is
-set C (labelled_answers_fresh_c.json, a third labeller, `held_out`), scored
-once with `evaluate --set FILE` after the candidate was committed; the tune
-and cross-validation tools never read it. `old_set` is the fourth round's
+fourth round held out and scored once, and set C (labelled_answers_fresh_c.json,
+a third labeller), the fifth round's held-out set, scored once then. The sixth
+round's held-out set is not in this checkout: the lead scores it once with
+`evaluate --set FILE` after the candidate is committed; the tune and
+cross-validation tools never read it. `old_set` is the fourth round's
 tune set (174), kept so that its figures can be reproduced; `split` is the
 first three rounds' per-question halving with a fixed seed, likewise.
 """
@@ -26,7 +27,7 @@ OLD = DATA / "labelled_answers.json"
 FRESH = DATA / "labelled_answers_fresh.json"
 FRESH_B = DATA / "labelled_answers_fresh_b.json"
 FRESH_C = DATA / "labelled_answers_fresh_c.json"
-SETS = {"old": OLD, "A": FRESH, "B": FRESH_B}  # the tune sets, by name
+SETS = {"old": OLD, "A": FRESH, "B": FRESH_B, "C": FRESH_C}  # the tune sets
 
 
 def load() -> list[dict]:
@@ -44,7 +45,7 @@ def old_set() -> list[dict]:
 
 def all_answers() -> list[dict]:
     """Every scored answer, each with the name of its set under "set" (old,
-    A, B) for leave-one-set-out cross-validation (tests/review/cv.py)."""
+    A, B, C) for leave-one-set-out cross-validation (tests/review/cv.py)."""
     return [
         {**item, "set": name}
         for name, path in SETS.items()
@@ -53,13 +54,8 @@ def all_answers() -> list[dict]:
 
 
 def tune_set() -> list[dict]:
-    """What the checker is tuned on from the fifth round: all 524."""
+    """What the checker is tuned on from the sixth round: all 704."""
     return all_answers()
-
-
-def held_out() -> list[dict]:
-    """The fifth round's held-out set: set C, never tuned on."""
-    return load_fresh(FRESH_C)
 
 
 def split(items: list[dict] | None = None) -> tuple[list[dict], list[dict]]:

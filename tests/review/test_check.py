@@ -245,3 +245,40 @@ def test_a_contextual_matcher_reads_each_sentence_once_as_written():
     prompt, points = seed_points()[TRANSFORMER]
     check.check(answer, points, prompt=prompt, matcher=matcher)
     assert matcher.seen == check.sentences(answer)
+
+
+def _near_evidence(shares, words=40, wrong=False, listed=False, must=False):
+    # One sentence that holds part of each point's words, none enough to cover.
+    points = [check.Point(f"point {i}", is_must=must) for i in range(len(shares))]
+    rows = [(share,) for share in shares]
+    if wrong:
+        points.append(check.Point("misconception", is_misconception=True))
+        rows.append((1.0,))
+    n = len(points)
+    return check.Evidence(
+        ("a sentence",),
+        tuple(points),
+        tuple(rows),
+        tuple(rows),
+        ((0.0,),) * n,
+        ((False,),) * n,
+        listed,
+        words,
+    )
+
+
+def test_a_long_paraphrase_near_several_points_falls_to_hard_not_again():
+    s = check.SETTINGS
+    near = s.lexical_cover * check.FLOOR_CLOSENESS  # closeness at the floor
+    shares = [near, near, near, 0.0]
+    assert check.band_of(check.score(_near_evidence(shares)).suggested_grade) == "hard"
+    for evidence in (
+        _near_evidence(shares, words=check.FLOOR_WORDS - 1),  # too short
+        _near_evidence([near, near, near * 0.9, 0.0]),  # only two points near
+        _near_evidence(shares, wrong=True),  # asserts a misconception
+        _near_evidence(shares, listed=True),  # a bare list
+    ):
+        assert check.score(evidence).score < s.hard_from
+    # An answer that covers a point is scored as it is, floor or not.
+    covering = check.score(_near_evidence([1.0, near, near, near], must=True))
+    assert covering.score == check._score(covering.points, 0, s) < s.hard_from
