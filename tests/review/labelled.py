@@ -6,9 +6,10 @@ answers that have been scored (`all_answers`, `tune_set`): the 174 old ones
 (labelled_answers_fresh.json and _fresh_b.json, two labellers), which the
 fourth round held out and scored once, and set C (labelled_answers_fresh_c.json,
 a third labeller), the fifth round's held-out set, scored once then. The sixth
-round's held-out set is not in this checkout: the lead scores it once with
-`evaluate --set FILE` after the candidate is committed; the tune and
-cross-validation tools never read it. `old_set` is the fourth round's
+round's held-out set, D (labelled_answers_fresh_d.json, a fourth labeller), was
+merged after the candidate was committed and scored once then (`HELD_OUT`); the
+tune and cross-validation tools never read it, and a seventh round that tunes
+on it needs a fifth blind set. `old_set` is the fourth round's
 tune set (174), kept so that its figures can be reproduced; `split` is the
 first three rounds' per-question halving with a fixed seed, likewise.
 """
@@ -27,7 +28,9 @@ OLD = DATA / "labelled_answers.json"
 FRESH = DATA / "labelled_answers_fresh.json"
 FRESH_B = DATA / "labelled_answers_fresh_b.json"
 FRESH_C = DATA / "labelled_answers_fresh_c.json"
+FRESH_D = DATA / "labelled_answers_fresh_d.json"
 SETS = {"old": OLD, "A": FRESH, "B": FRESH_B, "C": FRESH_C}  # the tune sets
+HELD_OUT = {"D": FRESH_D}  # scored once, never tuned on
 
 
 def load() -> list[dict]:
