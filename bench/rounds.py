@@ -50,6 +50,7 @@ class CardResult:
     round_trips: int | None = None  # on the wire, when traced
     wire: list[str] = field(default_factory=list)
     per_request: dict[str, int] = field(default_factory=dict)  # label: trips
+    started: float = 0.0  # perf_counter when its first request was sent
 
 
 class Walker:
@@ -112,7 +113,11 @@ class Walker:
             if response.status != 200:
                 self.page = None  # 409 and the like: start again from the page
                 return CardResult(
-                    time.perf_counter() - start, server_ms, requests, False
+                    time.perf_counter() - start,
+                    server_ms,
+                    requests,
+                    False,
+                    started=start,
                 )
             self.page = html.parse(response.text, url=self.session.current_url)
             self.session.adopt(self.page)
@@ -125,6 +130,7 @@ class Walker:
                     trips if trace else None,
                     wire,
                     per_request,
+                    started=start,
                 )
         return None
 
@@ -287,9 +293,17 @@ async def interleaved_rounds(
 async def open_loop(pool: Pool, *, rate: float, seconds: float, seed: int) -> dict:
     """Cards arriving as a Poisson process at `rate` per second; each card's
     latency runs from its arrival, so time spent waiting for a free learner or
-    a busy server counts (no coordinated omission)."""
+    a busy server counts (no coordinated omission).
+
+    Each accepted card's latency is also cut in three (`parts`, p50 and p95 of
+    each): `client_wait` from its arrival until its request left (this
+    process's event loop busy with other cards), `server` Django's own time
+    (Server-Timing), and `between`, the rest of the request as the client saw
+    it (waiting for a free gunicorn worker, gunicorn's own work, the network)
+    plus reading and parsing the response."""
     rng = random.Random(f"{seed}:open-loop")
     latencies: list[float] = []
+    parts: dict[str, list[float]] = {"client_wait": [], "server": [], "between": []}
     refused = [0]
     tasks = []
     start = time.perf_counter()
@@ -299,7 +313,12 @@ async def open_loop(pool: Pool, *, rate: float, seconds: float, seed: int) -> di
         if r is None:
             return
         if r.accepted:
-            latencies.append(time.perf_counter() - arrival)
+            latency = time.perf_counter() - arrival
+            latencies.append(latency)
+            wait = max(0.0, r.started - arrival)
+            parts["client_wait"].append(wait)
+            parts["server"].append(r.server_ms / 1000)
+            parts["between"].append(max(0.0, latency - wait - r.server_ms / 1000))
         else:
             refused[0] += 1
 
@@ -322,6 +341,13 @@ async def open_loop(pool: Pool, *, rate: float, seconds: float, seed: int) -> di
         "p50_ms": _ms(stats.percentile(latencies, 50)),
         "p95_ms": _ms(stats.percentile(latencies, 95)),
         "p99_ms": _ms(stats.percentile(latencies, 99)),
+        "parts": {
+            name: {
+                "p50_ms": _ms(stats.percentile(values, 50)),
+                "p95_ms": _ms(stats.percentile(values, 95)),
+            }
+            for name, values in parts.items()
+        },
     }
 
 

@@ -1,0 +1,33 @@
+"""The open loop cuts each card's latency into the client's wait, the server's
+time and the rest (bench/rounds.open_loop)."""
+
+import asyncio
+import time
+
+from bench import rounds
+
+
+class _Pool:
+    """Cards that take 20 ms in all, 4 ms of it Django's, after a 10 ms wait
+    for this process's event loop."""
+
+    ran_out = False
+
+    async def card(self):
+        await asyncio.sleep(0.010)
+        started = time.perf_counter()
+        await asyncio.sleep(0.010)
+        return rounds.CardResult(
+            seconds=0.010, server_ms=4.0, requests=1, accepted=True, started=started
+        )
+
+
+def test_the_open_loop_reports_the_parts_of_a_cards_latency():
+    result = asyncio.run(rounds.open_loop(_Pool(), rate=50, seconds=0.4, seed=1))
+    parts = result["parts"]
+    assert result["cards"] == result["arrivals"] > 0
+    assert parts["server"]["p50_ms"] == 4.0
+    assert 10 <= parts["client_wait"]["p50_ms"] < 16
+    assert 6 <= parts["between"]["p50_ms"] < 12
+    total = sum(parts[name]["p50_ms"] for name in parts)
+    assert abs(total - result["p50_ms"]) < 3
