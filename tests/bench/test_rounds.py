@@ -2,6 +2,7 @@
 time and the rest (bench/rounds.open_loop)."""
 
 import asyncio
+import random
 import time
 
 from bench import rounds
@@ -31,3 +32,37 @@ def test_the_open_loop_reports_the_parts_of_a_cards_latency():
     assert 6 <= parts["between"]["p50_ms"] < 12
     total = sum(parts[name]["p50_ms"] for name in parts)
     assert abs(total - result["p50_ms"]) < 3
+
+
+class _Session:
+    """A learner's browser that answers /review/ with one grade form and a
+    grade with the next card."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.current_url = "http://h/review/"
+
+    async def send(self, label, method, url, **kwargs):
+        self.sent.append(f"{method} {url}")
+        body = (
+            "<form hx-post='/review/1/grade/'><input name=version value=1>"
+            "<button name=grade value=4>Good</button></form>"
+        )
+        return type(
+            "R",
+            (),
+            {"text": body, "url": "http://h/review/", "status": 200, "headers": {}},
+        )()
+
+    def adopt(self, page, url=None) -> None:
+        pass
+
+
+def test_pages_are_opened_before_the_first_card_is_timed(db):
+    sessions = [_Session() for _ in range(5)]
+    walkers = [rounds.Walker(s, random.Random(k), {}) for k, s in enumerate(sessions)]
+    asyncio.run(rounds.open_pages(walkers))
+    assert all(s.sent == ["GET /review/"] for s in sessions)
+    result = asyncio.run(walkers[0].card())
+    assert result.accepted and result.requests == 1
+    assert sessions[0].sent == ["GET /review/", "POST http://h/review/1/grade/"]
