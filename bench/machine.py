@@ -43,10 +43,17 @@ def _git() -> str:
     return commit + ("+dirty" if run("status", "--porcelain") else "")
 
 
+# What decides how much of the data PostgreSQL keeps in memory (bench/pg.py).
+MEMORY_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem")
+
+
 def describe(database_url: str) -> dict:
+    settings = {}
     try:
         with psycopg.connect(database_url.split("?", 1)[0]) as conn:
             postgres = conn.execute("SHOW server_version").fetchone()[0]
+            for name in MEMORY_SETTINGS:
+                settings[name] = conn.execute(f"SHOW {name}").fetchone()[0]
     except psycopg.Error:
         postgres = "unreachable"
     return {
@@ -60,5 +67,6 @@ def describe(database_url: str) -> dict:
         "psycopg": version("psycopg"),
         "aiohttp": version("aiohttp"),
         "postgresql": postgres,
+        "postgresql_settings": settings,
         "commit": _git(),
     }
