@@ -47,10 +47,16 @@ def _git() -> str:
 MEMORY_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem")
 
 
+def server_url(database_url: str) -> str:
+    """The server's own `postgres` database: the benchmark's may not exist yet
+    (a fresh cluster, bench/pg.py), and the version and settings are the server's."""
+    return database_url.split("?", 1)[0].rsplit("/", 1)[0] + "/postgres"
+
+
 def describe(database_url: str) -> dict:
     settings = {}
     try:
-        with psycopg.connect(database_url.split("?", 1)[0]) as conn:
+        with psycopg.connect(server_url(database_url)) as conn:
             postgres = conn.execute("SHOW server_version").fetchone()[0]
             for name in MEMORY_SETTINGS:
                 settings[name] = conn.execute(f"SHOW {name}").fetchone()[0]

@@ -36,3 +36,10 @@ def test_the_documented_settings_are_the_ones_used():
     deploy = (Path(__file__).resolve().parents[2] / "docs" / "DEPLOY.md").read_text()
     for name in pg.production_settings(16 * GIB):
         assert f"`{name}`" in deploy, name
+
+
+def test_the_server_is_described_from_its_own_database():
+    from bench import machine
+
+    url = "postgres://postgres@127.0.0.1:5999/genai_prep_bench?options=-c%20x"
+    assert machine.server_url(url) == "postgres://postgres@127.0.0.1:5999/postgres"
