@@ -19,7 +19,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import machine, report, server, targets
+from bench import machine, pg, report, server, targets
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/genai_prep_bench"
 RESULTS = server.BASE_DIR / "bench-results"
@@ -30,6 +30,13 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     p.add_argument("--scales", default="S,L", help="comma-separated: XS, S, L")
     p.add_argument("--db", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    p.add_argument(
+        "--postgres",
+        choices=("machine", "production"),
+        default="machine",
+        help="machine: --db as it is; production: a cluster of the benchmark's "
+        "own with docs/DEPLOY.md's settings (bench/pg.py), instead of --db",
+    )
     p.add_argument("--learners", type=int, default=8, help="concurrent learners")
     p.add_argument("--accounts-per-learner", type=int, default=5)
     p.add_argument(
@@ -88,6 +95,14 @@ def _scale(args, scale: str, static_root: str, secret: str, stamp: str) -> dict:
 
 def main(argv: list[str]) -> int:
     args = _arguments(argv)
+    if args.postgres == "production":
+        with pg.Cluster() as url:
+            args.db = url
+            return _main(args, argv)
+    return _main(args, argv)
+
+
+def _main(args: argparse.Namespace, argv: list[str]) -> int:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     RESULTS.mkdir(exist_ok=True)
     scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
@@ -115,6 +130,11 @@ def main(argv: list[str]) -> int:
     if args.soak:
         return _soak_report(results, path)
     header, body = report.rows(results)
+    pg_settings = results["machine"].get("postgresql_settings") or {}
+    print(
+        f"\nPostgreSQL {results['machine']['postgresql']} ({args.postgres}): "
+        + ", ".join(f"{k} {v}" for k, v in pg_settings.items())
+    )
     print()
     print(report.text_table(header, body))
     print()

@@ -20,10 +20,9 @@ from urllib.parse import urlsplit
 import aiohttp
 
 from bench import html
+from bench.kinds import choose_grade
 from bench.stats import Sample
 
-# Anki-like answer mix: mostly Good. Keys are SM-2 grades.
-GRADE_WEIGHTS = {0: 1, 1: 8, 2: 1, 3: 14, 4: 60, 5: 16}
 BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chromium advertises
 PAGE_ENCODINGS = "gzip, deflate"  # what this client can decode
 TRANSPORT_ERRORS = (aiohttp.ClientError, asyncio.TimeoutError)
@@ -177,14 +176,6 @@ class Session:
             self.csrf_token = page.csrf_token
         if url:
             self.current_url = url
-
-
-def choose_grade(actions: list[html.Action], rng: random.Random) -> html.Action:
-    def weight(a: html.Action) -> float:
-        value = a.fields.get("grade", "")
-        return GRADE_WEIGHTS.get(int(value), 1) if value.isdigit() else 1
-
-    return rng.choices(actions, weights=[weight(a) for a in actions])[0]
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -40,6 +41,11 @@ class Page:
     assets: list[str] = field(default_factory=list)  # CSS, JS and icons it loads
 
 
+@lru_cache(maxsize=4096)
+def _join(base: str, url: str) -> str:
+    return urljoin(base, url)
+
+
 def _json(value: str | None) -> dict:
     if not value or value.lstrip().startswith(("js:", "javascript:")):
         return {}
@@ -66,7 +72,7 @@ class _Parser(HTMLParser):
         self.inherited_target: list[str | None] = []
 
     def _url(self, value: str | None) -> str:
-        return urljoin(self.base, value or "")
+        return _join(self.base, value or "")
 
     def handle_starttag(self, tag: str, attrs_list: list) -> None:
         attrs = {k: v if v is not None else "" for k, v in attrs_list}
@@ -173,21 +179,33 @@ class _Parser(HTMLParser):
             )
 
 
-# The tags of a page, found by one regular expression instead of html.parser's
-# tokenizer: the harness shares the server's two cores, and html.parser spent
-# 1.9 ms of them on each 10 KB card fragment (most of it walking the answer's
-# text, which the harness never reads). Comments and the raw text of <script>
-# and <style> are skipped as a browser skips them; only a <button>'s text is
-# kept (its label). `parse_reference` is the html.parser path, and
-# tests/bench/test_harness.py checks that both find the same on every page.
-_TOKEN = re.compile(
-    r"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>",
-    re.S,
+# The tags of a page that matter, found by one regular expression instead of
+# html.parser's tokenizer: the harness shares the server's two cores, and
+# html.parser spent 1.9 ms of them on each 10 KB card fragment. The scan
+# stops only at what the parser reads (forms, inputs, buttons, <body>, <link>,
+# <script>, <style>, the end of a form or a button, and any tag with hx-get or
+# hx-post); the <span>s, <li>s and <p>s between them, three quarters of a
+# card's tags, are passed over inside the regular expression (a Python step
+# for each of them was most of the 0.7 ms a card still cost). Comments and the
+# raw text of <script> and <style> are skipped as a browser skips them; only
+# a <button>'s text is kept (its label, inner tags taken out).
+# `parse_reference` is the html.parser path, and tests/bench/test_html_parse.py
+# checks that both find the same on every page.
+_ATTRS = r"""[^>"']*(?:(?:"[^"]*"|'[^']*')[^>"']*)*"""  # quotes may hold ">"
+_READ = "form|input|button|body|link|script|style"
+_SCAN = re.compile(
+    rf"<!--.*?-->|<(/?)({_READ})(?![a-zA-Z0-9:-])({_ATTRS})>", re.S | re.I
 )
+_TAG = re.compile(rf"<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9:-]*)({_ATTRS})>", re.S)
+# Attribute names fold case; spelt out, as re.I is ten times slower on a page
+# that is not all ASCII.
+_HX_REQUEST = re.compile("[hH][xX]-(?:[gG][eE][tT]|[pP][oO][sS][tT])")
 _ATTR = re.compile(
     r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?"""
 )
+_READ_TAGS = set(_READ.split("|"))
 _RAW_TEXT = {"script", "style"}
+_ENDS = {"form", "button"}  # the end tags the parser acts on
 
 
 def _attrs(source: str) -> list[tuple[str, str | None]]:
@@ -195,29 +213,63 @@ def _attrs(source: str) -> list[tuple[str, str | None]]:
     for m in _ATTR.finditer(source):
         name, dq, sq, bare = m.groups()
         value = dq if dq is not None else sq if sq is not None else bare
-        out.append((name.lower(), None if value is None else unescape(value)))
+        if value is not None and "&" in value:
+            value = unescape(value)
+        out.append((name.lower(), value))
     return out
+
+
+def _hx_tags(html: str) -> list[re.Match]:
+    """Tags other than those of _SCAN that carry hx-get or hx-post (an <a>, a
+    <div>), found from the attribute: the tag that starts at the last "<"
+    before it and ends after it. An "hx-get" in text is no tag's."""
+    found, last = [], -1
+    for hx in _HX_REQUEST.finditer(html):
+        start = html.rfind("<", 0, hx.start())
+        if start <= last:
+            continue
+        m = _TAG.match(html, start)
+        if (
+            m
+            and m.group(2)
+            and not m.group(1)
+            and m.end() > hx.end()
+            and m.group(2).lower() not in _READ_TAGS
+        ):
+            found.append(m)
+            last = start
+    return found
 
 
 def _feed(parser: _Parser, html: str) -> None:
     position = 0
+    lowered: str | None = None
+    others = _hx_tags(html)
     while True:
-        m = _TOKEN.search(html, position)
+        m = _SCAN.search(html, position)
+        while others and others[0].start() < position:  # in a comment or raw text
+            others.pop(0)
+        if others and (m is None or others[0].start() < m.start()):
+            m = others.pop(0)
         if m is None:
             break
         if parser.button is not None and m.start() > position:
-            parser.handle_data(unescape(html[position : m.start()]))
+            text = _TAG.sub("", html[position : m.start()])
+            parser.handle_data(unescape(text))
         position = m.end()
         closing, tag, rest = m.groups()
         if tag is None:  # a comment
             continue
         tag = tag.lower()
         if closing:
-            parser.handle_endtag(tag)
+            if tag in _ENDS:
+                parser.handle_endtag(tag)
             continue
         parser.handle_starttag(tag, _attrs(rest))
         if tag in _RAW_TEXT:
-            end = html.lower().find(f"</{tag}", position)
+            if lowered is None:
+                lowered = html.lower()
+            end = lowered.find(f"</{tag}", position)
             position = len(html) if end < 0 else end
 
 

@@ -43,10 +43,23 @@ def _git() -> str:
     return commit + ("+dirty" if run("status", "--porcelain") else "")
 
 
+# What decides how much of the data PostgreSQL keeps in memory (bench/pg.py).
+MEMORY_SETTINGS = ("shared_buffers", "effective_cache_size", "work_mem")
+
+
+def server_url(database_url: str) -> str:
+    """The server's own `postgres` database: the benchmark's may not exist yet
+    (a fresh cluster, bench/pg.py), and the version and settings are the server's."""
+    return database_url.split("?", 1)[0].rsplit("/", 1)[0] + "/postgres"
+
+
 def describe(database_url: str) -> dict:
+    settings = {}
     try:
-        with psycopg.connect(database_url.split("?", 1)[0]) as conn:
+        with psycopg.connect(server_url(database_url)) as conn:
             postgres = conn.execute("SHOW server_version").fetchone()[0]
+            for name in MEMORY_SETTINGS:
+                settings[name] = conn.execute(f"SHOW {name}").fetchone()[0]
     except psycopg.Error:
         postgres = "unreachable"
     return {
@@ -60,5 +73,6 @@ def describe(database_url: str) -> dict:
         "psycopg": version("psycopg"),
         "aiohttp": version("aiohttp"),
         "postgresql": postgres,
+        "postgresql_settings": settings,
         "commit": _git(),
     }

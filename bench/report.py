@@ -282,6 +282,11 @@ def doc_section(results: dict, header: list[str], body: list[list[str]]) -> str:
         f"- Software: Python {m['python']}, Django {m['django']}, gunicorn "
         f"{m['gunicorn']} ({results['settings']['gunicorn_workers']} sync workers), "
         f"PostgreSQL {m['postgresql']}, psycopg {m['psycopg']}, aiohttp {m['aiohttp']}",
+        "- PostgreSQL settings: "
+        + (
+            ", ".join(f"{k} {v}" for k, v in m.get("postgresql_settings", {}).items())
+            or "not read"
+        ),
         f"- Load: {results['settings']['learners']} concurrent simulated learners, "
         "client and server on the same machine",
         *_busy(results),

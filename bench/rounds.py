@@ -17,138 +17,27 @@ from __future__ import annotations
 
 import asyncio
 import random
-import re
 import statistics
 import time
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from bench import client, cpu, html, stats
-from bench.kinds import classify
+from bench import cpu, stats
 from bench.stats import spread, verdict  # noqa: F401 (re-exported)
+from bench.walker import (  # noqa: F401 (re-exported)
+    TYPED,
+    CardResult,
+    Pool,
+    Walker,
+    django_ms,
+    open_pages,
+)
+
+if TYPE_CHECKING:  # bench.client needs aiohttp, which make test does not install
+    from bench import client
 
 ROUNDS = 3
 FLOOR_QUERY = "/bench/floor/query/"
 SPANS = (30, 90, 365)
-_TIMING = re.compile(r"(\w+);dur=([\d.]+)")
-
-
-def _server_ms(response: client.Response) -> float | None:
-    timing = dict(_TIMING.findall(response.headers.get("server-timing", "")))
-    return float(timing["app"]) if "app" in timing else None
-
-
-# What the typed-answer learner types (the checker scores it; any text will do).
-TYPED = "Self-attention lets every token weigh every other token of the input."
-
-
-@dataclass
-class CardResult:
-    seconds: float  # client: first request sent to last byte of the last
-    server_ms: float  # Django's own time, summed over the card's requests
-    requests: int
-    accepted: bool
-    round_trips: int | None = None  # on the wire, when traced
-    wire: list[str] = field(default_factory=list)
-    per_request: dict[str, int] = field(default_factory=dict)  # label: trips
-
-
-class Walker:
-    """One learner working through its queue a card at a time."""
-
-    def __init__(self, session: client.Session, rng: random.Random, seen: dict):
-        self.session = session
-        self.rng = rng
-        self.seen = seen
-        self.page: html.Page | None = None
-        self.done = False
-
-    async def _open(self) -> None:
-        response = await self.session.send("review page", "GET", "/review/")
-        self.page = html.parse(response.text, url=response.url)
-        self.session.adopt(self.page, response.url)
-
-    def _actions(self) -> dict[str, list[html.Action]]:
-        kinds: dict[str, list[html.Action]] = {}
-        for action in self.page.actions if self.page else []:
-            kinds.setdefault(classify(action, self.seen) or "", []).append(action)
-        return kinds
-
-    async def card(self, *, trace: bool = False) -> CardResult | None:
-        """Answer the next card; None when the queue is empty for today."""
-        if self.page is None:
-            await self._open()
-        start = time.perf_counter()
-        server_ms, trips, wire, per_request = 0.0, 0, [], {}
-        headers = {"x-bench-trace": "1"} if trace else None
-        for requests in range(1, 3):  # reveal (two-request flow), then grade
-            kinds = self._actions()
-            if kinds.get("grade"):
-                action, label = client.choose_grade(kinds["grade"], self.rng), "grade"
-            elif kinds.get("reveal") and requests == 1:
-                # A typed answer's check (POST) over its "skip typing" link.
-                reveals = sorted(kinds["reveal"], key=lambda a: a.method != "POST")
-                action, label = reveals[0], "reveal"
-            else:
-                self.done = True
-                return None
-            data = action.fields
-            if label == "reveal" and action.method == "POST":
-                # The typed-answer flow: the check carries what was typed.
-                data = {**data, "typed": data.get("typed") or TYPED}
-            response = await self.session.send(
-                label,
-                action.method,
-                action.url,
-                data=data,
-                htmx=True,
-                target=action.target,
-                headers=headers,
-            )
-            server_ms += _server_ms(response) or 0.0
-            if "x-bench-round-trips" in response.headers:
-                trips += int(response.headers["x-bench-round-trips"])
-                per_request[label] = int(response.headers["x-bench-round-trips"])
-                wire.append(f"{label}: {response.headers.get('x-bench-wire', '')}")
-            if response.status != 200:
-                self.page = None  # 409 and the like: start again from the page
-                return CardResult(
-                    time.perf_counter() - start, server_ms, requests, False
-                )
-            self.page = html.parse(response.text, url=self.session.current_url)
-            self.session.adopt(self.page)
-            if label == "grade":
-                return CardResult(
-                    time.perf_counter() - start,
-                    server_ms,
-                    requests,
-                    True,
-                    trips if trace else None,
-                    wire,
-                    per_request,
-                )
-        return None
-
-
-class Pool:
-    """Walkers handed out one at a time; an empty queue retires its walker."""
-
-    def __init__(self, walkers: list[Walker]) -> None:
-        self.idle: asyncio.Queue[Walker] = asyncio.Queue()
-        for w in walkers:
-            self.idle.put_nowait(w)
-        self.ran_out = False
-
-    async def card(self, **kwargs) -> CardResult | None:
-        while True:
-            try:
-                walker = self.idle.get_nowait()
-            except asyncio.QueueEmpty:
-                self.ran_out = True
-                return None
-            result = await walker.card(**kwargs)
-            if result is not None:
-                self.idle.put_nowait(walker)
-                return result
 
 
 async def _floor_sequential(session: client.Session, count: int, bank: int):
@@ -157,7 +46,7 @@ async def _floor_sequential(session: client.Session, count: int, bank: int):
         start = time.perf_counter()
         r = await session.send(None, "GET", f"{FLOOR_QUERY}?id={i % bank + 1}")
         seconds.append(time.perf_counter() - start)
-        server.append(_server_ms(r) or 0.0)
+        server.append(django_ms(r) or 0.0)
     return server, seconds
 
 
@@ -287,9 +176,17 @@ async def interleaved_rounds(
 async def open_loop(pool: Pool, *, rate: float, seconds: float, seed: int) -> dict:
     """Cards arriving as a Poisson process at `rate` per second; each card's
     latency runs from its arrival, so time spent waiting for a free learner or
-    a busy server counts (no coordinated omission)."""
+    a busy server counts (no coordinated omission).
+
+    Each accepted card's latency is also cut in three (`parts`, p50 and p95 of
+    each): `client_wait` from its arrival until its request left (this
+    process's event loop busy with other cards), `server` Django's own time
+    (Server-Timing), and `between`, the rest of the request as the client saw
+    it (waiting for a free gunicorn worker, gunicorn's own work, the network)
+    plus reading and parsing the response."""
     rng = random.Random(f"{seed}:open-loop")
     latencies: list[float] = []
+    parts: dict[str, list[float]] = {"client_wait": [], "server": [], "between": []}
     refused = [0]
     tasks = []
     start = time.perf_counter()
@@ -299,7 +196,12 @@ async def open_loop(pool: Pool, *, rate: float, seconds: float, seed: int) -> di
         if r is None:
             return
         if r.accepted:
-            latencies.append(time.perf_counter() - arrival)
+            latency = time.perf_counter() - arrival
+            latencies.append(latency)
+            wait = max(0.0, r.started - arrival)
+            parts["client_wait"].append(wait)
+            parts["server"].append(r.server_ms / 1000)
+            parts["between"].append(max(0.0, latency - wait - r.server_ms / 1000))
         else:
             refused[0] += 1
 
@@ -322,6 +224,13 @@ async def open_loop(pool: Pool, *, rate: float, seconds: float, seed: int) -> di
         "p50_ms": _ms(stats.percentile(latencies, 50)),
         "p95_ms": _ms(stats.percentile(latencies, 95)),
         "p99_ms": _ms(stats.percentile(latencies, 99)),
+        "parts": {
+            name: {
+                "p50_ms": _ms(stats.percentile(values, 50)),
+                "p95_ms": _ms(stats.percentile(values, 95)),
+            }
+            for name, values in parts.items()
+        },
     }
 
 
@@ -386,7 +295,7 @@ async def progress_spans(sessions: dict[str, client.Session], requests: int) -> 
                 start = time.perf_counter()
                 r = await session.send(None, "GET", url)
                 client_s[name].append(time.perf_counter() - start)
-                server[name].append(_server_ms(r) or 0.0)
+                server[name].append(django_ms(r) or 0.0)
                 last[name] = r
         for name in sessions:
             r = last[name]

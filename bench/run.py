@@ -237,6 +237,7 @@ async def _honest(
         "floor_seconds": options.floor_seconds,
         "card_seconds": options.card_seconds,
     }
+    await rounds.open_pages(walkers)  # untimed: the rounds count cards only
     if options.warm_up:
         out["warm_up"] = await rounds.warm_up(sessions[:n], pool, **phase)
     out["rounds"] = await rounds.interleaved_rounds(sessions[:n], pool, **phase)

@@ -196,6 +196,14 @@ def round_lines(results: dict) -> list[str]:
                 f"p95 {ol['p95_ms']} ms, p99 {ol['p99_ms']} ms"
                 + (" (the learners' queues ran out)" if ol["ran_out"] else "")
             )
+            if ol.get("parts"):
+                out.append(
+                    f"{s} open loop, a card's latency in parts (p50 / p95 ms): "
+                    + ", ".join(
+                        f"{name.replace('_', ' ')} {v['p50_ms']} / {v['p95_ms']}"
+                        for name, v in ol["parts"].items()
+                    )
+                )
         rt = rv.get("round_trips")
         if rt and rt.get("example"):
             out.append(f"{s} one traced card: {'; '.join(rt['example'])}")

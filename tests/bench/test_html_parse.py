@@ -76,3 +76,25 @@ def test_raw_text_comments_and_button_labels():
     assert [(a.url, a.fields, a.label) for a in page.actions] == [
         ("http://h/review/1/grade/", {"version": "3", "grade": "4"}, "Good 4 & on")
     ]
+
+
+def test_hx_requests_on_other_tags_text_and_comments():
+    # The scan stops at forms, inputs and buttons; any other tag counts only
+    # through its hx-get / hx-post, in document order, inside a form or not.
+    text = (
+        "<p>Use hx-get=&quot;/x/&quot; to load, or hx-post.</p>"
+        "<!-- <a hx-get='/commented/'>no</a> -->"
+        '<div class="x" title="a > b" HX-GET="/upper/" hx-target="#t">d</div>'
+        "<form hx-post='/review/2/grade/'><input name=version value=4>"
+        "<a href='/s/' hx-get='/review/2/answer/' hx-vals='{\"level\": 1}'>skip</a>"
+        '<button name="grade" value="3">Good <span>3</span></button></form>'
+        "<script>x = '<a hx-get=\"/in-script/\">'</script>"
+        "<section hx-post='/last/'></section>"
+    )
+    page = _same(text, "http://h/review/")
+    assert [(a.method, a.url, a.fields) for a in page.actions] == [
+        ("GET", "http://h/upper/", {}),
+        ("GET", "http://h/review/2/answer/", {"version": "4", "level": "1"}),
+        ("POST", "http://h/review/2/grade/", {"version": "4", "grade": "3"}),
+        ("POST", "http://h/last/", {}),
+    ]
