@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tests.review.cv            # lexical and lexical+static
     .venv/bin/python -m tests.review.cv --fixed    # and check.SETTINGS unchanged
-    .venv/bin/python -m tests.review.cv --all      # all 704 (sixth round), both
+    .venv/bin/python -m tests.review.cv --all      # all 884 (seventh round), both
     .venv/bin/python -m tests.review.cv --old      # the 174 old (fourth round)
     .venv/bin/python -m tests.review.cv --onnx M --vocab V   # lexical+MiniLM only
     .venv/bin/python -m tests.review.cv --static FILE.npz    # another static model
@@ -13,13 +13,13 @@ winner on those very answers. Leave-one-question-out scores each question with
 the setting that the grid's own rule (tests/review/tune.py: agreement minus
 twice the costly errors, ties by the grid neighbours) picks on the other nine,
 so that question never chose anything; the ten folds add up to one figure.
-Leave-one-set-out (with `--all`: the sets old, A, B and C, each written by
+Leave-one-set-out (with `--all`: the sets old, A, B, C and D, each written by
 another labeller) scores each set with the setting the rule picks on the other
-three, which is closest to what a new blind set will see: other words, another
+four, which is closest to what a new blind set will see: other words, another
 labeller. A change to the checker is kept when it raises the objective
 (agreement minus twice the costly errors) of both (docs/ANSWERS.md), not when
 it raises the grid's own. The bare command is the first three rounds' tune
-half. The sixth round's held-out set is never read here.
+half. A round's held-out set is never read here.
 """
 
 from __future__ import annotations
@@ -80,7 +80,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fixed", action="store_true")
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--all", action="store_true", help="all 704 answers")
+    which.add_argument("--all", action="store_true", help="all 884 answers")
     which.add_argument("--old", action="store_true", help="the 174 old answers")
     parser.add_argument("--onnx", type=Path)
     parser.add_argument("--vocab", type=Path)
