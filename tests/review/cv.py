@@ -7,6 +7,7 @@
     .venv/bin/python -m tests.review.cv --onnx M --vocab V   # lexical+MiniLM only
     .venv/bin/python -m tests.review.cv --static FILE.npz    # another static model
     ... --semantic 0.4,0.5,0.6 --wrong-semantic 0.6,0.7      # other cosine cuts
+    ... --const PARTIAL_CREDIT=0.5 --const WRONG_NEAR=None   # other constants
 
 The tune grid's figure on the tune set is optimistic: the grid chose its
 winner on those very answers. Leave-one-question-out scores each question with
@@ -76,6 +77,11 @@ def folds(results: dict, pre, grid: dict, by: int) -> tuple[int, int, list] | No
     return agree, costly, chosen
 
 
+def type_of(module, name: str):
+    value = getattr(module, name)
+    return float if value is None or isinstance(value, float) else type(value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fixed", action="store_true")
@@ -88,7 +94,19 @@ def main() -> None:
     parser.add_argument("--semantic", help="semantic_cover values, comma-separated")
     parser.add_argument("--wrong-semantic", help="wrong_semantic values, likewise")
     parser.add_argument("--only", choices=["lexical", "lexical+static"])
+    parser.add_argument(
+        "--const",
+        action="append",
+        default=[],
+        help="NAME=VALUE: a constant of cards.review.check outside the grid "
+        "(PARTIAL_CREDIT=0.5, WRONG_NEAR=None), for this run only",
+    )
     args = parser.parse_args()
+    for pair in args.const:
+        name, value = pair.split("=", 1)
+        if not hasattr(check, name) or not name.isupper():
+            parser.error(f"no constant {name} in cards.review.check")
+        setattr(check, name, None if value == "None" else type_of(check, name)(value))
     items = all_answers() if args.all else load() if args.old else split()[0]
     matchers = {"lexical": None, "lexical+static": embed.default().similarities}
     if args.only:
