@@ -56,8 +56,9 @@ AGAIN_ONE_FROM = 0.1  # below Hard: 1 ("wrong, but recognised") from here, else 
 class Settings:
     """The checker's thresholds. `SETTINGS` was chosen by `python -m
     tests.review.tune --all` on the 524 scored answers of the fifth round (the
-    fourth round's setting again) and ties the grid's best on the 704 of the
-    sixth (old, A, B, C; docs/ANSWERS.md); no held-out set chose anything."""
+    fourth round's setting again), tied the grid's best on the 704 of the
+    sixth and is kept on the 884 of the seventh (old, A-D; docs/ANSWERS.md);
+    no held-out set chose anything."""
 
     lexical_cover: float  # share of a point's content words in one sentence
     semantic_cover: float  # cosine of a sentence and a point, prompt words removed
@@ -96,7 +97,8 @@ SETTINGS = Settings(
     good_from=0.9,
     partial_from=0.7,
 )
-PARTIAL_CREDIT = 0.5  # the most a missed point earns at the edge of its threshold
+PARTIAL_CREDIT = 0.7  # the most a missed point earns at the edge of its threshold
+# (0.5 to the sixth round; 0.7 from the seventh, by cross-validation on the 884)
 # A paraphrase floor (sixth round): an answer of FLOOR_WORDS or more words, no
 # bare list and no misconception, that covers no point but whose FLOOR_POINTS
 # closest points are each at least FLOOR_CLOSENESS of their thresholds scores
@@ -109,6 +111,14 @@ FLOOR_POINTS = 3
 FLOOR_CLOSENESS = 0.5
 FLOOR_WORDS = 25
 FLOOR_COVERED = 0  # the most points such an answer covers
+# A misconception in the learner's own words (seventh round): a sentence whose
+# cosine to a misconception is at least WRONG_NEAR (below `wrong_semantic`)
+# and beats its cosine to every key point by WRONG_MARGIN asserts it: nearer
+# the error than anything right ("generative AI is rule based" is nearer "only
+# classifies or labels" than "creates new content"). None disables it; the
+# values were chosen by cross-validation on the 884 (docs/ANSWERS.md).
+WRONG_NEAR: float | None = 0.65
+WRONG_MARGIN = 0.2
 
 
 @dataclass(frozen=True)
@@ -271,6 +281,7 @@ def score(evidence: Evidence, settings: Settings = SETTINGS) -> Verdict:
     s, e = settings, evidence
     wrong: list[PointResult] = []
     asserting: set[int] = set()  # sentences that assert a misconception
+    nearest = _nearest_point(e)
     for j, point in enumerate(e.points):
         if not point.is_misconception:
             continue
@@ -281,6 +292,7 @@ def score(evidence: Evidence, settings: Settings = SETTINGS) -> Verdict:
             and (
                 (e.lexical[j][i] >= s.wrong_cover and e.own[j][i] >= s.wrong_own)
                 or e.cosine[j][i] >= s.wrong_semantic
+                or _own_words_wrong(e.cosine[j][i], nearest[i])
             )
         ]
         if hits:
@@ -328,6 +340,22 @@ def check(
     matcher: Matcher | None = None,
 ) -> Verdict:
     return score(gather(answer, points, prompt=prompt, matcher=matcher))
+
+
+def _nearest_point(e: Evidence) -> list[float]:
+    """Each sentence's highest cosine to a key point (not a misconception)."""
+    rows = [
+        r for r, p in zip(e.cosine, e.points, strict=True) if not p.is_misconception
+    ]
+    return [max((r[i] for r in rows), default=0.0) for i in range(len(e.sentences))]
+
+
+def _own_words_wrong(cosine: float, nearest: float) -> bool:
+    return (
+        WRONG_NEAR is not None
+        and cosine >= WRONG_NEAR
+        and cosine - nearest >= WRONG_MARGIN
+    )
 
 
 def _near_paraphrase(positive: Sequence[PointResult], length: int) -> bool:

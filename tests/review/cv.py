@@ -2,24 +2,25 @@
 
     .venv/bin/python -m tests.review.cv            # lexical and lexical+static
     .venv/bin/python -m tests.review.cv --fixed    # and check.SETTINGS unchanged
-    .venv/bin/python -m tests.review.cv --all      # all 704 (sixth round), both
+    .venv/bin/python -m tests.review.cv --all      # all 884 (seventh round), both
     .venv/bin/python -m tests.review.cv --old      # the 174 old (fourth round)
     .venv/bin/python -m tests.review.cv --onnx M --vocab V   # lexical+MiniLM only
     .venv/bin/python -m tests.review.cv --static FILE.npz    # another static model
     ... --semantic 0.4,0.5,0.6 --wrong-semantic 0.6,0.7      # other cosine cuts
+    ... --const PARTIAL_CREDIT=0.5 --const WRONG_NEAR=None   # other constants
 
 The tune grid's figure on the tune set is optimistic: the grid chose its
 winner on those very answers. Leave-one-question-out scores each question with
 the setting that the grid's own rule (tests/review/tune.py: agreement minus
 twice the costly errors, ties by the grid neighbours) picks on the other nine,
 so that question never chose anything; the ten folds add up to one figure.
-Leave-one-set-out (with `--all`: the sets old, A, B and C, each written by
+Leave-one-set-out (with `--all`: the sets old, A, B, C and D, each written by
 another labeller) scores each set with the setting the rule picks on the other
-three, which is closest to what a new blind set will see: other words, another
+four, which is closest to what a new blind set will see: other words, another
 labeller. A change to the checker is kept when it raises the objective
 (agreement minus twice the costly errors) of both (docs/ANSWERS.md), not when
 it raises the grid's own. The bare command is the first three rounds' tune
-half. The sixth round's held-out set is never read here.
+half. A round's held-out set is never read here.
 """
 
 from __future__ import annotations
@@ -76,11 +77,16 @@ def folds(results: dict, pre, grid: dict, by: int) -> tuple[int, int, list] | No
     return agree, costly, chosen
 
 
+def type_of(module, name: str):
+    value = getattr(module, name)
+    return float if value is None or isinstance(value, float) else type(value)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fixed", action="store_true")
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--all", action="store_true", help="all 704 answers")
+    which.add_argument("--all", action="store_true", help="all 884 answers")
     which.add_argument("--old", action="store_true", help="the 174 old answers")
     parser.add_argument("--onnx", type=Path)
     parser.add_argument("--vocab", type=Path)
@@ -88,7 +94,19 @@ def main() -> None:
     parser.add_argument("--semantic", help="semantic_cover values, comma-separated")
     parser.add_argument("--wrong-semantic", help="wrong_semantic values, likewise")
     parser.add_argument("--only", choices=["lexical", "lexical+static"])
+    parser.add_argument(
+        "--const",
+        action="append",
+        default=[],
+        help="NAME=VALUE: a constant of cards.review.check outside the grid "
+        "(PARTIAL_CREDIT=0.5, WRONG_NEAR=None), for this run only",
+    )
     args = parser.parse_args()
+    for pair in args.const:
+        name, value = pair.split("=", 1)
+        if not hasattr(check, name) or not name.isupper():
+            parser.error(f"no constant {name} in cards.review.check")
+        setattr(check, name, None if value == "None" else type_of(check, name)(value))
     items = all_answers() if args.all else load() if args.old else split()[0]
     matchers = {"lexical": None, "lexical+static": embed.default().similarities}
     if args.only:

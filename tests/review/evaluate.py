@@ -4,15 +4,15 @@
     .venv/bin/python -m tests.review.evaluate --misses   # and every disagreement
     .venv/bin/python -m tests.review.evaluate --fresh    # sets A and B
     .venv/bin/python -m tests.review.evaluate --set FILE # any labelled file
-    .venv/bin/python -m tests.review.evaluate --all      # all 704 tune answers
+    .venv/bin/python -m tests.review.evaluate --all      # all 884 tune answers
 
 `--fresh` scores the fresh blind sets A and B (tests/data/labelled_answers_fresh.json
 and _fresh_b.json, two labellers), the fourth round's held-out sets and tune
 material from the fifth. `--set FILE` scores one labelled file (a JSON list of
 items with "question", "band", "category" and "answer"), a round's held-out
-set among them (set C in the fifth round, set D in the sixth): run it on a held-out set only once, on a committed
-candidate whose settings are fixed, and record what it prints in
-docs/ANSWERS.md. Both print the figures by category too.
+set among them (C in the fifth round, D in the sixth): run it on a held-out
+set only once, on a committed candidate whose settings are fixed, and record
+what it prints in docs/ANSWERS.md. Both print the figures by category too.
 
 Key points come from the shipped fixtures (no database), so the figures are
 those of the seed bank as it ships.
@@ -113,13 +113,13 @@ def main() -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--fresh", action="store_true", help="the fresh sets A and B")
     which.add_argument("--set", type=Path, help="one labelled file (JSON), once")
-    which.add_argument("--all", action="store_true", help="all 704 tune answers")
+    which.add_argument("--all", action="store_true", help="all 884 tune answers")
     args = parser.parse_args()
     by_category_too = args.fresh or args.set or args.all
     if args.set:
         halves = {args.set.stem: load_fresh(args.set)}
     elif args.all:
-        halves = {"all 704": all_answers()}
+        halves = {"all 884": all_answers()}
     elif args.fresh:
         a, b = load_fresh(FRESH), load_fresh(FRESH_B)
         halves = {"fresh A": a, "fresh B": b, "fresh A+B": a + b}

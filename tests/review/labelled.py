@@ -1,15 +1,15 @@
-"""The labelled answer sets and which ones tune and which one reports.
+"""The labelled answer sets and which ones tune.
 
-From the sixth round (docs/ANSWERS.md) the checker is tuned on all 704
+From the seventh round (docs/ANSWERS.md) the checker is tuned on all 884
 answers that have been scored (`all_answers`, `tune_set`): the 174 old ones
 (tests/data/labelled_answers.json, `load`), the fresh sets A and B
 (labelled_answers_fresh.json and _fresh_b.json, two labellers), which the
-fourth round held out and scored once, and set C (labelled_answers_fresh_c.json,
-a third labeller), the fifth round's held-out set, scored once then. The sixth
-round's held-out set, D (labelled_answers_fresh_d.json, a fourth labeller), was
-merged after the candidate was committed and scored once then (`HELD_OUT`); the
-tune and cross-validation tools never read it, and a seventh round that tunes
-on it needs a fifth blind set. `old_set` is the fourth round's
+fourth round held out and scored once, set C (labelled_answers_fresh_c.json,
+a third labeller), the fifth round's held-out set, and set D
+(labelled_answers_fresh_d.json, a fourth labeller), the sixth round's, each
+scored once then. The seventh round's blind set is written elsewhere and is
+not on this branch (`HELD_OUT` is empty); the tune and cross-validation tools
+never read a held-out set. `old_set` is the fourth round's
 tune set (174), kept so that its figures can be reproduced; `split` is the
 first three rounds' per-question halving with a fixed seed, likewise.
 """
@@ -29,8 +29,8 @@ FRESH = DATA / "labelled_answers_fresh.json"
 FRESH_B = DATA / "labelled_answers_fresh_b.json"
 FRESH_C = DATA / "labelled_answers_fresh_c.json"
 FRESH_D = DATA / "labelled_answers_fresh_d.json"
-SETS = {"old": OLD, "A": FRESH, "B": FRESH_B, "C": FRESH_C}  # the tune sets
-HELD_OUT = {"D": FRESH_D}  # scored once, never tuned on
+SETS = {"old": OLD, "A": FRESH, "B": FRESH_B, "C": FRESH_C, "D": FRESH_D}  # tune
+HELD_OUT: dict = {}  # a round's blind set, scored once, never tuned on
 
 
 def load() -> list[dict]:
@@ -48,7 +48,7 @@ def old_set() -> list[dict]:
 
 def all_answers() -> list[dict]:
     """Every scored answer, each with the name of its set under "set" (old,
-    A, B, C) for leave-one-set-out cross-validation (tests/review/cv.py)."""
+    A, B, C, D) for leave-one-set-out cross-validation (tests/review/cv.py)."""
     return [
         {**item, "set": name}
         for name, path in SETS.items()
@@ -57,7 +57,7 @@ def all_answers() -> list[dict]:
 
 
 def tune_set() -> list[dict]:
-    """What the checker is tuned on from the sixth round: all 704."""
+    """What the checker is tuned on from the seventh round: all 884."""
     return all_answers()
 
 

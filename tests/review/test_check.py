@@ -282,3 +282,31 @@ def test_a_long_paraphrase_near_several_points_falls_to_hard_not_again():
     # An answer that covers a point is scored as it is, floor or not.
     covering = check.score(_near_evidence([1.0, near, near, near], must=True))
     assert covering.score == check._score(covering.points, 0, s) < s.hard_from
+
+
+def _table_matcher(table):
+    # A matcher that gives each sentence fixed cosines to every text.
+    def matcher(sentences, texts):
+        return [list(table.get(s, [0.0] * len(texts))) for s in sentences]
+
+    return matcher
+
+
+def test_a_sentence_nearer_a_misconception_than_any_point_asserts_it():
+    points = [
+        check.Point("self-attention weighs every token", is_must=True),
+        check.Point("a transformer reads tokens one at a time", is_misconception=True),
+    ]
+    answer = "It reads the sentence word after word"
+    near = check.WRONG_NEAR + 0.01
+    assert near < check.SETTINGS.wrong_semantic  # no word of it, and not that close
+    bare = check.without(answer, frozenset())
+
+    def verdict(point_cosine):
+        table = {bare: [point_cosine, 0.0], answer: [0.0, near]}
+        return check.check(answer, points, matcher=_table_matcher(table))
+
+    wrong = verdict(near - check.WRONG_MARGIN - 0.01).misconceptions
+    assert [r.point.statement for r in wrong] == [points[1].statement]
+    # As near a key point as the error (within the margin): nothing asserted.
+    assert verdict(near - check.WRONG_MARGIN + 0.02).misconceptions == ()

@@ -1,7 +1,7 @@
 """The grid search that chose the checker's thresholds, on the tune set only.
 
     .venv/bin/python -m tests.review.tune                 # lexical and lexical+static
-    .venv/bin/python -m tests.review.tune --all           # all 704 (sixth round)
+    .venv/bin/python -m tests.review.tune --all           # all 884 (seventh round)
     .venv/bin/python -m tests.review.tune --old           # the 174 old (fourth round)
     .venv/bin/python -m tests.review.tune --onnx M --vocab V   # lexical+MiniLM too
 
@@ -153,12 +153,12 @@ def main() -> None:
     parser.add_argument("--onnx", type=Path)
     parser.add_argument("--vocab", type=Path)
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--all", action="store_true", help="all 704 answers")
+    which.add_argument("--all", action="store_true", help="all 884 answers")
     which.add_argument("--old", action="store_true", help="the 174 old answers")
     args = parser.parse_args()
-    # The sixth round tunes on all 704 (`--all`: old, A, B, C); `--old` is the
+    # The seventh round tunes on all 884 (`--all`: old, A, B, C, D); `--old` is the
     # fourth round's 174; the bare command the first three rounds' tune half.
-    # The sixth round's held-out set is never read here.
+    # A round's held-out set is never read here.
     tune = all_answers() if args.all else load() if args.old else split()[0]
     matchers = {"lexical": None, "lexical+static": embed.default().similarities}
     if args.onnx:
