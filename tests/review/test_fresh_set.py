@@ -1,8 +1,8 @@
 """The fresh blind labelled sets (issue 15) keep the shape their md promises.
 
-Four sets, written independently by labellers blind to the checker and to
+Five sets, written independently by labellers blind to the checker and to
 each other's work (tests/data/labelled_answers_fresh.md, _fresh_b.md,
-_fresh_c.md and _fresh_d.md)."""
+_fresh_c.md, _fresh_d.md and _fresh_e.md)."""
 
 import json
 from collections import Counter
@@ -15,6 +15,7 @@ FRESH = DATA / "labelled_answers_fresh.json"
 FRESH_B = DATA / "labelled_answers_fresh_b.json"
 FRESH_C = DATA / "labelled_answers_fresh_c.json"
 FRESH_D = DATA / "labelled_answers_fresh_d.json"
+FRESH_E = DATA / "labelled_answers_fresh_e.json"
 KEYS = {"question", "category", "band", "answer", "note"}
 BANDS = {"again", "hard", "good"}
 # The vocabulary of tests/data/labelled_answers.md.
@@ -43,8 +44,8 @@ def _normal(text: str) -> str:
 
 @pytest.fixture(
     scope="module",
-    params=[FRESH, FRESH_B, FRESH_C, FRESH_D],
-    ids=["set-a", "set-b", "set-c", "set-d"],
+    params=[FRESH, FRESH_B, FRESH_C, FRESH_D, FRESH_E],
+    ids=["set-a", "set-b", "set-c", "set-d", "set-e"],
 )
 def items(request):
     data = _load(request.param)
@@ -130,5 +131,17 @@ def test_set_d_shares_no_answer_with_the_other_sets():
 
 def test_every_question_has_all_three_bands_in_set_d(seed_keys):
     data = _load(FRESH_D)
+    for key in sorted(seed_keys):
+        assert {item["band"] for item in data if item["question"] == key} == BANDS, key
+
+
+def test_set_e_shares_no_answer_with_the_other_sets():
+    paths = (DATA / "labelled_answers.json", FRESH, FRESH_B, FRESH_C, FRESH_D)
+    others = {_normal(item["answer"]) for path in paths for item in _load(path)}
+    assert [i["answer"] for i in _load(FRESH_E) if _normal(i["answer"]) in others] == []
+
+
+def test_every_question_has_all_three_bands_in_set_e(seed_keys):
+    data = _load(FRESH_E)
     for key in sorted(seed_keys):
         assert {item["band"] for item in data if item["question"] == key} == BANDS, key
