@@ -7,9 +7,10 @@ answers that have been scored (`all_answers`, `tune_set`): the 174 old ones
 fourth round held out and scored once, set C (labelled_answers_fresh_c.json,
 a third labeller), the fifth round's held-out set, and set D
 (labelled_answers_fresh_d.json, a fourth labeller), the sixth round's, each
-scored once then. The seventh round's blind set is written elsewhere and is
-not on this branch (`HELD_OUT` is empty); the tune and cross-validation tools
-never read a held-out set. `old_set` is the fourth round's
+scored once then. Set E (labelled_answers_fresh_e.json, a fifth labeller) is
+the seventh round's blind set, merged after the candidate was committed and
+scored once then (`HELD_OUT`); the tune and cross-validation tools never read
+it, and an eighth round that tunes on it needs a sixth blind set. `old_set` is the fourth round's
 tune set (174), kept so that its figures can be reproduced; `split` is the
 first three rounds' per-question halving with a fixed seed, likewise.
 """
@@ -29,8 +30,9 @@ FRESH = DATA / "labelled_answers_fresh.json"
 FRESH_B = DATA / "labelled_answers_fresh_b.json"
 FRESH_C = DATA / "labelled_answers_fresh_c.json"
 FRESH_D = DATA / "labelled_answers_fresh_d.json"
+FRESH_E = DATA / "labelled_answers_fresh_e.json"
 SETS = {"old": OLD, "A": FRESH, "B": FRESH_B, "C": FRESH_C, "D": FRESH_D}  # tune
-HELD_OUT: dict = {}  # a round's blind set, scored once, never tuned on
+HELD_OUT = {"E": FRESH_E}  # scored once, never tuned on
 
 
 def load() -> list[dict]:
