@@ -2,10 +2,11 @@
 
 import gzip
 import json
+import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 
 from cards import tasks
 from cards.learner import imports, userdata
@@ -20,6 +21,7 @@ from cards.models import (
 )
 from tests.factories import make_schedule, make_user
 from tests.learner.test_data import export, study
+from tests.reminders.smtp import db_queue, run_worker  # noqa: F401 (fixture)
 
 
 def upload(blob: bytes, name: str = "mine.jsonl.gz") -> SimpleUploadedFile:
@@ -187,3 +189,44 @@ def test_deleting_the_account_removes_its_pending_import(user, history, clock):
     userdata.delete_account(user=user)
     assert not DataImport.objects.exists() and not DataImportChunk.objects.exists()
     assert imports.run_import(import_id=job.pk, now=clock.now) == "skipped"
+
+
+@pytest.mark.django_db(transaction=True)  # the worker's own transactions
+@pytest.mark.usefixtures("db_queue")
+def test_on_the_real_queue_the_worker_runs_it_and_a_duplicate_job_is_harmless(
+    user, history, clock
+):
+    job = start(user, history, clock)  # committed: its job row is enqueued
+    assert rows(user) == (0, 0)  # a job row now waits for a worker
+    assert run_worker() == 1
+    job.refresh_from_db()
+    assert job.status == "done" and rows(user) == (3, 12)
+    tasks.run_data_import.enqueue(import_id=job.pk)  # the same job, twice
+    assert run_worker() == 1
+    assert rows(user) == (3, 12)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_on_one_job_import_it_once(user, history, clock, settings):
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }
+    job = start(user, history, clock)  # committed, its job left to the threads
+    barrier, results = threading.Barrier(2), []
+
+    def worker() -> None:
+        try:
+            barrier.wait(timeout=30)
+            results.append(imports.run_import(import_id=job.pk, now=clock.now))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    # PostgreSQL: the second skips the locked row; SQLite: it waits its turn
+    # (IMMEDIATE) and then finds it done.
+    assert sorted(results) == ["done", "skipped"]
+    assert rows(user) == (3, 12)
