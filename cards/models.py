@@ -442,7 +442,7 @@ from cards.bank.models import (  # noqa: E402, F401
     Topic,
 )
 from cards.care.models import *  # noqa: E402,F403
-from cards.learner.models import UsernameSkeleton  # noqa: E402, F401
+from cards.learner.models import DataImport, DataImportChunk, UsernameSkeleton  # noqa: E402, F401
 from cards.mock.models import MockAnswer, MockInterview  # noqa: E402, F401
 from cards.ops.models import MaintenanceRun  # noqa: E402, F401
 from cards.planning.models import InterviewPlan, StudyBreak  # noqa: E402, F401

@@ -37,3 +37,10 @@ def run_daily_maintenance(*, on: str) -> dict[str, int | None]:
     from cards.ops import maintenance
 
     return maintenance.run_scheduled(on=on, now=timezone.now())
+
+
+@task
+def run_data_import(*, import_id: int) -> str:
+    from cards.learner import imports
+
+    return imports.run_import(import_id=import_id, now=timezone.now())

@@ -88,6 +88,11 @@ urlpatterns: list = [
     path("account/", learner.account, name="account"),
     path("account/export/", learner.export_data, name="account_export"),
     path("account/import/", learner.import_data, name="account_import"),
+    path(
+        "account/import/<int:import_id>/",
+        learner.import_status,
+        name="account_import_status",
+    ),
     path("account/delete/", learner.delete_account, name="account_delete"),
     # The light/dark switch in every page's header
     path("theme/", theme.set_theme, name="theme"),

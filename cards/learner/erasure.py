@@ -22,6 +22,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cards.learner.models import DataImport
+
 AXES_MODELS = (AccessAttempt, AccessFailureLog, AccessLog)
 
 
@@ -61,6 +63,11 @@ def _forget_sessions(user_id: object) -> None:
 @transaction.atomic
 def delete_person(*, user: AbstractBaseUser) -> None:
     """Delete `user` and every row that names them (see the module docstring)."""
+    # A worker importing their file holds its DataImport row, then the user's:
+    # locking in that order waits for the import to commit (or roll back), so
+    # the deletion below finds every row it wrote and a job not yet run finds
+    # its row gone.
+    list(DataImport.objects.select_for_update().filter(user=user))
     user_type = ContentType.objects.get_for_model(user)
     LogEntry.objects.filter(content_type=user_type, object_id=str(user.pk)).delete()
     _forget_logins(user.get_username())

@@ -1,4 +1,4 @@
-"""The learner domain's table: usernames' confusable skeletons (issue 14).
+"""The learner domain's tables: usernames' skeletons (issue 14), pending imports.
 
 Imported by cards/models.py, so that the app registry (one app label) finds it.
 """
@@ -26,3 +26,82 @@ class UsernameSkeleton(models.Model):
 
     def __str__(self) -> str:
         return f"Skeleton of {self.username}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+PENDING_IMPORT = (ImportStatus.QUEUED, ImportStatus.RUNNING)
+
+
+class DataImportQuerySet(models.QuerySet):
+    def pending(self) -> DataImportQuerySet:
+        return self.filter(status__in=PENDING_IMPORT)
+
+
+class DataImport(models.Model):
+    """A "Your data" upload waiting for, or run by, a worker (cards/learner/imports.py).
+
+    The file's bytes wait in DataImportChunk rows (app servers share no disk,
+    workers may be on other machines) and are deleted once it has run.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_imports"
+    )
+    status = models.CharField(
+        max_length=10, choices=ImportStatus, default=ImportStatus.QUEUED
+    )
+    file_name = models.CharField(max_length=255)
+    file_size = models.PositiveBigIntegerField()
+    schedules_added = models.PositiveIntegerField(null=True, blank=True)
+    reviews_added = models.PositiveIntegerField(null=True, blank=True)
+    schedules_kept = models.PositiveIntegerField(null=True, blank=True)
+    # What the learner is told when it failed (nothing was written then).
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DataImportQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            # One import at a time per learner: a second one is refused.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_pending_import_per_user",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Import {self.pk} of {self.user_id} ({self.status})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING_IMPORT
+
+
+class DataImportChunk(models.Model):
+    """One piece (at most 1 MiB) of a waiting import's file, in order."""
+
+    data_import = models.ForeignKey(
+        DataImport, on_delete=models.CASCADE, related_name="chunks"
+    )
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["data_import", "number"], name="import_chunk_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.number} of import {self.data_import_id}"

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import content_disposition_header
@@ -15,7 +15,14 @@ from django.views.decorators.http import (
 )
 
 from cards.bank import topic_choice
-from cards.learner import scheduler_switch, services, userdata, workload, zones
+from cards.learner import (
+    imports,
+    scheduler_switch,
+    services,
+    userdata,
+    workload,
+    zones,
+)
 from cards.learner.forms import (
     LOOKALIKE,
     DeleteAccountForm,
@@ -23,6 +30,7 @@ from cards.learner.forms import (
     SettingsForm,
     SignUpForm,
 )
+from cards.learner.models import DataImport, ImportStatus
 from cards.learner.scheduler_form import SchedulerForm
 from cards.models import ReviewLog, ReviewSchedule, profile_for
 from cards.ops.ratelimit import rate_limited
@@ -44,6 +52,7 @@ def _counts(user) -> dict[str, int]:
 
 def _data_page(request: HttpRequest, form: ImportDataForm, status: int = 200):
     context = {"import_form": form, **_counts(request.user)}
+    context |= import_context(imports.latest_for(request.user))
     return render(request, "account/data.html", context, status=status)
 
 
@@ -70,28 +79,71 @@ def export_data(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 @rate_limited("import")
-def import_data(request: HttpRequest) -> HttpResponse:
+def import_data(request: HtmxHttpRequest) -> HttpResponse:
+    """Store the file and queue its import (cards/learner/imports.py)."""
     form = ImportDataForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _data_page(request, form, status=400)
-    try:
-        parsed = userdata.read_user_data(form.cleaned_data["file"])
-        result = userdata.import_user_data(user=request.user, data=parsed)
-    except userdata.UserDataError as error:
-        form.add_error("file", str(error))
-        status = 409 if isinstance(error, userdata.ImportConflict) else 400
-        return _data_page(request, form, status=status)
+    status = 400
+    if form.is_valid():
+        try:
+            job = imports.start_import(
+                user=request.user, upload=form.cleaned_data["file"], now=timezone.now()
+            )
+        except userdata.UserDataError as error:
+            form.add_error("file", str(error))
+            status = 409 if isinstance(error, imports.ImportBusy) else 400
+        else:
+            if not request.htmx:
+                return redirect("cards:account_import_status", import_id=job.pk)
+            job.refresh_from_db()  # a backend that runs jobs at once ran it
+            context = {"import_form": ImportDataForm(), **import_context(job)}
+            return render(request, "account/data.html#import_panel", context)
+    if request.htmx:
+        context = {
+            "import_form": form,
+            **import_context(imports.latest_for(request.user)),
+        }
+        return render(request, "account/data.html#import_panel", context, status=status)
+    return _data_page(request, form, status=status)
+
+
+def _import_text(job: DataImport) -> str:
+    name = job.file_name or "your file"
+    if job.status == ImportStatus.QUEUED:
+        return f"{name} is waiting for its turn to be imported."
+    if job.status == ImportStatus.RUNNING:
+        return f"Importing {name}…"
+    if job.status == ImportStatus.FAILED:
+        return f"The import of {name} failed. {job.error}"
     text = (
-        f"Imported {_count(result.schedules_added, 'question')} with "
-        f"{_count(result.reviews_added, 'review')}, and your settings."
+        f"Imported {_count(job.schedules_added or 0, 'question')} with "
+        f"{_count(job.reviews_added or 0, 'review')}, and your settings."
     )
-    if result.schedules_kept:
+    if job.schedules_kept:
         text += (
-            f" {_count(result.schedules_kept, 'question')} you had already studied "
+            f" {_count(job.schedules_kept, 'question')} you had already studied "
             "here kept their progress."
         )
-    messages.success(request, text)
-    return redirect("cards:account")
+    return text
+
+
+def import_context(job: DataImport | None) -> dict:
+    if job is None:
+        return {"data_import": None}
+    return {"data_import": job, "import_text": _import_text(job)}
+
+
+@require_safe
+@login_required
+def import_status(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
+    """An import's progress: a page (no JavaScript), or the polled fragment."""
+    job = get_object_or_404(DataImport, pk=import_id, user=request.user)
+    if request.htmx:
+        if request.GET.get("shown") == job.status:
+            return HttpResponse(status=204)  # unchanged: nothing to swap or announce
+        return render(
+            request, "account/import.html#import_status_body", import_context(job)
+        )
+    return render(request, "account/import.html", import_context(job))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -11,11 +11,13 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
 from cards.bank import services as bank_services
 from cards.care import services as care
 from cards.mock import services as mock_services
+from cards.models import DataImport
 from cards.reminders import tokens
 from tests.browser.test_bank import log_in
 from tests.factories import make_schedule, make_user
@@ -100,7 +102,12 @@ def learner_pages(live_url: str, changed_id: int, new_id: int) -> list[str]:
     verify = tokens.verify_token(user_id=ada.pk, email=ada.email)
     unsubscribe = tokens.unsubscribe_token(user_id=ada.pk)
     running, finished = ada.mock_interviews.order_by("pk")  # the bank fixture's
+    # A "Your data" import of ada's, waiting for a worker (its status page).
+    job = DataImport.objects.create(
+        user=ada, file_name="ada.jsonl.gz", file_size=1, created_at=timezone.now()
+    )
     samples = {
+        "cards:account_import_status": f"/account/import/{job.pk}/",
         "cards:mock_run": f"/mock/{running.pk}/",
         "cards:mock_debrief": f"/mock/{finished.pk}/debrief/",
         "cards:question_changes": f"/questions/{changed_id}/changes/",

@@ -29,6 +29,7 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
 from django.utils.encoding import force_bytes
@@ -36,9 +37,12 @@ from django.utils.http import urlsafe_base64_encode
 
 from cards.bank import services as bank_services
 from cards.care import services as care
+from cards.learner import imports
+from cards.learner.userdata import export_stream
 from cards.mock import services as mock_services
 from cards.models import (
     CardNote,
+    DataImport,
     LearnerProfile,
     MockAnswer,
     MockInterview,
@@ -68,6 +72,7 @@ PRIVATE = {
     "cards:question_changes": "questions",
     "cards:undo": "logs",
     "cards:plan_break_cancel": "breaks",
+    "cards:account_import_status": "imports",  # a "Your data" import's progress
     # Issue 18: a mock interview and its answers are the learner's own.
     **{
         f"cards:mock_{name}": "mocks"
@@ -156,6 +161,7 @@ def guarded(a_pk: int) -> list:
         list(ProblemReport.objects.filter(reporter_id=a_pk).values()),
         list(MockInterview.objects.filter(user_id=a_pk).order_by("pk").values()),
         list(MockAnswer.objects.filter(mock__user_id=a_pk).order_by("pk").values()),
+        list(DataImport.objects.filter(user_id=a_pk).values()),
     ]
 
 
@@ -249,6 +255,8 @@ def owns(learner, call: Call) -> bool | None:
         ).exists()
     if kind == "logs":
         return ReviewLog.objects.filter(user=learner, pk=call.target).exists()
+    if kind == "imports":
+        return DataImport.objects.filter(user=learner, pk=call.target).exists()
     if kind == "breaks":
         return StudyBreak.objects.filter(user=learner, pk=call.target).exists()
     if kind == "mocks":  # the mock's id (and the answer's, on the answer routes)
@@ -302,13 +310,18 @@ def test_no_learner_reaches_another_learners_objects(db, figure):
     a_mock = mock_services.start_mock(user=a, now=now, count=2, seed=7)
     first = a_mock.answers.order_by("position").first()
     mock_services.hand_in(mock=a_mock, answer_id=first.pk, text=A_NOTE, now=now)
+    a_import = imports.start_import(  # waiting, with A's file stored
+        user=a,
+        upload=SimpleUploadedFile("a.jsonl.gz", b"".join(export_stream(user=a))),
+        now=now,
+    )
     a_schedules = list(ReviewSchedule.objects.filter(user=a))
     a_versions = {s.question_id: s.version for s in a_schedules}
     a_objects = {
         a.pk, a.profile.pk,
         *(s.pk for s in a_schedules), *(log.pk for log in a_logs),
         *(q.pk for q in a_questions),
-        a_mock.pk, *a_mock.answers.values_list("pk", flat=True),
+        a_mock.pk, *a_mock.answers.values_list("pk", flat=True), a_import.pk,
         *QuestionRevision.objects.filter(question__in=a_questions).values_list(
             "pk", flat=True
         ),
