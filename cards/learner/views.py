@@ -96,7 +96,9 @@ def import_data(request: HtmxHttpRequest) -> HttpResponse:
                 return redirect("cards:account_import_status", import_id=job.pk)
             job.refresh_from_db()  # a backend that runs jobs at once ran it
             context = {"import_form": ImportDataForm(), **import_context(job)}
-            return render(request, "account/data.html#import_panel", context)
+            return _announce_done(
+                job, render(request, "account/data.html#import_panel", context)
+            )
     if request.htmx:
         context = {
             "import_form": form,
@@ -140,10 +142,20 @@ def import_status(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
     if request.htmx:
         if request.GET.get("shown") == job.status:
             return HttpResponse(status=204)  # unchanged: nothing to swap or announce
-        return render(
-            request, "account/import.html#import_status_body", import_context(job)
+        return _announce_done(
+            job,
+            render(
+                request, "account/import.html#import_status_body", import_context(job)
+            ),
         )
     return render(request, "account/import.html", import_context(job))
+
+
+def _announce_done(job: DataImport, response: HttpResponse) -> HttpResponse:
+    # "Your data" refreshes its download counts (an hx-trigger on the event).
+    if job.status == ImportStatus.DONE:
+        response["HX-Trigger"] = "import-done"
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -101,7 +101,9 @@ def test_an_import_waits_for_the_worker_and_the_status_follows_it(
     assert imports.run_import(import_id=job.pk, now=timezone.now()) == "done"
     # The poller (every 2 s) brings the outcome into the same live region.
     expect(status).to_contain_text("Imported 1 question with 0 reviews", timeout=6_000)
-    expect(page.locator("[hx-trigger]")).to_have_count(0)  # polling has stopped
+    expect(status.locator("[hx-trigger]")).to_have_count(0)  # polling has stopped
+    # The download's counts follow the import without a reload.
+    expect(page.locator("#download-counts")).to_contain_text("have studied (1)")
     screenshot("05-import-done")
     assert ReviewSchedule.objects.filter(user=bob).count() == 1
     assert axe_violations(page) == []

@@ -171,7 +171,26 @@ def test_import_with_htmx_swaps_in_the_panel_with_its_status(
     assert r.status_code == 200 and "<html" not in r.text
     assert "Imported 1 question with 0 reviews" in r.text
     assert "hx-trigger" not in r.text  # finished: the poller is gone
+    assert r["HX-Trigger"] == "import-done"  # the page refreshes its counts
+    page = logged_in_client.get(reverse("cards:account"))
+    assert 'hx-trigger="import-done from:body"' in page.text
+    assert "have studied (1)" in page.text
     assert ReviewSchedule.objects.filter(user=user).count() == 1
+
+
+def test_a_pending_import_does_not_refresh_the_counts(
+    logged_in_client, user, other_user, django_capture_on_commit_callbacks
+):
+    make_schedule(user=other_user)
+    blob = b"".join(userdata.export_stream(user=other_user))
+    with django_capture_on_commit_callbacks(execute=False):
+        r = logged_in_client.post(
+            reverse("cards:account_import"), upload(blob), headers=HTMX
+        )
+    assert "HX-Trigger" not in r
+    job = DataImport.objects.get(user=user)
+    url = reverse("cards:account_import_status", args=[job.pk])
+    assert "HX-Trigger" not in logged_in_client.get(url, headers=HTMX)
 
 
 def test_a_failed_import_shows_its_reason(
