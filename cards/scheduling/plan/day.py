@@ -35,6 +35,13 @@ LOAD_ALLOWANCE = 1.3
 # a whole card. make plan-sim judges it against the run-up's own mean; this
 # limit is from the whole run's, which did as well (docs/PLAN.md, Known limits).
 DAY_LIMIT_SHARE = 1.5
+# From this many days after the date was set, the run-up's own mean so far
+# also bounds the day's limit (day_limit); the limit is never under
+# MIN_DAY_LIMIT cards, so a review failed yesterday and a new card's second
+# answer, which cannot wait, always fit (a learner back from missed days has
+# a low mean so far).
+RUN_UP_MEAN_AFTER = 10
+MIN_DAY_LIMIT = 2
 # A due review may wait for a day with room while its predicted recall there
 # stays at or above this: a day for a 6-day interval (88.9%), three for 12
 # days (88.4%), never for a next-day review (a review failed yesterday, a new
@@ -125,19 +132,27 @@ def day_limit(
     answered: int | None = None,
 ) -> int:
     """The most cards a run-up day should hold: DAY_LIMIT_SHARE of the mean
-    day, rounded up. The mean is over the whole runway: `answered` (cards
-    answered on the days since the date was set, each once a day) and the
-    work left as projected (`target_load`); without `answered`, the work left
-    alone, which overstates the mean near the window, whose days are fuller
-    (simulated, 10 questions over 60 days, seeds 17-19: the limit matched
-    the run's own on 84% of run-up days, against 83% for the work left
-    alone; 160 over 60 days at 20 minutes: 38% against 19%)."""
+    day, rounded up, and at least MIN_DAY_LIMIT. The mean is over the whole
+    runway: `answered` (cards answered on the days since the date was set,
+    each once a day) and the work left as projected (`target_load`); without
+    `answered`, the work left alone, which overstates the mean near the
+    window, whose days are fuller (simulated, 10 questions over 60 days,
+    seeds 17-19: the limit matched the run's own on 84% of run-up days,
+    against 83% for the work left alone; 160 over 60 days at 20 minutes: 38%
+    against 19%). From RUN_UP_MEAN_AFTER days in, the run-up's own mean so
+    far caps it: a failure raises the projected work (the card comes back
+    the next day and again), so the estimate rose past 1.33 cards a day, and
+    the limit from 2 to 3, on the very days a failure met two planned cards
+    (make plan-sim, 10 questions over 60 days, 120 learners: runs within
+    1.5x 112 -> 116, learners 30000-30119: 111 -> 112)."""
     share = target_load(interview, today, chosen, default=default)
     if answered is not None:
         past = max(0, (today - interview.set_on).days)
         left = max(0, days_left(interview, today))
         share = (answered + share * left) / max(1, past + left)
-    return math.ceil(DAY_LIMIT_SHARE * share - 1e-9)
+        if past >= RUN_UP_MEAN_AFTER:
+            share = min(share, answered / past)
+    return max(MIN_DAY_LIMIT, math.ceil(DAY_LIMIT_SHARE * share - 1e-9))
 
 
 def defer(
