@@ -33,7 +33,8 @@ from cards.scheduling.plan.projection import project
 LOAD_ALLOWANCE = 1.3
 # Issue 17's load target: no run-up day above 1.5x the mean day, rounded up to
 # a whole card. make plan-sim judges it against the run-up's own mean; this
-# limit is from the whole run's, which did as well (docs/PLAN.md, Known limits).
+# limit is from the whole run's, bounded by the run-up's own mean so far from
+# RUN_UP_MEAN_AFTER days in (docs/PLAN.md, Session 17).
 DAY_LIMIT_SHARE = 1.5
 # From this many days after the date was set, the run-up's own mean so far
 # also bounds the day's limit (day_limit); the limit is never under
