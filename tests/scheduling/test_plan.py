@@ -394,3 +394,31 @@ def test_the_forecast_counts_the_window_bringing_a_weak_card_back_again():
     )
     assert got.reviews == 1
     assert got.recall >= plan.BRING_BACK_BELOW
+
+
+def test_a_card_due_later_in_the_window_waits_for_its_day():
+    plan_ = interview(60)  # window: days 46..59
+    # Capped into the window on day 55; brought forward to even the days out
+    # it would be below the bar again by the day and come back twice.
+    capped = seen(1, interval=10, due=55, last=45)
+    weak = seen(2, interval=15, due=61, last=40)
+    assert weak.recall_on(plan_.on) < plan.BRING_BACK_BELOW
+    for d in range(46, 55):
+        picked = [c.id for c in plan.bring_back(plan_, day(d), [capped, weak])]
+        assert 1 not in picked
+    assert plan.bring_back(plan_, day(46), [capped, weak]) == [weak]
+
+
+def test_a_card_answered_in_the_window_comes_back_again_only_below_the_lower_bar():
+    from cards.scheduling.plan.day import BRING_BACK_AGAIN_BELOW
+
+    plan_ = interview(60)  # window: days 46..59
+    # Failed and relearnt in the window: a 6-day interval answered on day 57
+    # is predicted at 94% on the day: under 95%, over the bar for a card
+    # answered in the window.
+    relearnt = seen(1, interval=6, due=63, last=57)
+    assert BRING_BACK_AGAIN_BELOW <= relearnt.recall_on(plan_.on) < 0.95
+    assert plan.bring_back(plan_, day(58), [relearnt]) == []
+    # Answered before the window, a card under 95% on the day comes back.
+    before = seen(2, interval=30, due=70, last=40)
+    assert plan.bring_back(plan_, day(58), [before]) == [before]

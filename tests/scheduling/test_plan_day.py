@@ -115,7 +115,7 @@ def test_the_limit_counts_the_days_already_answered():
     assert light < heavy
     alone = day_limit(PLAN, day(20), cards, default=SCHED)
     share = plan.target_load(PLAN, day(20), cards, default=SCHED)
-    assert alone == -(-1.5 * share // 1)
+    assert alone == max(2, -(-1.5 * share // 1))
 
 
 @given(
@@ -163,3 +163,21 @@ def test_a_run_up_day_with_a_review_due_keeps_its_even_share():
     cards = _two_new_and_reviews_on(10, 13, 14)
     assert plan.room_for_new(PLAN, day(10), cards, default=SCHED, due_today=1) < 1
     assert plan.plan_day(PLAN, day(10), cards, default=SCHED).new == 0
+
+
+def test_the_run_ups_own_mean_bounds_the_limit_after_ten_days():
+    # Seven reviews failed yesterday raise the projected work: the whole run's
+    # mean comes out at 1.42 cards a day (a limit of 3), while the 24 cards
+    # answered over the 20 days so far make 1.2 (a limit of 2).
+    failed = [failed_yesterday(i, 20) for i in range(7)]
+    planned = [card(10 + i, repetitions=3, interval=12, due=21 + i) for i in range(6)]
+    cards = failed + planned
+    whole = (24 + plan.target_load(PLAN, day(20), cards, default=SCHED) * 40) / 60
+    assert -(-1.5 * whole // 1) == 3
+    assert day_limit(PLAN, day(20), cards, default=SCHED, answered=24) == 2
+
+
+def test_the_limit_is_never_under_two_cards():
+    # Back after missed days: nothing answered in 20 days.
+    cards = [failed_yesterday(1, 20), second_answer(2, 20)]
+    assert day_limit(PLAN, day(20), cards, default=SCHED, answered=0) == 2
