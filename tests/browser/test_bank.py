@@ -25,7 +25,7 @@ def test_admin_imports_the_seed_after_a_preview(
 ):
     make_user(username="root", is_superuser=True)
     log_in(page, live_app, "root", "/admin/cards/question/")
-    page.get_by_role("link", name="Import").click()
+    page.get_by_role("link", name="Import", exact=True).click()
     page.get_by_label("Question file").set_input_files(str(SEED))
     screenshot("01-upload")
     page.get_by_role("button", name="Preview import").click()
