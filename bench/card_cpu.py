@@ -18,7 +18,9 @@ warm-up (statements prepared, templates compiled, questions' Markdown) and not
 counted; then gc.freeze(), as gunicorn_conf does. Prints, per repetition, the
 mean CPU per card and per floor request and their ratio; then min and median.
 Questions' Markdown is rendered first (`--cold`: not), as a worker that has
-shown them before. `--profile` profiles the last repetition's cards (cProfile) and prints the top
+shown them before. `--callgrind` counts instructions instead (valgrind, one run for the cards
+and one for the floor, about 50 times slower; load does not move them).
+`--profile` profiles the last repetition's cards (cProfile) and prints the top
 functions. The learners used are graded for real: regenerate when
 bench_data's fresh learners run out. Logging is off (the access line's write
 is not the view's). Not imported by tests.
@@ -32,10 +34,12 @@ import gc
 import io
 import json
 import logging
+import operator
 import os
 import pstats
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -77,6 +81,12 @@ class Browser:
         self.app = app
         self.cookies = cookies
         self.url = "http://127.0.0.1/review/"
+        self.marked = False  # callgrind counts only inside operator.call
+
+    def timed(self, *args, **kwargs):
+        if self.marked:
+            return operator.call(self.send, *args, **kwargs)
+        return self.send(*args, **kwargs)
 
     def send(self, method: str, url: str, data: dict | None = None, htmx=False):
         path, _, query = url.partition("?")
@@ -168,7 +178,7 @@ class Learner:
         if profile:
             profile.enable()
         start = time.process_time()
-        status, headers, raw = self.browser.send("POST", url, action.fields, htmx=True)
+        status, headers, raw = self.browser.timed("POST", url, action.fields, htmx=True)
         spent = time.process_time() - start
         if profile:
             profile.disable()
@@ -230,11 +240,14 @@ def run(args) -> dict:
         if rep == 1:
             gc.collect()
             gc.freeze()  # as genai_prep.gunicorn_conf.post_worker_init
+            floor.marked = args.marker == "floor"
+            for learner in learners:
+                learner.browser.marked = args.marker == "cards"
         floor_cpu = []
         for i in range(args.floor):
             connection.close_if_unusable_or_obsolete()  # as request_started
             start = time.process_time()
-            status, _, _ = floor.send("GET", f"{FLOOR}?id={(i * 7) % bank + 1}")
+            status, _, _ = floor.timed("GET", f"{FLOOR}?id={(i * 7) % bank + 1}")
             floor_cpu.append(time.process_time() - start)
             assert status == 200, status
         if args.profile and rep == args.reps:
@@ -297,6 +310,31 @@ def run(args) -> dict:
     return {"reps": reps, "summary": summary}
 
 
+def callgrind(args) -> None:
+    """Instructions per card and per floor request (valgrind's callgrind,
+    repeatable under load): one run each, collecting only inside the counted
+    repetitions' requests (sent through operator.call, the toggle)."""
+    counts = {}
+    for marker, n in (("cards", args.cards), ("floor", args.floor)):
+        out = os.path.join(
+            tempfile.gettempdir(), f"card_cpu.{marker}.{os.getpid()}.callgrind"
+        )
+        command = [
+            "valgrind", "--tool=callgrind", "--collect-atstart=no",
+            "--toggle-collect=_operator_call*", f"--callgrind-out-file={out}",
+            sys.executable, "-m", "bench.card_cpu", "--marker", marker,
+            *(a for a in sys.argv[1:] if a != "--callgrind"),
+        ]  # fmt: skip
+        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+        with open(out) as f:
+            total = next(
+                int(line.split()[1]) for line in f if line.startswith("totals:")
+            )
+        counts[marker] = total / (n * args.reps)
+        print(f"{marker}: {counts[marker] / 1e6:.3f} M instructions each")
+    print(f"card / floor (instructions): {counts['cards'] / counts['floor']:.3f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reps", type=int, default=6)
@@ -307,7 +345,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--cold", action="store_true", help="no Markdown warm-up")
     parser.add_argument("--json")
+    parser.add_argument("--callgrind", action="store_true")
+    parser.add_argument("--marker", choices=["cards", "floor"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.callgrind:
+        return callgrind(args)
     result = run(args)
     if args.json:
         with open(args.json, "a") as out:
