@@ -14,10 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import (
-    require_POST,
-    require_safe,
-)
+from django.views.decorators.http import require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
@@ -46,6 +43,7 @@ from cards.review.forms import (
     UndoForm,
     first_error,
 )
+from cards.web import reversing
 from cards.web.http import HtmxHttpRequest, login_required
 
 # Refusals with a status of their own; every other reason is a 409.
@@ -89,7 +87,8 @@ def home(request: HtmxHttpRequest) -> HttpResponse:
 
 def review_url(levels: tuple[int, ...] = (), **extra: object) -> str:
     query = urlencode([("level", level) for level in levels] + list(extra.items()))
-    return reverse("cards:review") + (f"?{query}" if query else "")
+    url = reversing.reverse_ids("cards:review")  # every card's: reversed once
+    return url + (f"?{query}" if query else "")
 
 
 def _millis(moment: datetime) -> int:

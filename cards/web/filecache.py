@@ -18,6 +18,11 @@ in between finds no entry, which every user of this cache already handles
 (a session or user read from the database, the queue's counts counted afresh).
 The crash guarantee that rename gave (the old content or the new) is not
 needed by a cache: an entry left empty or cut short reads as a miss.
+
+An entry is compressed with a 512-byte window and the least memory: zlib's
+defaults set up a 32 KB window and 256 KB of state for every call, ~50 us of
+CPU for an entry of a few hundred bytes (every card writes one), against ~5.
+It is still zlib's format, which Django's reader decompresses as before.
 """
 
 from __future__ import annotations
@@ -63,6 +68,13 @@ class FileBasedCache(filebased.FileBasedCache):
         finally:
             if not renamed:
                 os.remove(tmp_path)
+
+    def _write_content(self, file, timeout, value):
+        expiry = self.get_backend_timeout(timeout)
+        file.write(pickle.dumps(expiry, self.pickle_protocol))
+        packer = zlib.compressobj(6, zlib.DEFLATED, 9, 1)
+        data = pickle.dumps(value, self.pickle_protocol)
+        file.write(packer.compress(data) + packer.flush())
 
     def get(self, key, default=None, version=None):
         try:

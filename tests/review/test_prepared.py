@@ -64,3 +64,19 @@ def test_errors_are_django_errors_on_the_first_run_and_after(db):
         with pytest.raises(DataError), transaction.atomic():
             prepared.fetchone("default", "SELECT 1 / %s", [0])
     assert prepared.fetchone("default", "SELECT 1 / %s", [1]) == (1,)
+
+
+@pytest.mark.postgres
+def test_one_cursor_serves_a_connection_until_a_statement_fails(db):
+    if connection.vendor != "postgresql":
+        pytest.skip("the kept cursor is PostgreSQL's")
+    assert prepared.fetchone("default", SQL, ["a", 1]) == ("ax", 2)
+    kept = prepared._cursors[connection.connection]
+    assert prepared.fetchone("default", SQL, ["b", 2]) == ("bx", 3)
+    assert prepared._cursors[connection.connection] is kept
+    with pytest.raises(DataError), transaction.atomic():
+        prepared.fetchone("default", "SELECT CAST(%s AS INTEGER)", ["nope"])
+    assert kept.closed and connection.connection not in prepared._cursors
+    # The next statement gets a cursor of its own and runs.
+    assert prepared.fetchone("default", SQL, ["c", 3]) == ("cx", 4)
+    assert prepared._cursors[connection.connection] is not kept

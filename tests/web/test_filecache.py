@@ -81,3 +81,17 @@ def test_the_sessions_cache_uses_it():
     from django.core.cache import caches
 
     assert isinstance(caches["sessions"], FileBasedCache)
+
+
+def test_entries_stay_readable_by_djangos_own_file_cache(tmp_path):
+    # Written with a small zlib window; read back by Django's class, and the
+    # other way round (entries written before the change, another version).
+    from django.core.cache.backends.filebased import FileBasedCache as Djangos
+
+    ours, theirs = cache_in(tmp_path), Djangos(str(tmp_path), {"TIMEOUT": 60})
+    value = {"text": "x" * 5000 + "".join(map(str, range(2000))), "n": 3}
+    ours.set("a", value)
+    assert theirs.get("a") == value
+    theirs.set("b", value)
+    assert ours.get("b") == value
+    assert ours.get("a") == value
