@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import Page
 
 from cards.bank import services as bank_services
@@ -96,7 +95,7 @@ def check(page: Page, url: str, found: dict) -> None:
                 found.setdefault(f"{url} {width}px {scheme}", []).append(v)
 
 
-def learner_pages(live_url: str, changed_id: int, new_id: int) -> list[str]:
+def learner_pages(live_url: str, changed_id: int, new_id: int, now) -> list[str]:
     """GET pages from the URLconf, with real ids where a route takes one."""
     ada = get_user_model().objects.get(username="ada")
     verify = tokens.verify_token(user_id=ada.pk, email=ada.email)
@@ -104,7 +103,7 @@ def learner_pages(live_url: str, changed_id: int, new_id: int) -> list[str]:
     running, finished = ada.mock_interviews.order_by("pk")  # the bank fixture's
     # A "Your data" import of ada's, waiting for a worker (its status page).
     job = DataImport.objects.create(
-        user=ada, file_name="ada.jsonl.gz", file_size=1, created_at=timezone.now()
+        user=ada, file_name="ada.jsonl.gz", file_size=1, created_at=now
     )
     samples = {
         "cards:account_import_status": f"/account/import/{job.pk}/",
@@ -174,11 +173,11 @@ def bank(questions):
     return changed, questions[0]
 
 
-def test_every_page_passes_axe(page, live_app, bank, console_errors):
+def test_every_page_passes_axe(page, live_app, bank, console_errors, clock):
     assert AXE.exists(), "axe-core is missing: run `make axe` (npm ci)"
     found: dict[str, list] = {}
     changed, new = bank
-    pages = learner_pages(live_app.url, changed.pk, new.pk)
+    pages = learner_pages(live_app.url, changed.pk, new.pk, clock.now)
     anonymous = [u for u in pages if "/accounts/" in u or u == live_app.url + "/"]
     for url in anonymous:
         check(page, url, found)

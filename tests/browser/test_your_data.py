@@ -2,7 +2,6 @@
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from cards.learner import imports, userdata
@@ -78,7 +77,7 @@ def test_delete_my_account_on_a_phone(page, live_app, console_errors, screenshot
 
 
 def test_an_import_waits_for_the_worker_and_the_status_follows_it(
-    page, live_app, console_errors, screenshot, tmp_path, settings
+    page, live_app, console_errors, screenshot, tmp_path, settings, clock
 ):
     # Jobs wait as on the real queue: this test plays the worker.
     settings.TASKS = {
@@ -98,7 +97,7 @@ def test_an_import_waits_for_the_worker_and_the_status_follows_it(
     screenshot("04-import-waiting")
     assert axe_violations(page) == []
     job = DataImport.objects.get(user=bob)
-    assert imports.run_import(import_id=job.pk, now=timezone.now()) == "done"
+    assert imports.run_import(import_id=job.pk, now=clock.now) == "done"
     # The poller (every 2 s) brings the outcome into the same live region.
     expect(status).to_contain_text("Imported 1 question with 0 reviews", timeout=6_000)
     expect(status.locator("[hx-trigger]")).to_have_count(0)  # polling has stopped

@@ -5,7 +5,6 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import timezone
 
 from cards.learner import imports, userdata
 from cards.models import DataImport, ReviewLog, ReviewSchedule
@@ -222,11 +221,11 @@ def test_a_second_import_while_one_waits_is_refused(logged_in_client, user):
     assert DataImport.objects.filter(user=user).count() == 1
 
 
-def test_another_learners_import_status_is_a_404(client, user, other_user):
+def test_another_learners_import_status_is_a_404(client, user, other_user, clock):
     job = imports.start_import(
         user=other_user,
         upload=upload(b"".join(userdata.export_stream(user=other_user)))["file"],
-        now=timezone.now(),
+        now=clock.now,
     )
     url = reverse("cards:account_import_status", args=[job.pk])
     assert client.get(url).status_code == 302  # login first
