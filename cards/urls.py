@@ -93,6 +93,11 @@ urlpatterns: list = [
         learner.import_status,
         name="account_import_status",
     ),
+    path(
+        "account/import/<int:import_id>/cancel/",
+        learner.import_cancel,
+        name="account_import_cancel",
+    ),
     path("account/delete/", learner.delete_account, name="account_delete"),
     # The light/dark switch in every page's header
     path("theme/", theme.set_theme, name="theme"),

@@ -37,6 +37,10 @@ BUSY = (
     "(its progress is shown above), then try again."
 )
 STALE = "It did not finish within an hour (the server stopped?). Nothing was imported."
+IN_HAND = (
+    "It is being imported right now and can no longer be stopped; it will "
+    "finish in a moment."
+)
 UNEXPECTED = (
     "Something went wrong on our side while importing. Nothing was imported; "
     "please try again later."
@@ -45,6 +49,10 @@ UNEXPECTED = (
 
 class ImportBusy(userdata.UserDataError):
     """The learner already has an import queued or running."""
+
+
+class ImportInHand(userdata.UserDataError):
+    """A worker is importing it now: too late to cancel."""
 
 
 def latest_for(user: AbstractBaseUser) -> DataImport | None:
@@ -91,6 +99,31 @@ def start_import(
             DataImportChunk.objects.create(data_import=job, number=number, data=piece)
         # After the commit: a worker must find the row and its file.
         transaction.on_commit(lambda: tasks.run_data_import.enqueue(import_id=job.pk))
+    return job
+
+
+def cancel_import(
+    *, user: AbstractBaseUser, import_id: int, now: datetime
+) -> DataImport:
+    """Cancel the learner's import unless a worker has it in hand (ImportInHand).
+
+    A queued import, or one left "running" by a worker that died (its row is
+    no longer locked), is cancelled: its file goes and its job, if it ever
+    runs, finds nothing to do. A finished one is returned as it is. Raises
+    DataImport.DoesNotExist for an import that is not the learner's.
+    """
+    with transaction.atomic():
+        job = (
+            DataImport.objects.select_for_update(skip_locked=True)
+            .filter(pk=import_id, user=user)
+            .first()
+        )
+        if job is None:
+            # Locked (a worker is importing it) or not theirs at all.
+            DataImport.objects.get(pk=import_id, user=user)
+            raise ImportInHand(IN_HAND)
+        if job.is_pending:
+            _finish(job, now=now, status=ImportStatus.CANCELLED)
     return job
 
 

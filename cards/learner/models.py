@@ -33,6 +33,7 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", "Importing"
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 PENDING_IMPORT = (ImportStatus.QUEUED, ImportStatus.RUNNING)

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth import login, logout
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -116,6 +116,8 @@ def _import_text(job: DataImport) -> str:
         return f"Importing {name}…"
     if job.status == ImportStatus.FAILED:
         return f"The import of {name} failed. {job.error}"
+    if job.status == ImportStatus.CANCELLED:
+        return f"You cancelled the import of {name}. Nothing was imported."
     text = (
         f"Imported {_count(job.schedules_added or 0, 'question')} with "
         f"{_count(job.reviews_added or 0, 'review')}, and your settings."
@@ -149,6 +151,29 @@ def import_status(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
             ),
         )
     return render(request, "account/import.html", import_context(job))
+
+
+@require_POST
+@login_required
+def import_cancel(request: HtmxHttpRequest, import_id: int) -> HttpResponse:
+    """Cancel a waiting import (or one whose worker died); too late once in hand."""
+    status, context = 200, {}
+    try:
+        job = imports.cancel_import(
+            user=request.user, import_id=import_id, now=timezone.now()
+        )
+    except DataImport.DoesNotExist:
+        raise Http404 from None
+    except imports.ImportInHand as error:
+        job = get_object_or_404(DataImport, pk=import_id, user=request.user)
+        status, context = 409, {"cancel_error": str(error)}
+    context |= import_context(job)
+    if request.htmx:
+        template = "account/import.html#import_status_body"
+        return _announce_done(job, render(request, template, context, status=status))
+    if status == 200:
+        return redirect("cards:account_import_status", import_id=job.pk)
+    return render(request, "account/import.html", context, status=status)
 
 
 def _announce_done(job: DataImport, response: HttpResponse) -> HttpResponse:

@@ -73,6 +73,7 @@ PRIVATE = {
     "cards:undo": "logs",
     "cards:plan_break_cancel": "breaks",
     "cards:account_import_status": "imports",  # a "Your data" import's progress
+    "cards:account_import_cancel": "imports",
     # Issue 18: a mock interview and its answers are the learner's own.
     **{
         f"cards:mock_{name}": "mocks"

@@ -233,3 +233,39 @@ def test_another_learners_import_status_is_a_404(client, user, other_user, clock
     assert client.get(url).status_code == 404
     assert client.get(url, {"shown": "done"}, headers=HTMX).status_code == 404
     assert "waiting" not in client.get(reverse("cards:account")).text
+
+
+def test_a_waiting_import_is_cancelled_from_its_status(
+    logged_in_client, user, other_user, clock
+):
+    make_schedule(user=other_user)
+    blob = b"".join(userdata.export_stream(user=other_user))
+    job = imports.start_import(user=user, upload=upload(blob)["file"], now=clock.now)
+    status_url = reverse("cards:account_import_status", args=[job.pk])
+    cancel_url = reverse("cards:account_import_cancel", args=[job.pk])
+    page = logged_in_client.get(status_url)
+    assert f'action="{cancel_url}"' in page.text and "Cancel this import" in page.text
+    assert logged_in_client.get(cancel_url).status_code == 405  # POST only
+    r = logged_in_client.post(cancel_url, headers=HTMX)
+    assert r.status_code == 200 and "<html" not in r.text
+    assert "You cancelled the import of data.json. Nothing was imported." in r.text
+    assert "hx-trigger" not in r.text and "Cancel this import" not in r.text
+    assert "HX-Trigger" not in r  # nothing was imported: the counts stay
+    # Without JavaScript: back to the status page, which says the same.
+    r = logged_in_client.post(cancel_url)
+    assert r.status_code == 302 and r.url == status_url
+    assert "You cancelled the import" in logged_in_client.get(r.url).text
+    assert not ReviewSchedule.objects.filter(user=user).exists()
+
+
+def test_another_learners_import_cannot_be_cancelled(client, user, other_user, clock):
+    blob = b"".join(userdata.export_stream(user=other_user))
+    job = imports.start_import(
+        user=other_user, upload=upload(blob)["file"], now=clock.now
+    )
+    client.force_login(user)
+    url = reverse("cards:account_import_cancel", args=[job.pk])
+    assert client.post(url).status_code == 404
+    assert client.post(url, headers=HTMX).status_code == 404
+    job.refresh_from_db()
+    assert job.status == "queued"

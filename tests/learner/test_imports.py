@@ -7,6 +7,7 @@ import threading
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, connection
+from django.urls import reverse
 
 from cards import tasks
 from cards.learner import imports, userdata
@@ -229,4 +230,176 @@ def test_two_workers_on_one_job_import_it_once(user, history, clock, settings):
     # PostgreSQL: the second skips the locked row; SQLite: it waits its turn
     # (IMMEDIATE) and then finds it done.
     assert sorted(results) == ["done", "skipped"]
+    assert rows(user) == (3, 12)
+
+
+def test_a_waiting_import_is_cancelled_and_its_job_finds_nothing(user, history, clock):
+    job = start(user, history, clock)
+    clock.shift(minutes=5)
+    cancelled = imports.cancel_import(user=user, import_id=job.pk, now=clock.now)
+    assert (cancelled.status, cancelled.error) == ("cancelled", "")
+    assert cancelled.finished_at == clock.now
+    assert not DataImportChunk.objects.exists()  # the file is gone at once
+    assert imports.run_import(import_id=job.pk, now=clock.now) == "skipped"
+    assert rows(user) == (0, 0)
+    assert start(user, history, clock).status == "queued"  # their turn is free
+
+
+def test_an_import_left_running_by_a_dead_worker_can_be_cancelled(user, history, clock):
+    job = start(user, history, clock)
+    # A worker marked it running, then died: its transaction never committed.
+    DataImport.objects.filter(pk=job.pk).update(status="running")
+    assert imports.cancel_import(user=user, import_id=job.pk, now=clock.now).status == (
+        "cancelled"
+    )
+    assert imports.run_import(import_id=job.pk, now=clock.now) == "skipped"
+    assert rows(user) == (0, 0)
+
+
+def test_a_finished_import_is_not_changed_by_a_cancel(user, history, clock):
+    job = start(user, history, clock)
+    imports.run_import(import_id=job.pk, now=clock.now)
+    assert imports.cancel_import(user=user, import_id=job.pk, now=clock.now).status == (
+        "done"
+    )
+    assert rows(user) == (3, 12)
+
+
+def test_another_learners_import_cannot_be_cancelled(user, other_user, history, clock):
+    job = start(user, history, clock)
+    with pytest.raises(DataImport.DoesNotExist):
+        imports.cancel_import(user=other_user, import_id=job.pk, now=clock.now)
+    job.refresh_from_db()
+    assert job.status == "queued" and DataImportChunk.objects.exists()
+
+
+def _hold_the_import(job, clock, monkeypatch, *, then) -> list[str]:
+    """A worker importing `job` pauses mid-import while `then()` runs beside it."""
+    inside, release, results = threading.Event(), threading.Event(), []
+    real = userdata.import_user_data
+
+    def slow_import(**kwargs):
+        result = real(**kwargs)  # its rows are written, not yet committed
+        inside.set()
+        release.wait(timeout=30)
+        return result
+
+    def worker() -> None:
+        try:
+            results.append(imports.run_import(import_id=job.pk, now=clock.now))
+        finally:
+            connection.close()
+
+    monkeypatch.setattr(userdata, "import_user_data", slow_import)
+    thread = threading.Thread(target=worker)
+    try:
+        thread.start()
+        assert inside.wait(timeout=30)
+        results.append(then())
+    finally:
+        release.set()
+        thread.join(timeout=60)
+    return results
+
+
+def _wait_until_blocked() -> None:
+    """PostgreSQL: until another session waits for a lock (SQLite: a moment)."""
+    for _ in range(200):
+        if connection.vendor != "postgresql":
+            threading.Event().wait(0.2)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
+            if cursor.fetchone()[0]:
+                return
+        threading.Event().wait(0.05)
+    raise AssertionError("the deletion never waited for the import")
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks: SQLite serialises the two transactions instead",
+)
+@pytest.mark.django_db(transaction=True)
+def test_an_import_in_a_workers_hands_is_too_late_to_cancel(
+    user, history, clock, settings, monkeypatch
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }
+    job = start(user, history, clock)
+
+    def cancel() -> str:
+        with pytest.raises(imports.ImportInHand, match="being imported right now"):
+            imports.cancel_import(user=user, import_id=job.pk, now=clock.now)
+        return "refused"
+
+    assert _hold_the_import(job, clock, monkeypatch, then=cancel) == [
+        "refused",
+        "done",
+    ]
+    assert rows(user) == (3, 12)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_deleting_the_account_during_its_import_leaves_nothing(
+    user, history, clock, settings, monkeypatch
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }
+    job = start(user, history, clock)
+
+    user_id, deleter = user.pk, threading.Thread(target=_delete_in_thread, args=(user,))
+
+    def delete() -> str:
+        # Waits for the import's commit (PostgreSQL: its row lock; SQLite: the
+        # write lock), then removes everything it wrote.
+        deleter.start()
+        _wait_until_blocked()
+        return "deleting"
+
+    results = _hold_the_import(job, clock, monkeypatch, then=delete)
+    deleter.join(timeout=60)
+    assert not deleter.is_alive()
+    assert results == ["deleting", "done"]
+    assert not DataImport.objects.exists() and not DataImportChunk.objects.exists()
+    for model in (ReviewSchedule, ReviewLog, LearnerProfile):
+        assert not model.objects.filter(user_id=user_id).exists()
+
+
+def _delete_in_thread(user) -> None:
+    try:
+        userdata.delete_account(user=user)
+    finally:
+        connection.close()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks: SQLite serialises the two transactions instead",
+)
+@pytest.mark.django_db(transaction=True)
+def test_the_status_page_says_when_it_is_too_late_to_cancel(
+    user, history, clock, settings, monkeypatch, client
+):
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }
+    job = start(user, history, clock)
+    client.force_login(user)
+    url = reverse("cards:account_import_cancel", args=[job.pk])
+    answers = []
+
+    def cancel() -> str:
+        answers.append(client.post(url, headers={"HX-Request": "true"}))
+        answers.append(client.post(url))
+        return "asked"
+
+    assert _hold_the_import(job, clock, monkeypatch, then=cancel) == ["asked", "done"]
+    for r in answers:
+        assert r.status_code == 409
+        assert "being imported right now and can no longer be stopped" in r.text
+        assert "Importing mine.jsonl.gz" in r.text
+    assert "<html" not in answers[0].text and "<html" in answers[1].text
     assert rows(user) == (3, 12)
