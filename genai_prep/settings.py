@@ -379,29 +379,19 @@ if REDIS_URL:
         },
     }
 
-# PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server
-# connection serves another client after every transaction, so nothing may
-# outlive one: no server-side cursors, no prepared statements.
-# Otherwise psycopg prepares a statement after its 5th run on a connection,
-# which only the few statements sent through cards/review/prepared.py can be
-# (Django's own cursors bind on the client and are never prepared).
-# A prepared statement gets one generic plan per connection
-# (plan_cache_mode=force_generic_plan): by default PostgreSQL plans each of
-# the first five runs afresh for its parameters (a custom plan: 3-5 ms for
-# the next-card statement, against about 1 ms to run it) before it settles on
-# the generic plan, and a connection lives a minute (conn_max_age), so a rare
-# variant of the statement (a learner past the review limit, or with the
-# whole bank started) was planned nearly every time it ran. Only prepared
-# statements are affected: Django's client-bound ones are planned per run.
+# PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server connection
+# serves another client after every transaction, so no server-side cursors and no
+# prepared statements. Otherwise cards/review/prepared.py's statements are prepared
+# and planned once, generically (by default: 5 custom plans first, 3-5 ms each).
 DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
 PREPARE = {"prepare_threshold": None if DATABASE_POOLER == "transaction" else 5}
-GENERIC_PLANS = "-c plan_cache_mode=force_generic_plan"
 
 
 def _prepare(options: dict) -> None:
     options.update(PREPARE)
-    if PREPARE["prepare_threshold"] is not None:
-        options["options"] = f"{options.get('options', '')} {GENERIC_PLANS}".strip()
+    if PREPARE["prepare_threshold"]:
+        generic = "-c plan_cache_mode=force_generic_plan"
+        options["options"] = f"{options.get('options', '')} {generic}".strip()
 
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -436,13 +426,8 @@ DATABASE_ROUTERS = ["cards.ops.replica.ReplicaRouter"]
 # /metrics (Prometheus text): off unless METRICS_TOKEN is set; then it needs
 # "Authorization: Bearer <token>" from an address in METRICS_ALLOWED_NETWORKS.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
-METRICS_ALLOWED_NETWORKS = [
-    n.strip()
-    for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(
-        ","
-    )
-    if n.strip()
-]
+_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+METRICS_ALLOWED_NETWORKS = [n.strip() for n in _NETWORKS.split(",") if n.strip()]
 # --- end production operations --------------------------------------------------
 
 # --- Reminders and the job queue (issue 20) ------------------------------------
@@ -453,10 +438,7 @@ METRICS_ALLOWED_NETWORKS = [
 # unless a test switches to the database queue (tests/reminders/queue.py).
 INSTALLED_APPS += ["django_tasks_db"]
 TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
-    }
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
 }
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
