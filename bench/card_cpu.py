@@ -2,7 +2,7 @@
 
     DJANGO_BENCH=1 DATABASE_URL=postgres://postgres@127.0.0.1:5432/<bench_data db> \\
         nice .venv/bin/python -m bench.card_cpu [--reps 6] [--cards 40] \\
-        [--floor 200] [--learners 40] [--profile] [--json FILE]
+        [--floor 200] [--learners 40] [--heavy] [--profile] [--json FILE]
 
 Load on a shared machine stretches wall-clock figures; a process's own CPU
 clock (time.process_time) much less, and the min of several repetitions
@@ -20,8 +20,13 @@ mean CPU per card and per floor request and their ratio; then min and median.
 Questions' Markdown is rendered first (`--cold`: not), as a worker that has
 shown them before. `--callgrind` counts instructions instead (valgrind, one run for the cards
 and one for the floor, about 50 times slower; load does not move them).
-`--profile` profiles the last repetition's cards (cProfile) and prints the top
-functions. The learners used are graded for real: regenerate when
+`--heavy` grades the heavy learner's cards too (`bench-heavy`, the generator's
+year of 62,532 reviews at S), one after each normal card as the benchmark's
+paired phase does, and prints heavy / normal (CPU, and wall: wall holds the
+waits for PostgreSQL, which callgrind does not count); with `--callgrind` a
+third run counts the heavy learner's cards alone.
+`--profile` profiles the last repetition's cards (cProfile; `--heavy`: the
+heavy learner's) and prints the top functions. The learners used are graded for real: regenerate when
 bench_data's fresh learners run out. Logging is off (the access line's write
 is not the view's). Not imported by tests.
 """
@@ -43,10 +48,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import timedelta
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 FLOOR = "/bench/floor/query/"
+HEAVY = "bench-heavy"  # bench.simulate.HEAVY_USERNAME (no Django import here)
 
 
 def setup() -> None:
@@ -168,7 +175,8 @@ class Learner:
         self.done = not self.grades
 
     def card(self, profile: cProfile.Profile | None = None) -> float | None:
-        """Grade the card shown; the CPU seconds of that one request."""
+        """Grade the card shown; the CPU seconds of that one request (its
+        wall seconds in `self.wall`)."""
         from bench.kinds import choose_grade
 
         if self.done:
@@ -177,9 +185,10 @@ class Learner:
         url = urlsplit(action.url).path
         if profile:
             profile.enable()
-        start = time.process_time()
+        start, wall = time.process_time(), time.perf_counter()
         status, headers, raw = self.browser.timed("POST", url, action.fields, htmx=True)
         spent = time.process_time() - start
+        self.wall = time.perf_counter() - wall
         if profile:
             profile.disable()
         if status != 200:
@@ -198,10 +207,13 @@ def login(app, username: str) -> Browser:
     return Browser(app, {k: m.value for k, m in client.cookies.items()})
 
 
-def warm_markdown(names: list[str]) -> None:
+def warm_markdown(names: list[str], heavy: bool = False) -> None:
     """Render the Markdown of every question these learners have started, and
     the bank's first new ones, as a worker that has been up a while has (it
-    is cached per text: else each card pays for its texts when first seen)."""
+    is cached per text: else each card pays for its texts when first seen);
+    for the heavy learner, the cards due within a week (not its 3,650)."""
+    from django.utils import timezone
+
     from cards import markdown
     from cards.models import Question
 
@@ -209,7 +221,13 @@ def warm_markdown(names: list[str]) -> None:
         "prompt", "answer"
     )
     first = Question.objects.order_by("pk").values_list("prompt", "answer")[:400]
-    for prompt, answer in {*started, *first}:
+    soon = Question.objects.none()
+    if heavy:
+        soon = Question.objects.filter(
+            schedules__user__username=HEAVY,
+            schedules__due_on__lte=timezone.now() + timedelta(days=7),
+        ).values_list("prompt", "answer")
+    for prompt, answer in {*started, *first, *soon}:
         markdown.render(prompt)
         markdown.render(answer)
 
@@ -229,12 +247,20 @@ def run(args) -> dict:
         raise SystemExit(f"only {len(names)} fresh learners: regenerate bench_data")
     rng = random.Random(args.seed)
     learners = [Learner(login(app, name), rng) for name in names]
+    # Its own grades' generator: the normal learners' cards are drawn as without it.
+    heavy = Learner(login(app, HEAVY), random.Random(f"{args.seed}:heavy"))
     if not args.cold:
-        warm_markdown(names)
+        warm_markdown(names, heavy=args.heavy)
     for learner in learners:
         learner.open()
+    if args.heavy:
+        heavy.open()
     floor = Browser(app, dict(learners[0].browser.cookies))
     bank = Question.objects.count()
+    # Under callgrind, only what the run counts is sent: the normal learners'
+    # cards and the floor (as without --heavy), or the heavy learner's cards.
+    send_normal = args.marker != "heavy"
+    send_heavy = args.heavy and args.marker in (None, "heavy")
     reps, turn, profile = [], 0, None
     for rep in range(args.reps + 1):
         if rep == 1:
@@ -243,8 +269,9 @@ def run(args) -> dict:
             floor.marked = args.marker == "floor"
             for learner in learners:
                 learner.browser.marked = args.marker == "cards"
+            heavy.browser.marked = args.marker == "heavy"
         floor_cpu = []
-        for i in range(args.floor):
+        for i in range(args.floor if send_normal else 0):
             connection.close_if_unusable_or_obsolete()  # as request_started
             start = time.process_time()
             status, _, _ = floor.timed("GET", f"{FLOOR}?id={(i * 7) % bank + 1}")
@@ -253,31 +280,47 @@ def run(args) -> dict:
         if args.profile and rep == args.reps:
             # CPU, not wall: waiting for PostgreSQL is not this process's cost.
             profile = cProfile.Profile(time.process_time)
-        card_cpu = []
-        while len(card_cpu) < args.cards:
-            live = [x for x in learners if not x.done]
-            if not live:
-                raise SystemExit("the learners' queues ran out: more --learners")
-            learner = live[turn % len(live)]
-            turn += 1
-            connection.close_if_unusable_or_obsolete()
-            spent = learner.card(profile)
-            if spent is not None:
-                card_cpu.append(spent)
-        figures = {
-            "card_ms": statistics.fmean(card_cpu) * 1000,
-            "card_median_ms": statistics.median(card_cpu) * 1000,
-            "floor_ms": statistics.fmean(floor_cpu) * 1000,
-            "floor_median_ms": statistics.median(floor_cpu) * 1000,
-        }
-        figures["ratio"] = figures["card_ms"] / figures["floor_ms"]
+        card_cpu, card_wall, heavy_cpu, heavy_wall = [], [], [], []
+        while len(card_cpu) < args.cards and len(heavy_cpu) < args.cards:
+            if send_normal:
+                live = [x for x in learners if not x.done]
+                if not live:
+                    raise SystemExit("the learners' queues ran out: more --learners")
+                learner = live[turn % len(live)]
+                turn += 1
+                connection.close_if_unusable_or_obsolete()
+                spent = learner.card(None if args.heavy else profile)
+                if spent is not None:
+                    card_cpu.append(spent)
+                    card_wall.append(learner.wall)
+            if send_heavy:
+                if heavy.done:
+                    raise SystemExit("the heavy learner's queue ran out: regenerate")
+                connection.close_if_unusable_or_obsolete()
+                spent = heavy.card(profile)
+                if spent is not None:
+                    heavy_cpu.append(spent)
+                    heavy_wall.append(heavy.wall)
+        figures = {}
+        for key, values in (
+            ("card", card_cpu),
+            ("card_wall", card_wall),
+            ("heavy", heavy_cpu),
+            ("heavy_wall", heavy_wall),
+            ("floor", floor_cpu),
+        ):
+            if values:
+                figures[f"{key}_ms"] = statistics.fmean(values) * 1000
+                figures[f"{key}_median_ms"] = statistics.median(values) * 1000
+        if floor_cpu:
+            figures["ratio"] = figures["card_ms"] / figures["floor_ms"]
+        if heavy_cpu and card_cpu:
+            figures["heavy_ratio"] = figures["heavy_ms"] / figures["card_ms"]
+            figures["heavy_wall_ratio"] = (
+                figures["heavy_wall_median_ms"] / figures["card_wall_median_ms"]
+            )
         label = "warm-up" if rep == 0 else f"rep {rep}"
-        print(
-            f"{label:8} card {figures['card_ms']:.3f} ms (median "
-            f"{figures['card_median_ms']:.3f}), floor {figures['floor_ms']:.3f} ms "
-            f"(median {figures['floor_median_ms']:.3f}), card / floor "
-            f"{figures['ratio']:.2f}" + (" [profiled]" if profile else "")
-        )
+        print(f"{label:8} " + _line(figures) + (" [profiled]" if profile else ""))
         if rep and not profile:
             reps.append(figures)
     summary = {
@@ -286,8 +329,17 @@ def run(args) -> dict:
             "median": statistics.median(r[key] for r in reps),
             "max": max(r[key] for r in reps),
         }
-        for key in ("card_ms", "floor_ms", "ratio")
-        if reps
+        for key in (
+            "card_ms",
+            "floor_ms",
+            "ratio",
+            "heavy_ms",
+            "heavy_ratio",
+            "card_wall_median_ms",
+            "heavy_wall_median_ms",
+            "heavy_wall_ratio",
+        )
+        if reps and key in reps[0]
     }
     print(
         f"scale {datagen.meta()['scale']}, {len(reps)} reps x {args.cards} cards, "
@@ -295,7 +347,7 @@ def run(args) -> dict:
     )
     for key, s in summary.items():
         print(
-            f"  {key:8} min {s['min']:.3f}  median {s['median']:.3f}  "
+            f"  {key:20} min {s['min']:.3f}  median {s['median']:.3f}  "
             f"max {s['max']:.3f}"
         )
     if profile:
@@ -310,12 +362,40 @@ def run(args) -> dict:
     return {"reps": reps, "summary": summary}
 
 
+def _line(f: dict) -> str:
+    parts = []
+    if "card_ms" in f:
+        parts.append(
+            f"card {f['card_ms']:.3f} ms (median {f['card_median_ms']:.3f}, "
+            f"wall {f['card_wall_median_ms']:.3f})"
+        )
+    if "heavy_ms" in f:
+        parts.append(
+            f"heavy {f['heavy_ms']:.3f} ms (median {f['heavy_median_ms']:.3f}, "
+            f"wall {f['heavy_wall_median_ms']:.3f})"
+        )
+    if "floor_ms" in f:
+        parts.append(
+            f"floor {f['floor_ms']:.3f} ms (median {f['floor_median_ms']:.3f})"
+        )
+    if "ratio" in f:
+        parts.append(f"card / floor {f['ratio']:.2f}")
+    if "heavy_ratio" in f:
+        parts.append(
+            f"heavy / card {f['heavy_ratio']:.2f} (wall {f['heavy_wall_ratio']:.2f})"
+        )
+    return ", ".join(parts)
+
+
 def callgrind(args) -> None:
     """Instructions per card and per floor request (valgrind's callgrind,
     repeatable under load): one run each, collecting only inside the counted
     repetitions' requests (sent through operator.call, the toggle)."""
     counts = {}
-    for marker, n in (("cards", args.cards), ("floor", args.floor)):
+    runs = [("cards", args.cards), ("floor", args.floor)]
+    if args.heavy:
+        runs.append(("heavy", args.cards))
+    for marker, n in runs:
         out = os.path.join(
             tempfile.gettempdir(), f"card_cpu.{marker}.{os.getpid()}.callgrind"
         )
@@ -333,6 +413,8 @@ def callgrind(args) -> None:
         counts[marker] = total / (n * args.reps)
         print(f"{marker}: {counts[marker] / 1e6:.3f} M instructions each")
     print(f"card / floor (instructions): {counts['cards'] / counts['floor']:.3f}")
+    if args.heavy:
+        print(f"heavy / card (instructions): {counts['heavy'] / counts['cards']:.3f}")
 
 
 def main() -> None:
@@ -345,8 +427,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--cold", action="store_true", help="no Markdown warm-up")
     parser.add_argument("--json")
+    parser.add_argument("--heavy", action="store_true", help="the heavy learner too")
     parser.add_argument("--callgrind", action="store_true")
-    parser.add_argument("--marker", choices=["cards", "floor"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--marker", choices=["cards", "floor", "heavy"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.callgrind:
         return callgrind(args)

@@ -274,7 +274,15 @@ async def paired_cards(heavy: Walker, pool: Pool, cards: int) -> dict:
         "cards": len(done) + len(normal),
         "card_server_ms_p50": _median([r.server_ms for r in done]),
         "normal_card_server_ms_p50": _median([r.server_ms for r in normal]),
+        # Each card as (server ms, of which SQL ms, statements, first answer):
+        # what the two sides' cards were, not only their medians.
+        "heavy": [_card(r) for r in done],
+        "normal": [_card(r) for r in normal],
     }
+
+
+def _card(r: CardResult) -> list:
+    return [round(r.server_ms, 2), round(r.db_ms, 2), r.queries, r.is_new]
 
 
 async def progress_spans(sessions: dict[str, client.Session], requests: int) -> dict:

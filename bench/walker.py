@@ -23,9 +23,10 @@ if TYPE_CHECKING:  # bench.client needs aiohttp, which make test does not instal
 _TIMING = re.compile(r"(\w+);dur=([\d.]+)")
 
 
-def django_ms(response: client.Response) -> float | None:
+def django_ms(response: client.Response, part: str = "app") -> float | None:
+    """Server-Timing's `app` (Django's own time) or `db` (waiting for SQL)."""
     timing = dict(_TIMING.findall(response.headers.get("server-timing", "")))
-    return float(timing["app"]) if "app" in timing else None
+    return float(timing[part]) if part in timing else None
 
 
 # What the typed-answer learner types (the checker scores it; any text will do).
@@ -42,6 +43,9 @@ class CardResult:
     wire: list[str] = field(default_factory=list)
     per_request: dict[str, int] = field(default_factory=dict)  # label: trips
     started: float = 0.0  # perf_counter when its first request was sent
+    db_ms: float = 0.0  # of server_ms, the statements' (Server-Timing db)
+    queries: int = 0  # statements the server ran for it (X-Bench-Queries)
+    is_new: bool = False  # a first answer (the card was shown at version 0)
 
 
 class Walker:
@@ -71,6 +75,7 @@ class Walker:
             await self._open()
         start = time.perf_counter()
         server_ms, trips, wire, per_request = 0.0, 0, [], {}
+        db_ms, queries = 0.0, 0
         headers = {"x-bench-trace": "1"} if trace else None
         for requests in range(1, 3):  # reveal (two-request flow), then grade
             kinds = self._actions()
@@ -97,6 +102,8 @@ class Walker:
                 headers=headers,
             )
             server_ms += django_ms(response) or 0.0
+            db_ms += django_ms(response, "db") or 0.0
+            queries += int(response.headers.get("x-bench-queries", 0))
             if "x-bench-round-trips" in response.headers:
                 trips += int(response.headers["x-bench-round-trips"])
                 per_request[label] = int(response.headers["x-bench-round-trips"])
@@ -122,6 +129,9 @@ class Walker:
                     wire,
                     per_request,
                     started=start,
+                    db_ms=db_ms,
+                    queries=queries,
+                    is_new=action.fields.get("version") == "0",
                 )
         return None
 

@@ -379,16 +379,23 @@ if REDIS_URL:
         },
     }
 
-# PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server
-# connection serves another client after every transaction, so nothing may
-# outlive one: no server-side cursors, no prepared statements.
-# Otherwise psycopg prepares a statement after its 5th run on a connection,
-# which only the few statements sent through cards/review/prepared.py can be
-# (Django's own cursors bind on the client and are never prepared).
+# PgBouncer in transaction mode (DATABASE_POOLER=transaction): a server connection
+# serves another client after every transaction, so no server-side cursors and no
+# prepared statements. Otherwise cards/review/prepared.py's statements are prepared
+# and planned once, generically (by default: 5 custom plans first, 3-5 ms each).
 DATABASE_POOLER = os.environ.get("DATABASE_POOLER", "")
 PREPARE = {"prepare_threshold": None if DATABASE_POOLER == "transaction" else 5}
+
+
+def _prepare(options: dict) -> None:
+    options.update(PREPARE)
+    if PREPARE["prepare_threshold"]:
+        generic = "-c plan_cache_mode=force_generic_plan"
+        options["options"] = f"{options.get('options', '')} {generic}".strip()
+
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {}).update(PREPARE)
+    _prepare(DATABASES["default"].setdefault("OPTIONS", {}))
 if DATABASE_POOLER == "transaction":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if os.environ.get("DATABASE_CONN_MAX_AGE"):
@@ -406,7 +413,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(
         os.environ["DATABASE_REPLICA_URL"], conn_max_age=60, conn_health_checks=True
     )
-    DATABASES["replica"].setdefault("OPTIONS", {}).update(PREPARE)
+    _prepare(DATABASES["replica"].setdefault("OPTIONS", {}))
     if DATABASE_POOLER == "transaction":
         DATABASES["replica"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 elif TESTING:
@@ -419,13 +426,8 @@ DATABASE_ROUTERS = ["cards.ops.replica.ReplicaRouter"]
 # /metrics (Prometheus text): off unless METRICS_TOKEN is set; then it needs
 # "Authorization: Bearer <token>" from an address in METRICS_ALLOWED_NETWORKS.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
-METRICS_ALLOWED_NETWORKS = [
-    n.strip()
-    for n in os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128").split(
-        ","
-    )
-    if n.strip()
-]
+_NETWORKS = os.environ.get("METRICS_ALLOWED_NETWORKS", "127.0.0.0/8,::1/128")
+METRICS_ALLOWED_NETWORKS = [n.strip() for n in _NETWORKS.split(",") if n.strip()]
 # --- end production operations --------------------------------------------------
 
 # --- Reminders and the job queue (issue 20) ------------------------------------
@@ -436,10 +438,7 @@ METRICS_ALLOWED_NETWORKS = [
 # unless a test switches to the database queue (tests/reminders/queue.py).
 INSTALLED_APPS += ["django_tasks_db"]
 TASKS = {
-    "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default"],
-    }
+    "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
 }
 if TESTING:
     TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}

@@ -46,6 +46,7 @@ def test_postgres_behind_pgbouncer_has_no_server_side_state(read):
     )
     assert db["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert db["OPTIONS"]["prepare_threshold"] is None
+    assert "plan_cache_mode" not in db["OPTIONS"].get("options", "")
     assert db["CONN_MAX_AGE"] == 0
     assert "transaction_mode" not in db["OPTIONS"]  # SQLite's, not PostgreSQL's
 
@@ -59,6 +60,17 @@ def test_postgres_without_a_pooler_lets_psycopg_prepare(read):
     assert s["DATABASES"]["default"]["OPTIONS"]["prepare_threshold"] == 5
     assert s["DATABASES"]["replica"]["OPTIONS"]["prepare_threshold"] == 5
     assert not s["DATABASES"]["default"].get("DISABLE_SERVER_SIDE_CURSORS")
+    # One generic plan per prepared statement, on both aliases.
+    for alias in ("default", "replica"):
+        options = s["DATABASES"][alias]["OPTIONS"]["options"]
+        assert options == "-c plan_cache_mode=force_generic_plan"
+
+
+def test_generic_plans_keep_the_urls_own_server_options(read):
+    s = read(DATABASE_URL=PG + "?options=-c%20search_path%3Dbench_s")
+    assert s["DATABASES"]["default"]["OPTIONS"]["options"] == (
+        "-c search_path=bench_s -c plan_cache_mode=force_generic_plan"
+    )
 
 
 def test_a_replica_and_a_direct_url_get_their_own_aliases(read):

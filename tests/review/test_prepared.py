@@ -42,6 +42,24 @@ def test_first_run_prepares_without_a_round_trip_of_its_own():
 
 
 @pytest.mark.postgres
+def test_a_prepared_statement_is_planned_once_not_for_each_of_its_first_runs(db):
+    # PostgreSQL's default plans a prepared statement's first five runs for
+    # their parameters (3-5 ms each for the next-card statement): the
+    # settings ask for the generic plan from the first run (issue 12).
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for value in range(4):
+        assert prepared.fetchone("default", SQL + " -- plans", ["a", value])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE %s",
+            ["%-- plans%"],
+        )
+        assert cursor.fetchall() == [(4, 0)]  # runs on the generic plan, none custom
+
+
+@pytest.mark.postgres
 def test_nothing_is_prepared_behind_a_transaction_pooler(db):
     if connection.vendor != "postgresql":
         pytest.skip("prepared statements are PostgreSQL's")
