@@ -41,6 +41,7 @@ def distil(
     folder: Path | None = None,
     dtype: str = "int8",
     more: tuple[tuple[Path, int, str], ...] = (),
+    vocabulary: list[str] | None = None,
 ) -> None:
     """Distil the teacher once; write `out`, then each (file, dims, dtype) of
     `more` from the same token vectors (the teacher's pass is the slow part)."""
@@ -52,7 +53,9 @@ def distil(
     # pca_dims=None gives SIF-weighted vectors without PCA; model2vec applies
     # PCA before the weights, so the weights are divided out and each size
     # gets model2vec's own PCA then the same weights.
-    model = distill(model_name=str(folder), pca_dims=None, device="cpu")
+    model = distill(
+        model_name=str(folder), pca_dims=None, device="cpu", vocabulary=vocabulary
+    )
     weighted = np.asarray(model.embedding, dtype=np.float32)
     weights = compute_weights(len(weighted), sif_coefficient=1e-4)
     raw = weighted / weights[:, None]
@@ -145,6 +148,9 @@ def main() -> None:
     )
     parser.add_argument("--dtype", choices=["int8", "float16"], default="int8")
     parser.add_argument(
+        "--vocabulary", type=Path, help="whole words to add as tokens, one a line"
+    )
+    parser.add_argument(
         "--also",
         action="append",
         default=[],
@@ -157,7 +163,10 @@ def main() -> None:
         path, size, kind = spec.rsplit(":", 2)
         more.append((Path(path), int(size), kind))
     if not args.skip_static:
-        distil(args.out, args.dims or None, args.teacher, args.dtype, tuple(more))
+        words = args.vocabulary.read_text().split() if args.vocabulary else None
+        distil(
+            args.out, args.dims or None, args.teacher, args.dtype, tuple(more), words
+        )
     if args.onnx:
         export_onnx(args.onnx)
 
