@@ -126,6 +126,7 @@ def main() -> None:
     parser.add_argument("--onnx", type=Path)
     parser.add_argument("--vocab", type=Path)
     parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument("--static", type=Path, action="append", default=[])
     args = parser.parse_args()
     from tests.review.evaluate import evaluate
     from tests.review.labelled import tune_set
@@ -136,6 +137,8 @@ def main() -> None:
     }
     if args.onnx:
         matchers["lexical+MiniLM-onnx"] = OnnxMatcher(args.onnx, args.vocab)
+    for path in args.static:  # other static model files, each beside the shipped
+        matchers[path.name] = embed.StaticEmbedder(path).similarities
     # The tune set only (all 884 from the seventh round): a held-out set is
     # scored on purpose, and recorded in docs/ANSWERS.md, never as a side
     # effect of a benchmark.

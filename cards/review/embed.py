@@ -25,7 +25,8 @@ class StaticEmbedder:
     def __init__(self, path: Path = MODEL) -> None:
         with np.load(path, allow_pickle=False) as data:
             vectors = data["vectors"].astype(np.float32)
-            vectors *= data["scales"][:, None]
+            if "scales" in data.files:  # int8 rows; a float16 file has none
+                vectors *= data["scales"][:, None]
             tokens = [str(t) for t in data["tokens"]]
         self.vectors = vectors
         self.index = {t: i for i, t in enumerate(tokens) if t}

@@ -86,7 +86,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--fixed", action="store_true")
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--all", action="store_true", help="all 884 answers")
+    which.add_argument("--all", action="store_true", help="all 1,064 answers")
     which.add_argument("--old", action="store_true", help="the 174 old answers")
     parser.add_argument("--onnx", type=Path)
     parser.add_argument("--vocab", type=Path)

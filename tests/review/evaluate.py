@@ -77,9 +77,11 @@ def evaluate(items: Sequence[dict], matcher: check.Matcher | None = None) -> dic
     }
 
 
-def matchers() -> dict[str, check.Matcher | None]:
+def matchers(static: Path | None = None) -> dict[str, check.Matcher | None]:
     from cards.review import embed
 
+    if static:  # another static model file (the eighth round's candidates)
+        return {static.name: embed.StaticEmbedder(static).similarities}
     return {"lexical": None, "lexical+static": embed.default().similarities}
 
 
@@ -113,20 +115,21 @@ def main() -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--fresh", action="store_true", help="the fresh sets A and B")
     which.add_argument("--set", type=Path, help="one labelled file (JSON), once")
-    which.add_argument("--all", action="store_true", help="all 884 tune answers")
+    which.add_argument("--all", action="store_true", help="all 1,064 tune answers")
+    parser.add_argument("--static", type=Path, help="a static model file (.npz)")
     args = parser.parse_args()
     by_category_too = args.fresh or args.set or args.all
     if args.set:
         halves = {args.set.stem: load_fresh(args.set)}
     elif args.all:
-        halves = {"all 884": all_answers()}
+        halves = {"all": all_answers()}
     elif args.fresh:
         a, b = load_fresh(FRESH), load_fresh(FRESH_B)
         halves = {"fresh A": a, "fresh B": b, "fresh A+B": a + b}
     else:
         tune, old_held_out = split()
         halves = {"tune": tune, "held-out": old_held_out}
-    for name, matcher in matchers().items():
+    for name, matcher in matchers(args.static).items():
         for half, items in halves.items():
             if args.half not in ("both", half):
                 continue

@@ -1,18 +1,18 @@
 """The labelled answer sets and which ones tune.
 
-From the seventh round (docs/ANSWERS.md) the checker is tuned on all 884
+From the eighth round (docs/ANSWERS.md) the checker is tuned on all 1,064
 answers that have been scored (`all_answers`, `tune_set`): the 174 old ones
 (tests/data/labelled_answers.json, `load`), the fresh sets A and B
 (labelled_answers_fresh.json and _fresh_b.json, two labellers), which the
 fourth round held out and scored once, set C (labelled_answers_fresh_c.json,
-a third labeller), the fifth round's held-out set, and set D
-(labelled_answers_fresh_d.json, a fourth labeller), the sixth round's, each
-scored once then. Set E (labelled_answers_fresh_e.json, a fifth labeller) is
-the seventh round's blind set, merged after the candidate was committed and
-scored once then (`HELD_OUT`); the tune and cross-validation tools never read
-it, and an eighth round that tunes on it needs a sixth blind set. `old_set` is the fourth round's
-tune set (174), kept so that its figures can be reproduced; `split` is the
-first three rounds' per-question halving with a fixed seed, likewise.
+a third labeller), the fifth round's held-out set, set D
+(labelled_answers_fresh_d.json, a fourth labeller), the sixth round's, and set
+E (labelled_answers_fresh_e.json, a fifth labeller), the seventh round's, each
+scored once then. The eighth round's blind set, F, is written by another
+helper and scored once by the lead; nothing here reads it (`HELD_OUT` is
+empty). `old_set` is the fourth round's tune set (174), kept so that its
+figures can be reproduced; `split` is the first three rounds' per-question
+halving with a fixed seed, likewise.
 """
 
 from __future__ import annotations
@@ -31,8 +31,15 @@ FRESH_B = DATA / "labelled_answers_fresh_b.json"
 FRESH_C = DATA / "labelled_answers_fresh_c.json"
 FRESH_D = DATA / "labelled_answers_fresh_d.json"
 FRESH_E = DATA / "labelled_answers_fresh_e.json"
-SETS = {"old": OLD, "A": FRESH, "B": FRESH_B, "C": FRESH_C, "D": FRESH_D}  # tune
-HELD_OUT = {"E": FRESH_E}  # scored once, never tuned on
+SETS = {
+    "old": OLD,
+    "A": FRESH,
+    "B": FRESH_B,
+    "C": FRESH_C,
+    "D": FRESH_D,
+    "E": FRESH_E,
+}  # tune
+HELD_OUT: dict = {}  # the eighth round has none here: set F is scored by the lead
 
 
 def load() -> list[dict]:
@@ -50,7 +57,7 @@ def old_set() -> list[dict]:
 
 def all_answers() -> list[dict]:
     """Every scored answer, each with the name of its set under "set" (old,
-    A, B, C, D) for leave-one-set-out cross-validation (tests/review/cv.py)."""
+    A, B, C, D, E) for leave-one-set-out cross-validation (tests/review/cv.py)."""
     return [
         {**item, "set": name}
         for name, path in SETS.items()
@@ -59,7 +66,7 @@ def all_answers() -> list[dict]:
 
 
 def tune_set() -> list[dict]:
-    """What the checker is tuned on from the seventh round: all 884."""
+    """What the checker is tuned on from the eighth round: all 1,064."""
     return all_answers()
 
 

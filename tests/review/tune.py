@@ -153,7 +153,7 @@ def main() -> None:
     parser.add_argument("--onnx", type=Path)
     parser.add_argument("--vocab", type=Path)
     which = parser.add_mutually_exclusive_group()
-    which.add_argument("--all", action="store_true", help="all 884 answers")
+    which.add_argument("--all", action="store_true", help="all 1,064 answers")
     which.add_argument("--old", action="store_true", help="the 174 old answers")
     args = parser.parse_args()
     # The seventh round tunes on all 884 (`--all`: old, A, B, C, D); `--old` is the
