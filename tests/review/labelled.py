@@ -8,9 +8,10 @@ fourth round held out and scored once, set C (labelled_answers_fresh_c.json,
 a third labeller), the fifth round's held-out set, set D
 (labelled_answers_fresh_d.json, a fourth labeller), the sixth round's, and set
 E (labelled_answers_fresh_e.json, a fifth labeller), the seventh round's, each
-scored once then. The eighth round's blind set, F, is written by another
-helper and scored once by the lead; nothing here reads it (`HELD_OUT` is
-empty). `old_set` is the fourth round's tune set (174), kept so that its
+scored once then. The eighth round's blind set, F (labelled_answers_fresh_f.json,
+a sixth labeller), was scored once by the lead on the eighth round's checker
+and is held out (`HELD_OUT`): a floor, never tune material. `old_set` is
+the fourth round's tune set (174), kept so that its
 figures can be reproduced; `split` is the first three rounds' per-question
 halving with a fixed seed, likewise.
 """
@@ -31,6 +32,7 @@ FRESH_B = DATA / "labelled_answers_fresh_b.json"
 FRESH_C = DATA / "labelled_answers_fresh_c.json"
 FRESH_D = DATA / "labelled_answers_fresh_d.json"
 FRESH_E = DATA / "labelled_answers_fresh_e.json"
+FRESH_F = DATA / "labelled_answers_fresh_f.json"
 SETS = {
     "old": OLD,
     "A": FRESH,
@@ -39,7 +41,9 @@ SETS = {
     "D": FRESH_D,
     "E": FRESH_E,
 }  # tune
-HELD_OUT: dict = {}  # the eighth round has none here: set F is scored by the lead
+# Set F (a sixth labeller), scored once on the eighth round's checker: never
+# tuned on. The tune and cross-validation tools read SETS only.
+HELD_OUT = {"F": FRESH_F}
 
 
 def load() -> list[dict]:
