@@ -141,8 +141,11 @@ def study(
         }
         result = answer.outcome(kind, **common)
         if capper is not None:
-            cap = capper(SCHEDULER.interval_days(result.state), load)
-            if cap is not None:
+            interval = SCHEDULER.interval_days(result.state)
+            cap = capper(interval, load)
+            if cap is not None and cap > interval:  # past a planned break
+                result = answer.outcome(kind, **common, later=cap)
+            elif cap is not None:
                 result = answer.outcome(kind, **common, cap=cap)
         if card.due is not None:
             load[card.due] = load.get(card.due, 0) - 1

@@ -124,9 +124,11 @@ def usual_load(user: object, today: date) -> float:
 def capper_for(
     user: object, *, today: date, level: int, has_plan: bool = True
 ) -> Callable[[int], int | None] | None:
-    """The plan's cap for a card of `level` answered today, as a function of the
-    interval it would get: the interview plan's (in its run-up, for its levels),
-    else one that keeps it off planned days away; None when neither applies.
+    """The plan's due day for a card of `level` answered today (days from today),
+    as a function of the interval it would get: the interview plan's cap (in
+    its run-up, for its levels), else one that keeps it off planned days away
+    (before the break, a cap, or after it, a later day); None when neither
+    applies.
     `has_plan=False` says the caller already knows there is no plan row."""
     if not has_plan:
         return None
@@ -152,7 +154,9 @@ def capper_for(
     if not planned and not away:
         return None
     last = max([interview.on] if planned else [], default=today)
-    last = max([last, *away])
+    # An answer may fall due after a break, within as many days as it lasts
+    # (plan.away_cap): the days away are at least that many.
+    last = max([last, *away]) + timedelta(days=len(away))
     load = due_load(user, today + timedelta(days=1), last + timedelta(days=1))
 
     def cap(interval: int) -> int | None:

@@ -27,13 +27,17 @@ exactly as a due failure would, due after the new interval and with no
 same-day re-drill; a success never lengthens the interval or moves the due
 date later: the state and due date stay exactly as they were. A card never
 answered starts its schedule as a first answer would, without a re-drill.
+
+The plan may shorten an interval (`cap`: the interview plan, or the days
+before a planned break) or move the due day past a planned break (`later`);
+either way the state stays the scheduler's own, and only the due day moves.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -146,12 +150,22 @@ def outcome(
     today: date,
     elapsed_days: int = 0,
     cap: int | None = None,
+    later: int | None = None,
 ) -> Outcome:
     """The effect of an answer of `kind` with `grade` on study day `today`.
 
     `state`, `due_on` and `redrill_on` are the schedule's (state None for a card
-    never answered); `cap` is the interview plan's limit on the interval.
+    never answered); `cap` is the interview plan's limit on the interval;
+    `later` (days) moves a due day past a planned break instead
+    (plan.away_cap): the state stays the scheduler's own, as a cap leaves it.
     """
+
+    def due(new: Any) -> date:
+        interval = scheduler.interval_days(new)
+        if later is not None and 1 <= interval < later:
+            return today + timedelta(days=later)
+        return scheduler.due_on(new, today, cap=cap)
+
     started = state is not None
     before = state if started else scheduler.initial_state()
     if kind is Kind.REDRILL and started and scheduler.later_today_after(before):
@@ -159,8 +173,7 @@ def outcome(
         new = scheduler.next_state(before, grade, elapsed_days=0)
         step = scheduler.later_today_after(new)
         again = today if step else None
-        due = scheduler.due_on(new, today, cap=cap)
-        return Outcome(new, due, again, is_lapse=False, in_step=step)
+        return Outcome(new, due(new), again, is_lapse=False, in_step=step)
     if kind is Kind.REDRILL:
         # SM-2 step 7: logged, the state left alone, back again until known.
         again = today if scheduler.needs_redrill(grade) else None
@@ -177,7 +190,7 @@ def outcome(
     again = today if redrills else None
     return Outcome(
         new,
-        scheduler.due_on(new, today, cap=cap),
+        due(new),
         again,
         is_lapse=started and scheduler.is_lapse(before, grade),
         in_step=step,
@@ -201,9 +214,12 @@ def outcome_for(
     What grading applies and what the grade buttons preview. A card never
     answered starts with `new_scheduler` (the learner's); `desired_retention`
     is the learner's FSRS setting (SM-2 ignores it). `cap_for` is the
-    interview plan's cap as a function of the interval the answer would
-    otherwise get (cards/planning/reads.capper_for).
+    plan's due day (days from today) as a function of the interval the answer
+    would otherwise get (cards/planning/reads.capper_for): fewer days cap the
+    interval (the interview plan, a planned break's days before), more move
+    the due day past a planned break (`later`).
     """
+    later = None
     if cap_for is not None and cap is None:
         free = outcome_for(
             kind,
@@ -218,9 +234,12 @@ def outcome_for(
             schedule.scheduler if schedule else new_scheduler,
             desired_retention=desired_retention,
         )
-        cap = cap_for(owner.interval_days(free.state))
+        interval = owner.interval_days(free.state)
+        cap = cap_for(interval)
         if cap is None:
             return free
+        if cap > interval:
+            cap, later = None, cap
     if schedule is None:
         return outcome(
             kind,
@@ -233,6 +252,7 @@ def outcome_for(
             grade=grade,
             today=today,
             cap=cap,
+            later=later,
         )
     return outcome(
         kind,
@@ -246,4 +266,5 @@ def outcome_for(
         today=today,
         elapsed_days=elapsed_days,
         cap=cap,
+        later=later,
     )

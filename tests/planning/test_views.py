@@ -233,3 +233,32 @@ def test_the_plan_page_does_not_link_to_itself(logged_in_client):
     assert f'href="{plan_url}"' in logged_in_client.get(reverse("home")).text
     page = logged_in_client.get(plan_url).text
     assert "Set the date, plan a break" not in page
+
+
+def test_the_buttons_preview_a_due_day_after_a_planned_break(
+    logged_in_client, user, today, clock
+):
+    schedule = make_schedule(user=user, due_on=today, repetitions=2, interval_days=6)
+    url = reverse("cards:reveal", args=[schedule.question_id])
+    free = logged_in_client.get(url, {"version": 2}, headers=HTMX).text
+    natural = int(re.search(r"effortless recall: next in (\d+) days", free)[1])
+    # Away around the day it would fall due, the days before it full, the
+    # days after empty: it waits for the break's end (plan.away_cap).
+    for d in range(natural - 8, natural - 1):
+        make_schedule(user=user, due_on=today + timedelta(days=d))
+        make_schedule(user=user, due_on=today + timedelta(days=d))
+    services.plan_break(
+        user=user,
+        starts_on=today + timedelta(days=natural - 1),
+        ends_on=today + timedelta(days=natural + 1),
+        now=clock.now,
+    )
+    later = logged_in_client.get(url, {"version": 2}, headers=HTMX).text
+    assert f"Perfect, effortless recall: next in {natural + 2} days" in later
+    logged_in_client.post(
+        reverse("cards:grade", args=[schedule.question_id]),
+        {"grade": 5, "version": 2, "shown_at": "1"},
+    )
+    schedule.refresh_from_db()
+    assert schedule.due_on == today + timedelta(days=natural + 2)
+    assert schedule.interval_days == natural  # the scheduler's own state

@@ -140,6 +140,46 @@ def test_a_cap_shortens_the_interval():
     assert result.state.interval_days == 38 and result.due_on == days(3)
 
 
+@pytest.mark.parametrize(
+    ("schedule", "scheduler"), [(Schedule(due_on=days(0)), "sm2"), (None, "fsrs")]
+)
+def test_a_later_day_past_a_break_moves_only_the_due_day(schedule, scheduler):
+    # plan.away_cap: more days than the interval put the card after a planned
+    # break; the state is the scheduler's own, under SM-2 and FSRS alike.
+    kind = Kind.NEW if schedule is None else Kind.REVIEW
+    common = {"grade": 5, "today": TODAY, "new_scheduler": scheduler}
+    free = answer.outcome_for(kind, schedule, **common)
+    interval = (free.due_on - TODAY).days
+    asked = []
+
+    def cap_for(days):
+        asked.append(days)
+        return days + 4
+
+    later = answer.outcome_for(kind, schedule, **common, cap_for=cap_for)
+    assert asked == [interval] and interval >= 1
+    assert later.state == free.state and later.due_on == days(interval + 4)
+    assert (later.redrill_on, later.is_lapse) == (free.redrill_on, free.is_lapse)
+
+
+def test_a_later_day_leaves_same_day_steps_and_redrills_alone():
+    def later(days):
+        return days + 4
+
+    step = answer.outcome_for(
+        Kind.NEW, None, grade=3, today=TODAY, new_scheduler="fsrs", cap_for=later
+    )
+    assert step.in_step and step.redrill_on == TODAY and step.due_on == days(1)
+    redrill = answer.outcome_for(
+        Kind.REDRILL,
+        Schedule(due_on=days(6), redrill_on=TODAY),
+        grade=4,
+        today=TODAY,
+        cap_for=later,
+    )
+    assert redrill.due_on == days(6)
+
+
 sm2_states = st.builds(
     CardState,
     repetitions=st.integers(0, 40),

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cards.scheduling import plan
 from cards.scheduling.plan import Card
-from cards.scheduling.plan.breaks import BEFORE_WEIGHT
+from cards.scheduling.plan.breaks import BEFORE_WEIGHT, STRETCH
 from cards.scheduling.sm2 import SM2, CardState
 
 TODAY = date(2026, 1, 5)
@@ -289,24 +289,29 @@ def test_an_answer_before_a_break_is_never_due_while_away():
     away = frozenset(day(d) for d in range(5, 12))
     for interval in range(1, 20):
         cap = plan.away_cap(TODAY, interval=interval, away=away)
-        due = TODAY + timedelta(days=min(interval, cap or interval))
+        due = TODAY + timedelta(days=cap or interval)
         assert due not in away
-        assert cap is None or 1 <= cap < interval
-    # Spread over the days before it, the least loaded first.
+        assert cap is None or 1 <= cap < interval or interval < cap
+    # Spread over the days before it, the least loaded first (the days after
+    # the break as full as the fullest before it).
     load = {day(4): 9, day(3): 9, day(2): 1, day(1): 5}
+    load |= {day(d): 9 for d in range(12, 19)}
     assert plan.away_cap(TODAY, interval=6, away=away, load=load) == 2
 
 
-def test_a_break_starting_tomorrow_leaves_the_card_for_the_day_back():
+def test_an_answer_on_the_eve_of_a_break_goes_after_it_when_it_can_wait():
     away = frozenset(day(d) for d in range(1, 4))
-    assert plan.away_cap(TODAY, interval=2, away=away) is None
+    # Due on day 2, no day before the break left: after it, up to STRETCH x 2.
+    assert plan.away_cap(TODAY, interval=2, away=away) == 4
+    # A next-day review cannot wait 4 days: left for the day back.
+    assert plan.away_cap(TODAY, interval=1, away=away) is None
 
 
 def test_an_early_answer_before_a_break_leaves_the_last_days_for_later_ones():
     away = frozenset(day(d) for d in range(8, 15))
     # Days 1..7 equally loaded: the answer takes the first, since answers on
-    # day 6 can only go to day 7.
-    load = {day(d): 10 for d in range(1, 8)}
+    # day 6 can only go to day 7 (the days after the break as full).
+    load = {day(d): 10 for d in [*range(1, 8), *range(15, 22)]}
     assert plan.away_cap(TODAY, interval=9, away=away, load=load) == 1
     # A lighter day wins, but the last one is kept for the answers that can
     # only go there, even when empty.
@@ -314,18 +319,39 @@ def test_an_early_answer_before_a_break_leaves_the_last_days_for_later_ones():
     assert plan.away_cap(TODAY, interval=9, away=away, load=load | {day(7): 0}) == 1
 
 
+def test_an_answer_goes_after_the_break_when_the_days_before_are_fuller():
+    away = frozenset(day(d) for d in range(8, 15))
+    load = {day(d): 20 for d in range(1, 8)} | {day(d): 5 for d in range(15, 22)}
+    # Due on day 9, after the break no later than day 18 (STRETCH x 9), and
+    # as late as that allows: the first days back keep a reserve (AFTER_RESERVE)
+    # for the answers given on them.
+    assert STRETCH * 9 >= 18 > STRETCH * 9 - 1
+    assert plan.away_cap(TODAY, interval=9, away=away, load=load) == 18
+    # A short interval cannot stretch past the break: it is capped before it.
+    away = frozenset(day(d) for d in range(3, 10))
+    load = {day(1): 50, day(2): 50}
+    assert plan.away_cap(TODAY, interval=3, away=away, load=load) in {1, 2}
+
+
 @given(
-    today_n=st.integers(0, 10),
+    today_n=st.integers(0, 11),
     interval=st.integers(1, 40),
     loads=st.dictionaries(st.integers(0, 30), st.integers(0, 60), max_size=20),
 )
-def test_an_away_cap_only_shortens_and_never_lands_while_away(today_n, interval, loads):
+def test_an_away_cap_never_lands_while_away(today_n, interval, loads):
     away = frozenset(day(d) for d in range(12, 19))
     today = day(today_n)
     cap = plan.away_cap(
         today, interval=interval, away=away, load={day(k): v for k, v in loads.items()}
     )
     if cap is None:
+        # Only when the card is not due while away, or due on the day back.
+        assert today + timedelta(days=interval) not in away or today_n == 11
         return
-    assert 1 <= cap < interval
-    assert today + timedelta(days=cap) not in away
+    due = today + timedelta(days=cap)
+    assert due not in away and cap != interval
+    # Shortened to a day before the break, or after it, within as many days
+    # as it lasts and STRETCH x the interval.
+    assert 1 <= cap < interval or (
+        day(18) < due <= day(25) and cap <= STRETCH * interval
+    )
