@@ -43,6 +43,20 @@ def start(user, blob: bytes, clock, **kwargs) -> DataImport:
     return imports.start_import(user=user, upload=upload(blob, **kwargs), now=clock.now)
 
 
+def committed(user, blob: bytes, clock, settings) -> DataImport:
+    """An import committed with its job left unrun (for threads to run it)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
+    }
+    return start(user, blob, clock)
+
+
+ROW_LOCKS = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="row locks: SQLite serialises the two transactions instead",
+)
+
+
 def rows(user) -> tuple[int, int]:
     return (
         ReviewSchedule.objects.filter(user=user).count(),
@@ -316,18 +330,12 @@ def _wait_until_blocked() -> None:
     raise AssertionError("the deletion never waited for the import")
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks: SQLite serialises the two transactions instead",
-)
+@ROW_LOCKS
 @pytest.mark.django_db(transaction=True)
 def test_an_import_in_a_workers_hands_is_too_late_to_cancel(
     user, history, clock, settings, monkeypatch
 ):
-    settings.TASKS = {
-        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
-    }
-    job = start(user, history, clock)
+    job = committed(user, history, clock, settings)
 
     def cancel() -> str:
         with pytest.raises(imports.ImportInHand, match="being imported right now"):
@@ -345,10 +353,7 @@ def test_an_import_in_a_workers_hands_is_too_late_to_cancel(
 def test_deleting_the_account_during_its_import_leaves_nothing(
     user, history, clock, settings, monkeypatch
 ):
-    settings.TASKS = {
-        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
-    }
-    job = start(user, history, clock)
+    job = committed(user, history, clock, settings)
 
     user_id, deleter = user.pk, threading.Thread(target=_delete_in_thread, args=(user,))
 
@@ -375,18 +380,12 @@ def _delete_in_thread(user) -> None:
         connection.close()
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="row locks: SQLite serialises the two transactions instead",
-)
+@ROW_LOCKS
 @pytest.mark.django_db(transaction=True)
 def test_the_status_page_says_when_it_is_too_late_to_cancel(
     user, history, clock, settings, monkeypatch, client
 ):
-    settings.TASKS = {
-        "default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}
-    }
-    job = start(user, history, clock)
+    job = committed(user, history, clock, settings)
     client.force_login(user)
     url = reverse("cards:account_import_cancel", args=[job.pk])
     answers = []
