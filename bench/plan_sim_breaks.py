@@ -56,6 +56,9 @@ def run(seed: int, mode: str) -> BreakRun:
                 away_from=away_from,
                 away_to=away_to,
                 load=plan_sim._load(list(cards.values())),
+                usual=statistics.fmean(
+                    loads[_day(d)] for d in range(i - plan.breaks.ENTRY_USUAL_DAYS, i)
+                ),
             )
             for cid, day in moves.items():
                 cards[cid].due = day

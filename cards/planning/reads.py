@@ -109,13 +109,13 @@ def effort_for(user: object) -> plan.Effort:
     )
 
 
-def usual_load(user: object, today: date) -> float:
-    """Cards a day on the learner's last USUAL_DAYS days of study before today."""
+def usual_load(user: object, today: date, *, days: int = USUAL_DAYS) -> float:
+    """Cards a day on the learner's last `days` days of study before today."""
     rows = (
         ReviewLog.objects.filter(user=user, study_day__lt=today)
         .values("study_day")
         .annotate(n=Count("schedule", distinct=True))
-        .order_by("-study_day")[:USUAL_DAYS]
+        .order_by("-study_day")[:days]
     )
     counts = [r["n"] for r in rows]
     return statistics.fmean(counts) if counts else DEFAULT_USUAL_LOAD

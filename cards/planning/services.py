@@ -96,6 +96,7 @@ def plan_break(
         away_from=starts_on,
         away_to=ends_on,
         load=load,
+        usual=reads.usual_load(user, today, days=plan.breaks.ENTRY_USUAL_DAYS),
     )
     # The plan row is where the grading path looks for breaks (reads.capper_for).
     InterviewPlan.objects.get_or_create(user=user)

@@ -1,5 +1,6 @@
 """The plan's writes and what the queue and grading make of them (real database)."""
 
+import math
 from datetime import timedelta
 
 import pytest
@@ -165,6 +166,30 @@ def test_a_planned_break_leaves_the_days_away_empty(user, clock):
     assert not ReviewSchedule.objects.filter(due_on__range=(start, end)).exists()
     assert ReviewSchedule.objects.count() == 30
     assert StudyBreak.objects.get(user=user) == away
+
+
+def test_a_planned_break_spreads_a_heavy_day_it_is_entered_on(user, clock):
+    today = today_of(user, clock)
+    due = [make_schedule(user=user, due_on=today, interval_days=12) for _ in range(10)]
+    for back in range(1, 8):  # a usual day of 2 cards over the last week
+        for schedule in due[:2]:
+            make_log(
+                schedule=schedule,
+                reviewed_at=clock.now - timedelta(days=back),
+                study_day=today - timedelta(days=back),
+                from_version=back,
+            )
+    start, end = today + timedelta(days=4), today + timedelta(days=8)
+    _, moved = services.plan_break(
+        user=user, starts_on=start, ends_on=end, now=clock.now
+    )
+    limit = math.ceil(plan.breaks.ENTRY_LIMIT * 2)
+    assert moved == 10 - limit
+    snapshot = queue.snapshot(user=user, profile=user.profile, now=clock.now)
+    assert snapshot.due == limit
+    waiting = ReviewSchedule.objects.filter(due_on__gt=today)
+    assert all(today < s.due_on < start for s in waiting)
+    assert {s.interval_days for s in waiting} == {12}  # only the due day moved
 
 
 def test_a_bad_break_writes_nothing(user, clock):

@@ -8,9 +8,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cards import scheduling
 from cards.scheduling import plan
 from cards.scheduling.plan import Card
-from cards.scheduling.plan.breaks import BEFORE_WEIGHT, STRETCH
+from cards.scheduling.plan.breaks import BEFORE_WEIGHT, ENTRY_LIMIT, STRETCH
+from cards.scheduling.plan.day import DEFER_FLOOR
 from cards.scheduling.sm2 import SM2, CardState
 
 TODAY = date(2026, 1, 5)
@@ -231,6 +233,42 @@ def test_a_break_starting_today_goes_after_it():
     cards = [seen(1, due=0), seen(2, due=2)]
     moves = plan.before_break(cards, today=TODAY, away_from=TODAY, away_to=day(3))
     assert all(d > day(3) for d in moves.values())
+
+
+def _due_today(cid: int, name: str, *, at_least: int) -> Card:
+    sched = scheduling.get(name)
+    state = sched.initial_state()
+    while sched.interval_days(state) < at_least:
+        state = sched.next_state(state, 4, elapsed_days=sched.interval_days(state))
+    last = TODAY - timedelta(days=sched.interval_days(state))
+    return Card(
+        id=cid, level=1, scheduler=sched, state=state, due_on=TODAY, reviewed_on=last
+    )
+
+
+@pytest.mark.parametrize("name", ["sm2", "fsrs"])
+def test_the_day_a_break_is_entered_sheds_its_own_cards_over_the_usual_day(name):
+    cards = [_due_today(i, name, at_least=10) for i in range(10)]
+    kept = _due_today(99, name, at_least=1)  # a next-day review cannot wait
+    kept = Card(
+        id=99,
+        level=1,
+        scheduler=kept.scheduler,
+        state=kept.scheduler.next_state(kept.state, 1, elapsed_days=0),
+        due_on=TODAY,
+        reviewed_on=day(-1),
+    )
+    window = {"today": TODAY, "away_from": day(4), "away_to": day(8)}
+    assert plan.before_break([*cards, kept], **window) == {}
+    moves = plan.before_break([*cards, kept], **window, usual=2)
+    limit = math.ceil(ENTRY_LIMIT * 2)
+    assert len(moves) == 11 - limit and 99 not in moves
+    assert set(moves.values()) <= {day(1), day(2), day(3)}
+    assert max(Counter(moves.values()).values()) <= limit
+    by_id = {c.id: c for c in cards}
+    assert all(by_id[i].recall_on(d) >= DEFER_FLOOR for i, d in moves.items())
+    # A usual day as heavy as today moves nothing.
+    assert plan.before_break([*cards, kept], **window, usual=11 / ENTRY_LIMIT) == {}
 
 
 @pytest.mark.parametrize(
