@@ -1,8 +1,8 @@
 """The fresh blind labelled sets (issue 15) keep the shape their md promises.
 
-Six sets, written independently by labellers blind to the checker and to
+Seven sets, written independently by labellers blind to the checker and to
 each other's work (tests/data/labelled_answers_fresh.md, _fresh_b.md,
-_fresh_c.md, _fresh_d.md, _fresh_e.md and _fresh_f.md)."""
+_fresh_c.md, _fresh_d.md, _fresh_e.md, _fresh_f.md and _fresh_g.md)."""
 
 import json
 from collections import Counter
@@ -17,6 +17,7 @@ FRESH_C = DATA / "labelled_answers_fresh_c.json"
 FRESH_D = DATA / "labelled_answers_fresh_d.json"
 FRESH_E = DATA / "labelled_answers_fresh_e.json"
 FRESH_F = DATA / "labelled_answers_fresh_f.json"
+FRESH_G = DATA / "labelled_answers_fresh_g.json"
 KEYS = {"question", "category", "band", "answer", "note"}
 BANDS = {"again", "hard", "good"}
 # The vocabulary of tests/data/labelled_answers.md.
@@ -45,8 +46,8 @@ def _normal(text: str) -> str:
 
 @pytest.fixture(
     scope="module",
-    params=[FRESH, FRESH_B, FRESH_C, FRESH_D, FRESH_E, FRESH_F],
-    ids=["set-a", "set-b", "set-c", "set-d", "set-e", "set-f"],
+    params=[FRESH, FRESH_B, FRESH_C, FRESH_D, FRESH_E, FRESH_F, FRESH_G],
+    ids=["set-a", "set-b", "set-c", "set-d", "set-e", "set-f", "set-g"],
 )
 def items(request):
     data = _load(request.param)
@@ -156,5 +157,17 @@ def test_set_f_shares_no_answer_with_the_other_sets():
 
 def test_every_question_has_all_three_bands_in_set_f(seed_keys):
     data = _load(FRESH_F)
+    for key in sorted(seed_keys):
+        assert {item["band"] for item in data if item["question"] == key} == BANDS, key
+
+
+def test_set_g_shares_no_answer_with_the_other_sets():
+    paths = (DATA / "labelled_answers.json", FRESH, FRESH_B, FRESH_C, FRESH_D, FRESH_E, FRESH_F)
+    others = {_normal(item["answer"]) for path in paths for item in _load(path)}
+    assert [i["answer"] for i in _load(FRESH_G) if _normal(i["answer"]) in others] == []
+
+
+def test_every_question_has_all_three_bands_in_set_g(seed_keys):
+    data = _load(FRESH_G)
     for key in sorted(seed_keys):
         assert {item["band"] for item in data if item["question"] == key} == BANDS, key
