@@ -162,7 +162,15 @@ def test_every_question_has_all_three_bands_in_set_f(seed_keys):
 
 
 def test_set_g_shares_no_answer_with_the_other_sets():
-    paths = (DATA / "labelled_answers.json", FRESH, FRESH_B, FRESH_C, FRESH_D, FRESH_E, FRESH_F)
+    paths = (
+        DATA / "labelled_answers.json",
+        FRESH,
+        FRESH_B,
+        FRESH_C,
+        FRESH_D,
+        FRESH_E,
+        FRESH_F,
+    )
     others = {_normal(item["answer"]) for path in paths for item in _load(path)}
     assert [i["answer"] for i in _load(FRESH_G) if _normal(i["answer"]) in others] == []
 
