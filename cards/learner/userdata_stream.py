@@ -206,8 +206,11 @@ def _json_line(raw: bytes, number: int) -> Any:
     if len(raw) > MAX_LINE_BYTES:
         raise _fail(f"line {number}", f"is longer than {MAX_LINE_BYTES // 2**20} MB")
     try:
-        return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError, RecursionError):
+        value = json.loads(raw.decode("utf-8"))
+        # "\ud800" is valid JSON but no text: a lone surrogate cannot be saved.
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return value
+    except (UnicodeError, ValueError, RecursionError):
         raise _fail(f"line {number}", "is not JSON (UTF-8)") from None
 
 
